@@ -1,0 +1,32 @@
+import Koa from 'koa';
+import { handlers } from './handlers';
+import { createApi } from './http/api';
+import type { AppState } from './http/app-state';
+import { parseBodies } from './http/body-parser';
+import { errorRenderer } from './http/error-renderer';
+import { mountMetaRoutes } from './http/meta-routes';
+import { requestContext } from './http/request-context';
+import { responseValidation } from './http/response-validation';
+import type { Services } from './services';
+import type { Spec } from './spec';
+
+/**
+ * The request's path through the app, outermost first: request id and access log → response
+ * contract check → error rendering → meta routes → route lookup → body parsing → openapi-backend.
+ */
+export async function createApp(spec: Spec, services: Services): Promise<Koa> {
+  const api = await createApi(spec, services, handlers);
+  const app = new Koa();
+  app.silent = true;
+  app.use(requestContext(services.logger));
+  app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));
+  app.use(errorRenderer(services.logger));
+  mountMetaRoutes(app, spec);
+  app.use(async (ctx, next) => {
+    (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
+    await next();
+  });
+  app.use(parseBodies());
+  app.use((ctx) => api.handle(ctx));
+  return app;
+}

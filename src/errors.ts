@@ -1,0 +1,52 @@
+import type { components } from '../generated/api';
+
+export type ProblemCode = components['schemas']['ProblemCode'];
+export type FieldError = NonNullable<components['schemas']['Problem']['errors']>[number];
+export type OAuthErrorCode = components['schemas']['OAuthError']['error'];
+
+const TITLES: Record<ProblemCode, string> = {
+  validation_failed: 'Request validation failed',
+  malformed_body: 'Malformed request body',
+  unsupported_media_type: 'Unsupported media type',
+  payload_too_large: 'Payload too large',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  missing_token: 'Authentication required',
+  invalid_token: 'Invalid access token',
+  insufficient_scope: 'Insufficient scope',
+  user_exists: 'User already exists',
+  internal_error: 'Internal server error',
+};
+
+/** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */
+export class ApiError extends Error {
+  readonly title: string;
+
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extras: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.title = TITLES[code];
+  }
+}
+
+/** An RFC 6749 §5.2 error from the token endpoint. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status = 400,
+  ) {
+    super(description);
+  }
+}
+
+export const validationFailed = (errors: FieldError[]): ApiError =>
+  new ApiError(400, 'validation_failed', 'The request does not match the API contract.', { errors });
+
+export const notFound = (detail: string): ApiError => new ApiError(404, 'not_found', detail);
+
+export const conflict = (code: 'user_exists', detail: string): ApiError => new ApiError(409, code, detail);

@@ -1,0 +1,20 @@
+import { validationFailed } from '../errors';
+
+// Opaque to clients so the pagination key can change without breaking them.
+const PREFIX = 'id:';
+
+export function encodeCursor(lastId: number): string {
+  return Buffer.from(`${PREFIX}${lastId}`, 'utf8').toString('base64url');
+}
+
+/** The id to continue after; 0 for the first page. */
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^id:([1-9]\d{0,9})$/.exec(decoded);
+  const id = match ? Number(match[1]) : NaN;
+  if (!Number.isSafeInteger(id) || encodeCursor(id) !== cursor) {
+    throw validationFailed([{ location: 'query', field: 'cursor', message: 'is not a cursor returned by this API' }]);
+  }
+  return id;
+}

@@ -1,0 +1,14 @@
+import type { components } from '../../generated/api';
+import type { TodoRow, UserRow } from '../db/schema';
+
+type User = components['schemas']['User'];
+type Todo = components['schemas']['Todo'];
+
+/** Allow-lists of public fields: a password hash has no way out. */
+export function presentUser(row: UserRow): User {
+  return { id: row.id, username: row.username, email: row.email, is_active: row.is_active === 1, roles: [row.role], created_at: row.created_at };
+}
+
+export function presentTodo(row: TodoRow): Todo {
+  return { id: row.id, title: row.title, done: row.done === 1, created_at: row.created_at, updated_at: row.updated_at };
+}

@@ -1,0 +1,48 @@
+import { notFound } from '../errors';
+import { authenticated, type OperationHandler } from '../http/operation-types';
+import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
+import { decodeCursor, encodeCursor } from './cursor';
+import { presentTodo } from './presenters';
+
+const DEFAULT_PAGE_SIZE = 20;
+// Another user's todo answers 404, never 403: its existence is not ours to reveal.
+const todoNotFound = () => notFound('No todo with this id.');
+
+export const listTodos: OperationHandler<'listTodos'> = async (input, { db }) => {
+  const { user } = authenticated(input);
+  const limit = input.query.limit ?? DEFAULT_PAGE_SIZE;
+  // One row more than asked tells whether another page exists.
+  const rows = await selectTodosOfOwner(db, user.id, decodeCursor(input.query.cursor), limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { status: 200, body: { items: page.map(presentTodo), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null } };
+};
+
+export const createTodo: OperationHandler<'createTodo'> = async (input, { db, clock }) => {
+  const { user } = authenticated(input);
+  const now = clock.now().toISOString();
+  const todo = await insertTodo(db, { owner_id: user.id, title: input.body.title, done: input.body.done ? 1 : 0, created_at: now, updated_at: now });
+  return { status: 201, body: presentTodo(todo), headers: { Location: `/todos/${todo.id}` } };
+};
+
+export const getTodo: OperationHandler<'getTodo'> = async (input, { db }) => {
+  const todo = await findTodoOfOwner(db, authenticated(input).user.id, input.path.id);
+  if (!todo) throw todoNotFound();
+  return { status: 200, body: presentTodo(todo) };
+};
+
+export const updateTodo: OperationHandler<'updateTodo'> = async (input, { db, clock }) => {
+  const { title, done } = input.body;
+  const todo = await updateTodoOfOwner(db, authenticated(input).user.id, input.path.id, {
+    ...(title !== undefined && { title }),
+    ...(done !== undefined && { done: done ? 1 : 0 }),
+    updated_at: clock.now().toISOString(),
+  });
+  if (!todo) throw todoNotFound();
+  return { status: 200, body: presentTodo(todo) };
+};
+
+export const deleteTodo: OperationHandler<'deleteTodo'> = async (input, { db }) => {
+  if (!(await deleteTodoOfOwner(db, authenticated(input).user.id, input.path.id))) throw todoNotFound();
+  return { status: 204, body: undefined };
+};

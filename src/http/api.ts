@@ -1,0 +1,128 @@
+import type { Context as KoaContext } from 'koa';
+import { OpenAPIBackend, type Context, type Request } from 'openapi-backend';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
+import type { Spec } from '../spec';
+import type { Services } from '../services';
+import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
+import { withFormats } from './ajv';
+import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
+import { createResponseValidator, type ResponseValidator } from './response-validator';
+import { toFieldErrors, toTokenRequestError } from './validation-errors';
+
+/** Operations that speak RFC 6749 §5.2 errors instead of problem details. */
+export const OAUTH_OPERATIONS: ReadonlySet<string> = new Set<OperationId>(['issueToken']);
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * openapi-backend checks the document against the OpenAPI 3.0 schema only, so every 3.1 document
+ * fails. The document is checked by openapi-typescript's bundler at `npm run generate` instead.
+ */
+class OpenAPI31Backend extends OpenAPIBackend {
+  override validateDefinition() {
+    return this.document;
+  }
+}
+
+export interface Api {
+  readonly responses: ResponseValidator;
+  /** The operationId a request would reach, if any; known before the body is read. */
+  operationIdOf(method: string, path: string): string | undefined;
+  allowedMethods(path: string): string[];
+  handle(ctx: KoaContext): Promise<void>;
+}
+
+interface HandlerResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function createApi(spec: Spec, services: Services, handlers: HandlerMap): Promise<Api> {
+  const backend = new OpenAPI31Backend({
+    definition: structuredClone(spec.document),
+    strict: true,
+    coerceTypes: true,
+    customizeAjv: (ajv) => withFormats(ajv),
+  });
+  const allowedMethods = (path: string): string[] =>
+    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
+
+  backend.register({
+    notFound: (c: Context) => {
+      throw notFound(`No route for ${c.request.method.toUpperCase()} ${c.request.path}.`);
+    },
+    methodNotAllowed: (c: Context) => {
+      throw methodNotAllowed(c.request.method, allowedMethods(c.request.path));
+    },
+    // Security runs before validation in openapi-backend; a rejected request stops here and never reaches a handler.
+    unauthorizedHandler: (c: Context) => {
+      const result = c.security[SECURITY_SCHEME] as { error?: unknown } | undefined;
+      throw result?.error ?? new Error('security handler rejected the request without an error');
+    },
+    postSecurityHandler: (c: Context) => {
+      if (c.security.authorized || !c.operation.security?.length) requireDeclaredContentType(c);
+    },
+    validationFail: (c: Context) => {
+      const errors = toFieldErrors(c.validation.errors ?? []);
+      throw OAUTH_OPERATIONS.has(c.operation.operationId ?? '') ? toTokenRequestError(c.request.requestBody, errors) : validationFailed(errors);
+    },
+  });
+  backend.registerSecurityHandler(SECURITY_SCHEME, createBearerSecurityHandler(services));
+  for (const [operationId, handler] of Object.entries(handlers)) {
+    backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
+  }
+  await backend.init();
+  assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
+
+  return {
+    responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
+    operationIdOf: (method, path) => backend.router.matchOperation({ method, path, headers: {} })?.operationId,
+    allowedMethods,
+    async handle(ctx) {
+      const request: Request = { method: ctx.method, path: ctx.path, headers: ctx.headers as Request['headers'], query: ctx.query as Request['query'], body: ctx.request.body };
+      const result = (await backend.handleRequest(request)) as HandlerResult;
+      ctx.status = result.status;
+      if (result.headers) ctx.set(result.headers);
+      if (result.body !== undefined) ctx.body = result.body;
+    },
+  };
+}
+
+function adapt(handler: OperationHandler<OperationId>, services: Services) {
+  return (c: Context) => {
+    // The request passed validation against the spec, which is what makes these shapes true.
+    const input = {
+      path: c.request.params,
+      query: c.request.query,
+      body: c.request.requestBody,
+      principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
+    } as unknown as OperationInput<OperationId>;
+    return handler(input, services);
+  };
+}
+
+/** Startup fails when the spec and the handler map disagree in either direction. */
+function assertHandlersMatchOperations(operationIds: string[], handlerIds: string[]): void {
+  const missing = operationIds.filter((id) => !handlerIds.includes(id));
+  const unknown = handlerIds.filter((id) => !operationIds.includes(id));
+  if (missing.length > 0) throw new Error(`operations without a handler: ${missing.join(', ')}`);
+  if (unknown.length > 0) throw new Error(`handlers for operations not in the spec: ${unknown.join(', ')}`);
+}
+
+export function methodNotAllowed(method: string, allowed: string[]): ApiError {
+  return new ApiError(405, 'method_not_allowed', `${method.toUpperCase()} is not allowed here; use ${allowed.join(', ')}.`, { headers: { Allow: allowed.join(', ') } });
+}
+
+function requireDeclaredContentType(c: Context): void {
+  const declared = Object.keys(c.operation.requestBody && 'content' in c.operation.requestBody ? c.operation.requestBody.content : {});
+  if (declared.length === 0) return;
+  const header = c.request.headers['content-type'];
+  const sent = String(Array.isArray(header) ? header[0] : (header ?? '')).split(';')[0]?.trim().toLowerCase() ?? '';
+  if (declared.includes(sent)) return;
+  if (OAUTH_OPERATIONS.has(c.operation.operationId ?? '')) {
+    throw new OAuthError('invalid_request', `The token request must be sent as ${declared.join(', ')}.`);
+  }
+  throw new ApiError(415, 'unsupported_media_type', `Send the body as ${declared.join(', ')}.`);
+}

@@ -1,0 +1,6 @@
+/** What middleware learns about a request and leaves on ctx.state for the ones after it. */
+export interface AppState {
+  requestId: string;
+  /** Set as soon as the route is known, before the body is read, so even a 413 is rendered in the right style. */
+  operationId?: string;
+}

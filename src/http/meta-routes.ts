@@ -1,0 +1,30 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import type { Middleware } from 'koa';
+import type { Spec } from '../spec';
+import { methodNotAllowed } from './api';
+
+const META_PATHS = new Set(['/healthz', '/openapi.json', '/openapi.yaml']);
+
+/** Routes outside the API contract: liveness and the contract itself. */
+export function mountMetaRoutes(app: Koa, spec: Spec): void {
+  const router = new Router();
+  const specJson = JSON.stringify(spec.document);
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = specJson;
+  });
+  router.get('/openapi.yaml', (ctx) => {
+    ctx.type = 'application/yaml';
+    ctx.body = spec.yaml;
+  });
+  const rejectOtherMethods: Middleware = async (ctx, next) => {
+    if (META_PATHS.has(ctx.path)) throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
+    await next();
+  };
+  app.use(router.routes());
+  app.use(rejectOtherMethods);
+}

@@ -1,0 +1,38 @@
+import type { operations } from '../../generated/api';
+import type { Principal } from '../security/bearer';
+import type { Services } from '../services';
+
+/** Everything a handler needs to know about one operation is derived from the generated spec types. */
+export type OperationId = keyof operations;
+
+type Parameters<Id extends OperationId> = operations[Id]['parameters'];
+type PathOf<Id extends OperationId> = NonNullable<Parameters<Id>['path']>;
+type QueryOf<Id extends OperationId> = NonNullable<Parameters<Id>['query']>;
+type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { content: infer C } } ? C[keyof C] : undefined;
+
+type Responses<Id extends OperationId> = operations[Id]['responses'];
+type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 204>;
+type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
+
+export interface OperationInput<Id extends OperationId> {
+  readonly path: PathOf<Id>;
+  readonly query: QueryOf<Id>;
+  readonly body: BodyOf<Id>;
+  /** Set for every operation that has `security` in the spec; the security handler ran first. */
+  readonly principal: Principal | undefined;
+}
+
+/** Handlers return only successes; failures are thrown as ApiError/OAuthError and rendered in one place. */
+export type OperationResult<Id extends OperationId> = {
+  [S in SuccessStatus<Id>]: { status: S; body: ContentOf<Responses<Id>[S]>; headers?: Record<string, string> };
+}[SuccessStatus<Id>];
+
+export type OperationHandler<Id extends OperationId> = (input: OperationInput<Id>, services: Services) => Promise<OperationResult<Id>>;
+
+/** Typed so it must be complete: a spec operation without a handler does not compile. */
+export type HandlerMap = { [Id in OperationId]: OperationHandler<Id> };
+
+export function authenticated(input: { principal: Principal | undefined }): Principal {
+  if (!input.principal) throw new Error('handler of a protected operation ran without a principal');
+  return input.principal;
+}

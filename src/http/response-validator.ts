@@ -1,0 +1,55 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { withFormats } from './ajv';
+
+type Operation = OpenAPIV3_1.OperationObject;
+type Response = OpenAPIV3_1.ResponseObject;
+
+export interface ResponseValidator {
+  /** Every way the response breaks the contract; empty when it conforms. */
+  check(operationId: string, status: number, contentType: string | undefined, body: unknown): string[];
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * openapi-backend validates only `application/json` responses and ignores undocumented statuses,
+ * so responses are checked here, against the dereferenced spec: status, media type and body.
+ */
+export function createResponseValidator(dereferenced: OpenAPIV3_1.Document): ResponseValidator {
+  const ajv = withFormats(new Ajv({ strict: false, allErrors: true }));
+  const responses = new Map<string, Record<string, Response>>();
+  const validators = new Map<string, ValidateFunction>();
+
+  for (const pathItem of Object.values(dereferenced.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = pathItem?.[method] as Operation | undefined;
+      if (!operation?.operationId) continue;
+      const byStatus = (operation.responses ?? {}) as Record<string, Response>;
+      responses.set(operation.operationId, byStatus);
+      for (const [status, response] of Object.entries(byStatus)) {
+        for (const [mediaType, media] of Object.entries(response.content ?? {})) {
+          if (media.schema) validators.set(`${operation.operationId} ${status} ${mediaType}`, ajv.compile(media.schema));
+        }
+      }
+    }
+  }
+
+  return {
+    check(operationId, status, contentType, body) {
+      const byStatus = responses.get(operationId);
+      if (!byStatus) return [`unknown operation ${operationId}`];
+      const documented = byStatus[String(status)] ? String(status) : byStatus.default ? 'default' : undefined;
+      if (!documented) return [`${operationId}: status ${status} is not documented`];
+      const mediaTypes = Object.keys(byStatus[documented]?.content ?? {});
+      const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+      if (mediaTypes.length === 0) {
+        return body === undefined || body === null || body === '' ? [] : [`${operationId} ${status}: documented without a body, but one was sent`];
+      }
+      const validate = mediaType ? validators.get(`${operationId} ${documented} ${mediaType}`) : undefined;
+      if (!validate) return [`${operationId} ${status}: content type ${mediaType ?? '(none)'} is not one of ${mediaTypes.join(', ')}`];
+      if (validate(body)) return [];
+      return (validate.errors ?? []).map((e) => `${operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`);
+    },
+  };
+}

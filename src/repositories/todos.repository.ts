@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewTodoRow, TodoChanges, TodoRow } from '../db/schema';
+
+type Db = Kysely<Database>;
+
+export async function insertTodo(db: Db, todo: NewTodoRow): Promise<TodoRow> {
+  return db.insertInto('todos').values(todo).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findTodoOfOwner(db: Db, ownerId: number, id: number): Promise<TodoRow | undefined> {
+  return db.selectFrom('todos').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Keyset pagination on the primary key: stable while rows are added or removed between pages. */
+export async function selectTodosOfOwner(db: Db, ownerId: number, afterId: number, limit: number): Promise<TodoRow[]> {
+  return db
+    .selectFrom('todos')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('id', '>', afterId)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+}
+
+export async function updateTodoOfOwner(db: Db, ownerId: number, id: number, changes: TodoChanges): Promise<TodoRow | undefined> {
+  return db
+    .updateTable('todos')
+    .set(changes)
+    .where('owner_id', '=', ownerId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteTodoOfOwner(db: Db, ownerId: number, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('todos').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

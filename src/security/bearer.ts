@@ -1,0 +1,62 @@
+import type { Context } from 'openapi-backend';
+import type { Kysely } from 'kysely';
+import { ApiError } from '../errors';
+import type { Database, UserRow } from '../db/schema';
+import { findUserById } from '../repositories/users.repository';
+import type { AccessTokens } from './access-tokens';
+import { parseScope } from './scopes';
+
+/** Who is calling, as established by the security handler. */
+export interface Principal {
+  readonly user: UserRow;
+  readonly scopes: readonly string[];
+}
+
+export const SECURITY_SCHEME = 'OAuth2';
+const REALM = 'realm="tollgate"';
+// RFC 6750 §2.1: the scheme name is case-insensitive; the token is a b64token.
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** RFC 6750 §3: no credentials → a bare challenge; a bad token → invalid_token; too little scope → 403. */
+const missingToken = (): ApiError =>
+  new ApiError(401, 'missing_token', 'This operation needs a bearer access token.', { headers: { 'WWW-Authenticate': `Bearer ${REALM}` } });
+
+const invalidToken = (): ApiError =>
+  new ApiError(401, 'invalid_token', 'The access token is invalid or expired.', {
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="invalid_token", error_description="The access token is invalid or expired."` },
+  });
+
+const insufficientScope = (required: readonly string[]): ApiError =>
+  new ApiError(403, 'insufficient_scope', `This operation needs the scope: ${required.join(' ')}.`, {
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
+  });
+
+export function requiredScopes(context: Context): string[] {
+  const requirement = (context.operation.security ?? []).find((r) => SECURITY_SCHEME in r);
+  return requirement?.[SECURITY_SCHEME] ?? [];
+}
+
+function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value || !/^bearer\b/i.test(value)) return undefined;
+  const match = BEARER.exec(value);
+  if (!match?.[1]) throw invalidToken();
+  return match[1];
+}
+
+export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens: AccessTokens }) {
+  return async function requireAuthentication(context: Context): Promise<Principal> {
+    const token = bearerToken(context.request.headers.authorization);
+    if (token === undefined) throw missingToken();
+    const claims = deps.tokens.verify(token);
+    if (!claims) throw invalidToken();
+    // The user row is checked on every request: a deactivated user is locked out at once.
+    const user = await findUserById(deps.db, Number(claims.sub));
+    if (!user || user.is_active !== 1) throw invalidToken();
+    const scopes = parseScope(claims.scope);
+    const required = requiredScopes(context);
+    if (!required.every((s) => scopes.includes(s))) throw insufficientScope(required);
+    return { user, scopes };
+  };
+}

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import type { Logger } from './logger';
+import { createAccessTokens } from './security/access-tokens';
+import { resolveJwtSecret } from './security/jwt-secret';
+import { createPasswordHasher } from './security/passwords';
+import type { Services } from './services';
+import { loadSpec } from './spec';
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+/** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const secret = resolveJwtSecret(config.jwtSecret, database.file, logger);
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
+  const tokens = createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens };
+
+  const app = await createApp(loadSpec(), services);
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  return {
+    server,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    services,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await passwords.close();
+      await database.close();
+    },
+  };
+}

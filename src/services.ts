@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Database } from './db/schema';
+import type { Logger } from './logger';
+import type { AccessTokens } from './security/access-tokens';
+import type { PasswordHasher } from './security/passwords';
+
+/** What handlers and services receive: passed in, never imported as singletons. */
+export interface Services {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly passwords: PasswordHasher;
+  readonly tokens: AccessTokens;
+}
