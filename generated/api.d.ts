@@ -182,7 +182,7 @@ export interface components {
         TodoCreate: {
             title: components["schemas"]["TodoTitle"];
             /** @default false */
-            done: boolean;
+            done?: boolean;
         };
         TodoUpdate: {
             title?: components["schemas"]["TodoTitle"];
