@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import type { Clock } from '../../src/clock';
+import type { DestinationStream } from 'pino';
 import { operationIdOf, responseBreaches } from './contract';
 
 export interface TestApp {
@@ -21,10 +22,10 @@ export interface TestApp {
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 /** The real app on an ephemeral port with a fresh SQLite file and fast bcrypt. */
-export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-test-'));
   const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'test.db')}`, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, ...env });
-  const server = await startServer(config, createLogger('silent'), clock);
+  const server = await startServer(config, logs ? createLogger('info', logs) : createLogger('silent'), clock);
   const client = createClient<paths>({ baseUrl: server.url });
   client.use(conformance());
   const raw = async (pathAndQuery: string, init: RequestInit = {}) => {

@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startServer } from '../src/server';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    return error instanceof ConfigError ? [...error.problems] : ['not a ConfigError'];
+  }
+}
+
+test('defaults', () => {
+  expect(loadConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/tollgate.db', accessTokenTtl: 900, bcryptCost: 12, logLevel: 'info', responseValidation: 'strict' });
+});
+
+test('every invalid variable is reported, one line each, naming it', () => {
+  const problems = problemsOf({ PORT: 'abc', BCRYPT_COST: '99', ACCESS_TOKEN_TTL: '-5', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+  expect(problems.map((p) => p.split(' ')[0])).toEqual(['DATABASE_URL', 'PORT', 'ACCESS_TOKEN_TTL', 'BCRYPT_COST', 'LOG_LEVEL']);
+});
+
+test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
+  expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
+  expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
+  expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+});
+
+describe('the server process', () => {
+  beforeAll(() => execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '..') }));
+
+  test('exits non-zero with one line naming the bad variable', () => {
+    const result = spawnSync('node', ['dist/src/main.js'], { cwd: path.resolve(__dirname, '..'), env: { ...process.env, PORT: 'nope' }, encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual(['configuration error: PORT must be an integer from 0 to 65535 (got "nope")']);
+  });
+});
+
+test('without JWT_SECRET a generated secret is kept beside the database, so tokens survive a restart', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-secret-'));
+  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: '0', BCRYPT_COST: '4' });
+  const logger = createLogger('silent');
+  const first = await startServer(config, logger);
+  const token = first.services.tokens.issue(1, ['me']);
+  await first.close();
+  const second = await startServer(config, logger);
+  expect(second.services.tokens.verify(token)?.sub).toBe('1');
+  await second.close();
+});
