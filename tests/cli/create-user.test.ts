@@ -1,0 +1,128 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startServer } from '../../src/server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/src/cli.js');
+const SECRET = 'x'.repeat(40);
+const PASSWORD = 'correct horse battery staple';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+let databaseUrl: string;
+let created: CliRun;
+
+/** The built CLI as an operator runs it: a separate process, the password on stdin, config from the environment. */
+function cli(args: string[], stdin = ''): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    // A minimal environment, so nothing from the developer's shell changes the outcome.
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, BCRYPT_COST: '4', LOG_LEVEL: 'silent', JWT_SECRET: SECRET };
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // A usage error exits before reading stdin; the resulting EPIPE is not a test failure.
+    child.stdin.on('error', () => undefined);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const createUser = (username: string, email: string, extra: string[] = []) =>
+  ['create-user', '--username', username, '--email', email, ...extra, '--password-stdin'];
+
+beforeAll(async () => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  dir = mkdtempSync(path.join(tmpdir(), 'tollgate-cli-'));
+  databaseUrl = `sqlite:${path.join(dir, 'x.db')}`;
+  created = await cli(createUser('Root_Admin', 'root@example.com', ['--role', 'admin']), `${PASSWORD}\n`);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('creates the user, prints it as JSON and never the password', () => {
+  expect(created).toMatchObject({ code: 0, stderr: '' });
+  expect(JSON.parse(created.stdout)).toEqual({
+    id: expect.any(Number),
+    username: 'Root_Admin',
+    email: 'root@example.com',
+    is_active: true,
+    roles: ['admin'],
+    created_at: expect.any(String),
+  });
+  expect(created.stdout + created.stderr).not.toContain(PASSWORD);
+});
+
+test.each([
+  ['username', 'ROOT_ADMIN', 'someone@example.com'],
+  ['email', 'someone_else', 'ROOT@Example.COM'],
+])('a duplicate %s, compared case-insensitively, exits 1', async (_field, username, email) => {
+  const run = await cli(createUser(username, email), PASSWORD);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe('error: a user with this username or email already exists\n');
+  expect(run.stdout).toBe('');
+});
+
+test('input that breaks the spec exits 2 with one line per problem', async () => {
+  const run = await cli(createUser('al ice', 'not-an-email'), PASSWORD);
+  expect(run.code).toBe(2);
+  expect(run.stderr.trimEnd().split('\n')).toEqual(['username: must match pattern "^[A-Za-z0-9_.-]+$"', 'email: must match format "email"']);
+});
+
+test('an invalid email alone exits 2 naming the field', async () => {
+  const run = await cli(createUser('valid_name', 'not-an-email'), PASSWORD);
+  expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'email: must match format "email"\n' });
+});
+
+test('an unknown role exits 2 with a clear message', async () => {
+  const run = await cli(createUser('valid_name', 'valid@example.com', ['--role', 'superuser']), PASSWORD);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('error: --role must be one of user, admin (got "superuser")');
+});
+
+test('a password of 72 characters but more than 72 UTF-8 bytes exits 2', async () => {
+  const run = await cli(createUser('unicode_pw', 'unicode@example.com'), 'é'.repeat(40));
+  expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'password: must be at most 72 bytes in UTF-8\n' });
+});
+
+test.each([
+  ['an unknown command', ['frobnicate']],
+  ['a missing flag', ['create-user', '--email', 'a@example.com', '--password-stdin']],
+  ['no --password-stdin', ['create-user', '--username', 'abc', '--email', 'a@example.com']],
+  ['an unknown flag', [...createUser('abc', 'a@example.com'), '--admin']],
+])('%s exits 2 with the usage on stderr', async (_name, args) => {
+  const run = await cli(args, PASSWORD);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^error: .+\nusage:\n {2}npm run cli -- create-user /);
+});
+
+test('the created admin logs in through POST /token with the admin scope', async () => {
+  // CRLF is stripped as well: the user logs in with the password without it.
+  const crlf = await cli(createUser('crlf_user', 'crlf@example.com'), 'another long password\r\n');
+  expect(crlf.code).toBe(0);
+
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: SECRET });
+  const server = await startServer(config, createLogger('silent'));
+  try {
+    const login = (username: string, password: string) =>
+      fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username, password }) });
+    const admin = await login('root_admin', PASSWORD);
+    expect(admin.status).toBe(200);
+    expect(((await admin.json()) as { scope: string }).scope.split(' ')).toContain('users:admin');
+    const user = await login('crlf_user', 'another long password');
+    expect(user.status).toBe(200);
+    expect(((await user.json()) as { scope: string }).scope.split(' ')).not.toContain('users:admin');
+  } finally {
+    await server.close();
+  }
+});
