@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,8 +31,6 @@ test('production refuses to start without a JWT_SECRET of at least 32 bytes', ()
 });
 
 describe('the server process', () => {
-  beforeAll(() => execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '..') }));
-
   test('exits non-zero with one line naming the bad variable', () => {
     const result = spawnSync('node', ['dist/src/main.js'], { cwd: path.resolve(__dirname, '..'), env: { ...process.env, PORT: 'nope' }, encoding: 'utf8' });
     expect(result.status).not.toBe(0);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,7 +43,6 @@ const createUser = (username: string, email: string, extra: string[] = []) =>
   ['create-user', '--username', username, '--email', email, ...extra, '--password-stdin'];
 
 beforeAll(async () => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
   dir = mkdtempSync(path.join(tmpdir(), 'tollgate-cli-'));
   databaseUrl = `sqlite:${path.join(dir, 'x.db')}`;
   created = await cli(createUser('Root_Admin', 'root@example.com', ['--role', 'admin']), `${PASSWORD}\n`);
