@@ -11,7 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * All users, oldest first, a page at a time
+         * @description Admins only. `username_prefix` keeps the users whose username starts with it, compared case-insensitively.
+         */
+        get: operations["listUsers"];
         put?: never;
         /** Register a user */
         post: operations["createUser"];
@@ -35,7 +39,79 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change the current user's email */
+        patch: operations["updateCurrentUser"];
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the current user's password and end every session
+         * @description Needs the current password. On success every refresh token of the user is revoked and
+         *     every access token already issued to them stops working at once: log in again.
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/users/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Log out everywhere
+         * @description Revokes every refresh token of the current user, on every device, and makes every access
+         *     token already issued to them invalid at once, including the one sending this request.
+         */
+        delete: operations["endAllSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /** One user */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Activate, deactivate or change the role of a user
+         * @description Deactivating a user locks them out at once: their access tokens, refresh tokens and
+         *     password all stop working from this response on. A role change applies to the scopes of
+         *     tokens already issued on their next use. Admins cannot deactivate or demote themselves.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/token": {
@@ -48,13 +124,88 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * OAuth2 token endpoint (password grant)
-         * @description RFC 6749 §4.3 resource owner password credentials grant. `scope` is space-separated;
-         *     omitted, the token carries every scope the user's role allows. Failed requests answer
-         *     400 with an RFC 6749 §5.2 error body. Wrong password, unknown user and inactive user
-         *     all answer `invalid_grant`.
+         * OAuth2 token endpoint (password and refresh_token grants)
+         * @description `grant_type=password` (RFC 6749 §4.3) logs a user in; `grant_type=refresh_token`
+         *     (RFC 6749 §6) trades a refresh token for a new access token and a new refresh token: the
+         *     one presented is dead from then on (rotation, RFC 9700 §4.14). Presenting an already
+         *     rotated refresh token again revokes its whole family, except within a few seconds of the
+         *     rotation, when it answers the same successor (several tabs refreshing at once).
+         *
+         *     `scope` is space-separated. For the password grant, omitted, the token carries every scope
+         *     the user's role allows; for the refresh grant, omitted, the scope originally granted. It
+         *     may narrow, never widen (`invalid_scope`).
+         *
+         *     With `REFRESH_COOKIE=true` the refresh token travels in an HttpOnly cookie instead of the
+         *     body: it is set by this endpoint, read from the cookie when the form has no
+         *     `refresh_token`, and such requests must come from an allowed `Origin`.
+         *
+         *     Failed requests answer 400 with an RFC 6749 §5.2 error body. Wrong password, unknown
+         *     user and inactive user all answer `invalid_grant`; so do expired, unknown, revoked and
+         *     rotated refresh tokens.
          */
         post: operations["issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a refresh token (RFC 7009)
+         * @description Revokes the refresh token and every token of its family (the device's whole session).
+         *     Answers 200 for unknown, expired and already revoked tokens too (RFC 7009 §2.2), and for
+         *     access tokens, which cannot be revoked one by one: they expire within `expires_in`, and
+         *     `DELETE /users/me/sessions` ends all of them at once. With `REFRESH_COOKIE=true` the
+         *     token may come from the cookie instead of the form, and the cookie is cleared.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that verify our access tokens (RFC 7517)
+         * @description The current signing key and the previous keys whose tokens may still be live, so resource
+         *     servers verify our tokens themselves. Empty with HS256, whose key is a shared secret.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Authorization server metadata (RFC 8414) */
+        get: operations["getAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -145,27 +296,111 @@ export interface components {
             roles: components["schemas"]["Role"][];
             created_at: components["schemas"]["Timestamp"];
         };
-        TokenRequest: {
-            /** @enum {string} */
+        /**
+         * @description Opaque; 256 random bits, base64url.
+         * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
+         */
+        RefreshToken: string;
+        /**
+         * @description Space-separated scopes (RFC 6749 §3.3).
+         * @example me todos:read
+         */
+        Scope: string;
+        /**
+         * @description Accepted for compatibility with standard OAuth2 clients; public clients only, never authenticated.
+         * @example web-app
+         */
+        ClientId: string;
+        /** @description The form of `POST /token`; `grant_type` selects the grant. */
+        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"];
+        PasswordGrantRequest: {
+            /** @constant */
             grant_type: "password";
             username: string;
             /** Format: password */
             password: string;
-            /** @description Space-separated scopes (RFC 6749 §3.3). */
-            scope?: string;
-            client_id?: string;
+            scope?: components["schemas"]["Scope"];
+            client_id?: components["schemas"]["ClientId"];
+        };
+        /** @description `refresh_token` may be left out only when the refresh-token cookie carries it. */
+        RefreshTokenGrantRequest: {
+            /** @constant */
+            grant_type: "refresh_token";
+            refresh_token?: components["schemas"]["RefreshToken"];
+            scope?: components["schemas"]["Scope"];
+            client_id?: components["schemas"]["ClientId"];
         };
         TokenResponse: {
             access_token: string;
             /** @constant */
             token_type: "bearer";
             expires_in: number;
+            /** @description Absent when the server sets it as an HttpOnly cookie instead (`REFRESH_COOKIE=true`). */
+            refresh_token?: components["schemas"]["RefreshToken"];
             scope: string;
+        };
+        /** @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it. */
+        RevocationRequest: {
+            token?: string;
+            /** @enum {string} */
+            token_type_hint?: "refresh_token" | "access_token";
+            client_id?: components["schemas"]["ClientId"];
         };
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
             error_description?: string;
+        };
+        UserPage: {
+            items: components["schemas"]["User"][];
+            next_cursor: components["schemas"]["Cursor"] | null;
+        };
+        UserSelfUpdate: {
+            email: components["schemas"]["Email"];
+        };
+        PasswordChange: {
+            /** Format: password */
+            current_password: string;
+            new_password: components["schemas"]["Password"];
+        };
+        UserAdminUpdate: {
+            is_active?: boolean;
+            /** @description Exactly one role for now; a list so that combined roles can come without breaking clients. */
+            roles?: components["schemas"]["Role"][];
+        };
+        /** @description A public signing key (RFC 7517, RFC 7518 §6, RFC 8037). */
+        Jwk: {
+            /** @enum {string} */
+            kty: "RSA" | "EC" | "OKP";
+            kid: string;
+            /** @constant */
+            use: "sig";
+            /** @enum {string} */
+            alg: "RS256" | "ES256" | "EdDSA";
+            n?: string;
+            e?: string;
+            /** @enum {string} */
+            crv?: "P-256" | "Ed25519";
+            x?: string;
+            y?: string;
+        };
+        JwkSet: {
+            keys: components["schemas"]["Jwk"][];
+        };
+        /** @description RFC 8414 §2. */
+        AuthorizationServerMetadata: {
+            issuer: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            revocation_endpoint: string;
+            /** Format: uri */
+            jwks_uri: string;
+            grant_types_supported: ("password" | "refresh_token")[];
+            response_types_supported: string[];
+            scopes_supported: string[];
+            token_endpoint_auth_methods_supported: "none"[];
+            revocation_endpoint_auth_methods_supported: "none"[];
         };
         Todo: {
             id: components["schemas"]["Id"];
@@ -196,7 +431,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "internal_error";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -248,6 +483,61 @@ export interface components {
                  *       "status": 403,
                  *       "code": "insufficient_scope",
                  *       "detail": "This operation needs the scope: todos:write."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The access token lacks the `users:admin` scope (RFC 6750 §3.1). */
+        ForbiddenAdmin: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:insufficient_scope",
+                 *       "title": "Insufficient scope",
+                 *       "status": 403,
+                 *       "code": "insufficient_scope",
+                 *       "detail": "This operation needs the scope: users:admin."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No user has this id. */
+        UserNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "code": "not_found",
+                 *       "detail": "No user with this id."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The username or email is already registered (compared case-insensitively). */
+        UserExists: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:user_exists",
+                 *       "title": "User already exists",
+                 *       "status": 409,
+                 *       "code": "user_exists",
+                 *       "detail": "A user with this username or email already exists."
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -329,6 +619,18 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
+         *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
+         *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+         * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
+         */
+        RefreshCookie: components["schemas"]["RefreshToken"];
+        /**
+         * @description The user's id.
+         * @example 1
+         */
+        UserId: components["schemas"]["Id"];
+        /**
          * @description The todo's id.
          * @example 1
          */
@@ -362,6 +664,21 @@ export interface components {
          */
         PragmaNoCache: "no-cache";
         /**
+         * @description Only with `REFRESH_COOKIE=true`, the refresh token as an HttpOnly cookie (then absent from the body).
+         * @example tollgate_refresh=8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN; Max-Age=2592000; Path=/token; HttpOnly; Secure; SameSite=Strict
+         */
+        SetRefreshCookie: string;
+        /**
+         * @description Only with `REFRESH_COOKIE=true`, clears the refresh-token cookie.
+         * @example tollgate_refresh=; Max-Age=0; Path=/token; HttpOnly; Secure; SameSite=Strict
+         */
+        ClearRefreshCookie: string;
+        /**
+         * @description Public, cacheable for a few minutes (keys change only on rotation).
+         * @example public, max-age=300
+         */
+        CacheControlPublic: string;
+        /**
          * @description RFC 6750 §3 challenge.
          * @example Bearer realm="tollgate", error="invalid_token", error_description="The access token is invalid or expired."
          */
@@ -371,6 +688,63 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The `next_cursor` of the previous page; omit it for the first page.
+                 * @example aWQ6MjA
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Only users whose username starts with this (case-insensitive).
+                 * @example ali
+                 */
+                username_prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. `next_cursor` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "username": "alice",
+                     *           "email": "alice@example.com",
+                     *           "is_active": true,
+                     *           "roles": [
+                     *             "user"
+                     *           ],
+                     *           "created_at": "2026-11-23T14:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -413,24 +787,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description The username or email is already registered (compared case-insensitively). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:tollgate:problem:user_exists",
-                     *       "title": "User already exists",
-                     *       "status": 409,
-                     *       "code": "user_exists",
-                     *       "detail": "A user with this username or email already exists."
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -471,7 +828,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    issueToken: {
+    updateCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -482,29 +839,259 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "grant_type": "password",
-                 *       "username": "alice",
-                 *       "password": "correct horse battery staple",
-                 *       "scope": "me todos:read todos:write"
+                 *       "email": "alice@example.org"
                  *     }
                  */
-                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+                "application/json": components["schemas"]["UserSelfUpdate"];
             };
         };
         responses: {
-            /** @description An access token (RFC 6749 §5.1). */
+            /** @description The updated user. */
             200: {
                 headers: {
-                    "Cache-Control": components["headers"]["CacheControlNoStore"];
-                    Pragma: components["headers"]["PragmaNoCache"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+                     *       "id": 1,
+                     *       "username": "alice",
+                     *       "email": "alice@example.org",
+                     *       "is_active": true,
+                     *       "roles": [
+                     *         "user"
+                     *       ],
+                     *       "created_at": "2026-11-23T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["UserExists"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "new_password": "tr0ubadour and a longer tail"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The password was changed; every session of the user has ended. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request fails validation, or `current_password` is not the user's password. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    endAllSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the user has ended. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "username": "alice",
+                     *       "email": "alice@example.com",
+                     *       "is_active": true,
+                     *       "roles": [
+                     *         "user"
+                     *       ],
+                     *       "created_at": "2026-11-23T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["UserNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id.
+                 * @example 1
+                 */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "is_active": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserAdminUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "username": "alice",
+                     *       "email": "alice@example.com",
+                     *       "is_active": false,
+                     *       "roles": [
+                     *         "user"
+                     *       ],
+                     *       "created_at": "2026-11-23T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["UserNotFound"];
+            /** @description An admin tried to deactivate or demote themselves. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:self_lockout",
+                     *       "title": "Cannot lock yourself out",
+                     *       "status": 409,
+                     *       "code": "self_lockout",
+                     *       "detail": "Admins cannot deactivate or demote themselves; ask another admin."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /**
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
+                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
+                 */
+                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+            };
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description An access token and a refresh token (RFC 6749 §5.1). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
                      *       "token_type": "bearer",
                      *       "expires_in": 900,
+                     *       "refresh_token": "8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN",
                      *       "scope": "me todos:read todos:write"
                      *     }
                      */
@@ -552,6 +1139,168 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /**
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
+                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
+                 */
+                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+            };
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN",
+                 *       "token_type_hint": "refresh_token"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description The token is revoked, or was never valid. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed (RFC 6749 §5.2). */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The request body is larger than 100 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "Unexpected error (request id 0b5c2c57-1c9e-4a55-9df1-5a8d0c6a8f10)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JWK Set. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlPublic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "keys": [
+                     *         {
+                     *           "kty": "OKP",
+                     *           "crv": "Ed25519",
+                     *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+                     *           "kid": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+                     *           "use": "sig",
+                     *           "alg": "EdDSA"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JwkSet"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where our endpoints and keys are, and what we support. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlPublic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "https://auth.example.com",
+                     *       "token_endpoint": "https://auth.example.com/token",
+                     *       "revocation_endpoint": "https://auth.example.com/token/revoke",
+                     *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
+                     *       "grant_types_supported": [
+                     *         "password",
+                     *         "refresh_token"
+                     *       ],
+                     *       "response_types_supported": [],
+                     *       "scopes_supported": [
+                     *         "me",
+                     *         "todos:read",
+                     *         "todos:write",
+                     *         "users:admin"
+                     *       ],
+                     *       "token_endpoint_auth_methods_supported": [
+                     *         "none"
+                     *       ],
+                     *       "revocation_endpoint_auth_methods_supported": [
+                     *         "none"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            500: components["responses"]["InternalError"];
         };
     };
     listTodos: {

@@ -15,6 +15,8 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_token: 'Invalid access token',
   insufficient_scope: 'Insufficient scope',
   user_exists: 'User already exists',
+  wrong_password: 'Wrong password',
+  self_lockout: 'Cannot lock yourself out',
   internal_error: 'Internal server error',
 };
 
@@ -49,4 +51,4 @@ export const validationFailed = (errors: FieldError[]): ApiError =>
 
 export const notFound = (detail: string): ApiError => new ApiError(404, 'not_found', detail);
 
-export const conflict = (code: 'user_exists', detail: string): ApiError => new ApiError(409, code, detail);
+export const conflict = (code: 'user_exists' | 'self_lockout', detail: string): ApiError => new ApiError(409, code, detail);

@@ -17,6 +17,8 @@ export interface UserTable {
   password_hash: string;
   role: Role;
   is_active: number;
+  /** Access tokens carry the version they were issued under; bumping it ends every session. */
+  token_version: Generated<number>;
   created_at: string;
 }
 
@@ -29,9 +31,24 @@ export interface TodoTable {
   updated_at: string;
 }
 
+/** One row per refresh token ever issued; a family is the chain of rotations from one login. */
+export interface RefreshTokenTable {
+  id: Generated<number>;
+  token_hash: string;
+  family_id: string;
+  user_id: number;
+  scope: string;
+  created_at: string;
+  expires_at: string;
+  rotated_at: string | null;
+  successor_sealed: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   users: UserTable;
   todos: TodoTable;
+  refresh_tokens: RefreshTokenTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -39,3 +56,6 @@ export type NewUserRow = Insertable<UserTable>;
 export type TodoRow = Selectable<TodoTable>;
 export type NewTodoRow = Insertable<TodoTable>;
 export type TodoChanges = Updateable<TodoTable>;
+export type UserChanges = Updateable<UserTable>;
+export type RefreshTokenRow = Selectable<RefreshTokenTable>;
+export type NewRefreshTokenRow = Insertable<RefreshTokenTable>;

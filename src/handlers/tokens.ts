@@ -8,6 +8,7 @@ const invalidGrant = () => new OAuthError('invalid_grant', 'Invalid username or 
 
 /** RFC 6749 §4.3 resource owner password credentials grant. */
 export const issueToken: OperationHandler<'issueToken'> = async ({ body }, services) => {
+  if (body.grant_type !== 'password') throw new Error('not implemented yet');
   const user = await findUserByNormalizedUsername(services.db, body.username.toLowerCase());
   // Always runs bcrypt (against a dummy hash for unknown users) so timing does not reveal who exists.
   const passwordMatches = await services.passwords.verify(body.password, user?.password_hash);
@@ -19,6 +20,6 @@ export const issueToken: OperationHandler<'issueToken'> = async ({ body }, servi
   return {
     status: 200,
     headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
-    body: { access_token: services.tokens.issue(user.id, grant.granted), token_type: 'bearer', expires_in: services.tokens.ttlSeconds, scope: grant.granted.join(' ') },
+    body: { access_token: services.tokens.issue(user, grant.granted), token_type: 'bearer', expires_in: services.tokens.ttlSeconds, scope: grant.granted.join(' ') },
   };
 };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, NewUserRow, UserRow } from '../db/schema';
+import type { Database, NewUserRow, UserChanges, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
 
@@ -22,4 +22,17 @@ export async function existsUserWithNameOrEmail(db: Db, usernameNormalized: stri
     .where((eb) => eb.or([eb('username_normalized', '=', usernameNormalized), eb('email_normalized', '=', emailNormalized)]))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export async function updateUser(db: Db, id: number, changes: UserChanges): Promise<UserRow | undefined> {
+  return db.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Every access token issued before this stops verifying (they carry the old version). */
+export async function incrementTokenVersion(db: Db, id: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ token_version: eb('token_version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }

@@ -10,11 +10,18 @@ export interface AccessTokenClaims {
   iss: string;
   aud: string;
   jti: string;
+  /** The user's token_version at issue; a bumped version ends the token at once. */
+  ver: number;
+}
+
+export interface TokenSubject {
+  readonly id: number;
+  readonly token_version: number;
 }
 
 export interface AccessTokens {
   readonly ttlSeconds: number;
-  issue(userId: number, scopes: readonly string[]): string;
+  issue(user: TokenSubject, scopes: readonly string[]): string;
   /** The token's claims, or undefined for any token that is not one of ours and currently valid. */
   verify(token: string): AccessTokenClaims | undefined;
 }
@@ -30,9 +37,9 @@ export function createAccessTokens(options: { secret: Buffer; issuer: string; au
 
   return {
     ttlSeconds,
-    issue(userId, scopes) {
+    issue(user, scopes) {
       const iat = epochSeconds(clock);
-      const claims: AccessTokenClaims = { sub: String(userId), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID() };
+      const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
       return jwt.sign(claims, key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TOKEN_TYPE } });
     },
     verify(token) {
@@ -49,5 +56,5 @@ export function createAccessTokens(options: { secret: Buffer; issuer: string; au
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const p = payload as Record<string, unknown>;
-  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string';
+  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver);
 }

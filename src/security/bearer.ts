@@ -4,7 +4,7 @@ import { ApiError } from '../errors';
 import type { Database, UserRow } from '../db/schema';
 import { findUserById } from '../repositories/users.repository';
 import type { AccessTokens } from './access-tokens';
-import { parseScope } from './scopes';
+import { parseScope, scopesOfRole } from './scopes';
 
 /** Who is calling, as established by the security handler. */
 export interface Principal {
@@ -51,10 +51,12 @@ export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens
     if (token === undefined) throw missingToken();
     const claims = deps.tokens.verify(token);
     if (!claims) throw invalidToken();
-    // The user row is checked on every request: a deactivated user is locked out at once.
+    // The user row is checked on every request: deactivation and "log out everywhere" act at once.
     const user = await findUserById(deps.db, Number(claims.sub));
-    if (!user || user.is_active !== 1) throw invalidToken();
-    const scopes = parseScope(claims.scope);
+    if (!user || user.is_active !== 1 || user.token_version !== claims.ver) throw invalidToken();
+    // A demoted admin's tokens lose the scopes the new role does not allow, on their next use.
+    const allowed: readonly string[] = scopesOfRole(user.role);
+    const scopes = parseScope(claims.scope).filter((s) => allowed.includes(s));
     const required = requiredScopes(context);
     if (!required.every((s) => scopes.includes(s))) throw insufficientScope(required);
     return { user, scopes };

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const now = () => Math.floor(Date.now() / 1000);
-const claims = (overrides: Record<string, unknown> = {}) => ({ sub: userId, scope: 'me', iat: now(), exp: now() + 600, iss: 'tollgate', aud: 'tollgate', jti: 'forged', ...overrides });
+const claims = (overrides: Record<string, unknown> = {}) => ({ sub: userId, scope: 'me', iat: now(), exp: now() + 600, iss: 'tollgate', aud: 'tollgate', jti: 'forged', ver: 0, ...overrides });
 const sign = (payload: object, secret = TEST_SECRET, header: object = { typ: 'at+jwt' }) =>
   jwt.sign(payload, createSecretKey(Buffer.from(secret)), { algorithm: 'HS256', header: { alg: 'HS256', ...header } });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+
+// Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  // Bumped to end every session at once: access tokens carry it and must match it.
+  await db.schema.alterTable('users').addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+
+  await db.schema
+    .createTable('refresh_tokens')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    // SHA-256 of the token: a copy of this table does not let anyone refresh.
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('family_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('rotated_at', 'text')
+    // The successor, encrypted with a key only the rotated token itself yields (the reuse grace window).
+    .addColumn('successor_sealed', 'text')
+    .addColumn('revoked_at', 'text')
+    .execute();
+
+  await db.schema.createIndex('refresh_tokens_family_id').on('refresh_tokens').column('family_id').execute();
+  await db.schema.createIndex('refresh_tokens_user_id').on('refresh_tokens').column('user_id').execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('refresh_tokens').execute();
+  await db.schema.alterTable('users').dropColumn('token_version').execute();
+}
