@@ -43,9 +43,9 @@ test('without JWT_SECRET a generated secret is kept beside the database, so toke
   const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: '0', BCRYPT_COST: '4' });
   const logger = createLogger('silent');
   const first = await startServer(config, logger);
-  const token = first.services.tokens.issue({ id: 1, token_version: 0 }, ['me']);
+  const token = await first.services.tokens.issue({ id: 1, token_version: 0 }, ['me']);
   await first.close();
   const second = await startServer(config, logger);
-  expect(second.services.tokens.verify(token)?.sub).toBe('1');
+  expect((await second.services.tokens.verify(token))?.sub).toBe('1');
   await second.close();
 });

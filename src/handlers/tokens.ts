@@ -20,6 +20,6 @@ export const issueToken: OperationHandler<'issueToken'> = async ({ body }, servi
   return {
     status: 200,
     headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
-    body: { access_token: services.tokens.issue(user, grant.granted), token_type: 'bearer', expires_in: services.tokens.ttlSeconds, scope: grant.granted.join(' ') },
+    body: { access_token: await services.tokens.issue(user, grant.granted), token_type: 'bearer', expires_in: services.tokens.ttlSeconds, scope: grant.granted.join(' ') },
   };
 };

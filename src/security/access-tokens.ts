@@ -21,9 +21,10 @@ export interface TokenSubject {
 
 export interface AccessTokens {
   readonly ttlSeconds: number;
-  issue(user: TokenSubject, scopes: readonly string[]): string;
+  /** Async because some signing algorithms (EdDSA) are only available through async APIs. */
+  issue(user: TokenSubject, scopes: readonly string[]): Promise<string>;
   /** The token's claims, or undefined for any token that is not one of ours and currently valid. */
-  verify(token: string): AccessTokenClaims | undefined;
+  verify(token: string): Promise<AccessTokenClaims | undefined>;
 }
 
 const ALGORITHM = 'HS256';
@@ -37,12 +38,12 @@ export function createAccessTokens(options: { secret: Buffer; issuer: string; au
 
   return {
     ttlSeconds,
-    issue(user, scopes) {
+    async issue(user, scopes) {
       const iat = epochSeconds(clock);
       const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
       return jwt.sign(claims, key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TOKEN_TYPE } });
     },
-    verify(token) {
+    async verify(token) {
       try {
         const decoded = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer, audience, clockTimestamp: epochSeconds(clock), complete: true });
         return decoded.header.typ === TOKEN_TYPE && isAccessTokenClaims(decoded.payload) ? decoded.payload : undefined;

@@ -49,7 +49,7 @@ export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens
   return async function requireAuthentication(context: Context): Promise<Principal> {
     const token = bearerToken(context.request.headers.authorization);
     if (token === undefined) throw missingToken();
-    const claims = deps.tokens.verify(token);
+    const claims = await deps.tokens.verify(token);
     if (!claims) throw invalidToken();
     // The user row is checked on every request: deactivation and "log out everywhere" act at once.
     const user = await findUserById(deps.db, Number(claims.sub));
