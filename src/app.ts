@@ -3,6 +3,7 @@ import { handlers } from './handlers';
 import { createApi } from './http/api';
 import type { AppState } from './http/app-state';
 import { parseBodies } from './http/body-parser';
+import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
 import { requestContext } from './http/request-context';
@@ -11,7 +12,7 @@ import type { Services } from './services';
 import type { Spec } from './spec';
 
 /**
- * The request's path through the app, outermost first: request id and access log → response
+ * The request's path through the app, outermost first: request id and access log → CORS → response
  * contract check → error rendering → meta routes → route lookup → body parsing → openapi-backend.
  */
 export async function createApp(spec: Spec, services: Services): Promise<Koa> {
@@ -19,6 +20,7 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   const app = new Koa();
   app.silent = true;
   app.use(requestContext(services.logger));
+  app.use(corsForAllowedOrigins(services.config.allowedOrigins));
   app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));
   app.use(errorRenderer(services.logger));
   mountMetaRoutes(app, spec);

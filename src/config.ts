@@ -9,6 +9,14 @@ export interface Config {
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
   readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  /** Seconds after a rotation during which the rotated token still answers its successor. */
+  readonly refreshReuseGrace: number;
+  /** Refresh tokens travel in an HttpOnly cookie instead of the response body. */
+  readonly refreshCookie: boolean;
+  readonly refreshCookieName: string;
+  /** Browser origins allowed to call us (CORS) and to use the refresh cookie. */
+  readonly allowedOrigins: readonly string[];
   readonly bcryptCost: number;
   readonly passwordThreads: number;
   readonly logLevel: string;
@@ -50,6 +58,16 @@ export function loadConfig(env: Env): Config {
     return raw as T;
   };
 
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw !== 'true' && raw !== 'false') {
+      problems.push(`${name} must be true or false (got "${raw}")`);
+      return fallback;
+    }
+    return raw === 'true';
+  };
+
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/tollgate.db';
   if (!databaseUrl.startsWith('sqlite:') || databaseUrl === 'sqlite:') {
@@ -68,12 +86,48 @@ export function loadConfig(env: Env): Config {
     jwtIssuer: env.JWT_ISSUER || 'tollgate',
     jwtAudience: env.JWT_AUDIENCE || 'tollgate',
     accessTokenTtl: integer('ACCESS_TOKEN_TTL', 900, 60, 86400),
+    refreshTokenTtl: integer('REFRESH_TOKEN_TTL', 30 * 86400, 60, 365 * 86400),
+    refreshReuseGrace: integer('REFRESH_REUSE_GRACE', 10, 0, 300),
+    refreshCookie: boolean('REFRESH_COOKIE', false),
+    refreshCookieName: cookieName(env.REFRESH_COOKIE_NAME, problems),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS, problems),
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     passwordThreads: integer('PASSWORD_THREADS', 2, 1, 64),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'log' : 'strict'),
   };
+  if (config.refreshCookie && config.allowedOrigins.length === 0) {
+    problems.push('ALLOWED_ORIGINS must list the origins of your web app when REFRESH_COOKIE=true');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+const DEFAULT_REFRESH_COOKIE = 'tollgate_refresh';
+// RFC 6265 §4.1.1: a cookie name is an RFC 7230 token.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
+
+function cookieName(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined || raw === '') return DEFAULT_REFRESH_COOKIE;
+  if (COOKIE_NAME.test(raw)) return raw;
+  problems.push(`REFRESH_COOKIE_NAME must be a cookie name of letters, digits and !#$%&'*+-.^_\`|~ (got "${raw}")`);
+  return DEFAULT_REFRESH_COOKIE;
+}
+
+/** Comma-separated origins, each exactly scheme://host[:port] as browsers send it in `Origin`. */
+function origins(raw: string | undefined, problems: string[]): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      problems.push(`ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "${origin}")`);
+    }
+  }
+  return list;
 }

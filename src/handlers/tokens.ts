@@ -1,25 +1,64 @@
+import type { components } from '../../generated/api';
 import { OAuthError } from '../errors';
-import type { OperationHandler } from '../http/operation-types';
+import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
+import type { UserRow } from '../db/schema';
 import { findUserByNormalizedUsername } from '../repositories/users.repository';
+import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
 import { grantScopes } from '../security/scopes';
+import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
+import type { Services } from '../services';
+
+type PasswordGrant = components['schemas']['PasswordGrantRequest'];
+type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
+type TokenResult = OperationResult<'issueToken'>;
 
 // One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
-const invalidGrant = () => new OAuthError('invalid_grant', 'Invalid username or password.');
+const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
+// One answer for every unusable refresh token, reused ones included: a thief learns nothing.
+const invalidRefreshToken = () => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
+const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
 
-/** RFC 6749 §4.3 resource owner password credentials grant. */
-export const issueToken: OperationHandler<'issueToken'> = async ({ body }, services) => {
-  if (body.grant_type !== 'password') throw new Error('not implemented yet');
+/** RFC 6749 token endpoint: §4.3 password grant and §6 refresh grant. */
+export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
+  const { body } = input;
+  return body.grant_type === 'password' ? passwordGrant(body, input, services) : refreshGrant(body, input, services);
+};
+
+async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+  // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
+  refuseForeignOrigin(services.config, input.origin);
   const user = await findUserByNormalizedUsername(services.db, body.username.toLowerCase());
   // Always runs bcrypt (against a dummy hash for unknown users) so timing does not reveal who exists.
   const passwordMatches = await services.passwords.verify(body.password, user?.password_hash);
-  if (!user || !passwordMatches || user.is_active !== 1) throw invalidGrant();
+  if (!user || !passwordMatches || user.is_active !== 1) throw invalidCredentials();
 
   const grant = grantScopes(user.role, body.scope);
-  if ('refused' in grant) throw new OAuthError('invalid_scope', `Scope not allowed: ${grant.refused.join(' ')}.`);
+  if ('refused' in grant) throw scopeNotAllowed(grant.refused);
+  const refreshToken = await startRefreshFamily(services, user, grant.granted);
+  return tokenResponse(services, user, grant.granted, refreshToken);
+}
 
+async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+  const presented = presentedRefreshToken(services.config, body.refresh_token, input);
+  if (presented === undefined) throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
+  const result = await refreshSession(services, presented, body.scope);
+  if (result.outcome === 'invalid_scope') throw scopeNotAllowed(result.refused);
+  if (result.outcome !== 'issued') throw invalidRefreshToken();
+  return tokenResponse(services, result.user, result.scopes, result.refreshToken);
+}
+
+async function tokenResponse(services: Services, user: UserRow, scopes: readonly string[], refreshToken: string): Promise<TokenResult> {
+  const { config, tokens } = services;
   return {
     status: 200,
-    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
-    body: { access_token: await services.tokens.issue(user, grant.granted), token_type: 'bearer', expires_in: services.tokens.ttlSeconds, scope: grant.granted.join(' ') },
+    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...(config.refreshCookie && setRefreshCookie(config, refreshToken)) },
+    body: {
+      access_token: await tokens.issue(user, scopes),
+      token_type: 'bearer',
+      expires_in: tokens.ttlSeconds,
+      // In cookie mode the refresh token stays out of reach of page scripts: cookie only.
+      ...(!config.refreshCookie && { refresh_token: refreshToken }),
+      scope: scopes.join(' '),
+    },
   };
-};
+}

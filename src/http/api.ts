@@ -8,10 +8,10 @@ import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '..
 import { withFormats } from './ajv';
 import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
-import { toFieldErrors, toTokenRequestError } from './validation-errors';
+import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
 
 /** Operations that speak RFC 6749 §5.2 errors instead of problem details. */
-export const OAUTH_OPERATIONS: ReadonlySet<string> = new Set<OperationId>(['issueToken']);
+export const OAUTH_OPERATIONS: ReadonlySet<string> = new Set<OperationId>(['issueToken', 'revokeToken']);
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -65,8 +65,9 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
       if (c.security.authorized || !c.operation.security?.length) requireDeclaredContentType(c);
     },
     validationFail: (c: Context) => {
-      const errors = toFieldErrors(c.validation.errors ?? []);
-      throw OAUTH_OPERATIONS.has(c.operation.operationId ?? '') ? toTokenRequestError(c.request.requestBody, errors) : validationFailed(errors);
+      const errors = c.validation.errors ?? [];
+      if (!OAUTH_OPERATIONS.has(c.operation.operationId ?? '')) throw validationFailed(toFieldErrors(errors));
+      throw toOAuthRequestError(c.request.requestBody, errors, grantTypesOf(formSchemaOf(c)));
     },
   });
   backend.registerSecurityHandler(SECURITY_SCHEME, createBearerSecurityHandler(services));
@@ -97,10 +98,21 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       path: c.request.params,
       query: c.request.query,
       body: c.request.requestBody,
+      cookies: c.request.cookies ?? {},
+      origin: firstHeader(c.request.headers.origin),
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
     } as unknown as OperationInput<OperationId>;
     return handler(input, services);
   };
+}
+
+function formSchemaOf(c: Context): unknown {
+  const body = c.operation.requestBody;
+  return body && 'content' in body ? body.content['application/x-www-form-urlencoded']?.schema : undefined;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Startup fails when the spec and the handler map disagree in either direction. */

@@ -18,6 +18,10 @@ export interface OperationInput<Id extends OperationId> {
   readonly path: PathOf<Id>;
   readonly query: QueryOf<Id>;
   readonly body: BodyOf<Id>;
+  /** Parsed `Cookie` header; the refresh cookie's name is configurable, so not every cookie is in the spec. */
+  readonly cookies: Readonly<Record<string, string | undefined>>;
+  /** The `Origin` request header, for the checks that stop cross-site use of the refresh cookie. */
+  readonly origin: string | undefined;
   /** Set for every operation that has `security` in the spec; the security handler ran first. */
   readonly principal: Principal | undefined;
 }

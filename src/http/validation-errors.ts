@@ -16,13 +16,30 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
   });
 }
 
-/** RFC 6749 §5.2 for a token request that fails the contract: the grant type decides the error code. */
-export function toTokenRequestError(body: unknown, errors: readonly FieldError[]): OAuthError {
+type Schema = { oneOf?: Schema[]; properties?: Record<string, { const?: unknown }> };
+
+/** The grant types a token request schema accepts, in the order of its `oneOf` branches. */
+export function grantTypesOf(requestBodySchema: unknown): string[] {
+  const branches = (requestBodySchema as Schema | undefined)?.oneOf ?? [];
+  return branches.map((branch) => String(branch.properties?.grant_type?.const));
+}
+
+/**
+ * RFC 6749 §5.2 for a request to an OAuth endpoint that fails the contract. For the token endpoint
+ * the grant type decides: an unknown one is `unsupported_grant_type`, and only the errors of the
+ * `oneOf` branch of the named grant describe what is wrong (the others fail by definition).
+ */
+export function toOAuthRequestError(body: unknown, errors: readonly ErrorObject[], grantTypes: readonly string[]): OAuthError {
   const grantType = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).grant_type : undefined;
-  if (typeof grantType === 'string' && grantType !== 'password') {
-    return new OAuthError('unsupported_grant_type', `Grant type "${grantType.slice(0, 40)}" is not supported.`);
+  let relevant = errors.filter((e) => e.keyword !== 'oneOf');
+  if (grantTypes.length > 0) {
+    if (typeof grantType !== 'string') return new OAuthError('invalid_request', 'Missing parameter: grant_type.');
+    const branch = grantTypes.indexOf(grantType);
+    if (branch < 0) return new OAuthError('unsupported_grant_type', `Grant type "${grantType.slice(0, 40)}" is not supported.`);
+    relevant = relevant.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath) || e.schemaPath.includes(`/oneOf/${branch}/`));
   }
-  const missing = errors.filter((e) => e.message === 'is required').map((e) => e.field);
+  const fieldErrors = toFieldErrors(relevant);
+  const missing = fieldErrors.filter((e) => e.message === 'is required').map((e) => e.field);
   if (missing.length > 0) return new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}.`);
-  return new OAuthError('invalid_request', errors.map((e) => `${e.field ?? 'body'} ${e.message}`).join('; ').slice(0, 500));
+  return new OAuthError('invalid_request', fieldErrors.map((e) => `${e.field ?? 'body'} ${e.message}`).join('; ').slice(0, 500) || 'The request is malformed.');
 }

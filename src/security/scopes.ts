@@ -30,3 +30,17 @@ export function grantScopes(role: Role, requested: string | undefined): ScopeGra
   if (refused.length > 0) return { refused };
   return { granted: allowed.filter((s) => asked.includes(s)) };
 }
+
+/**
+ * RFC 6749 §6 for the refresh grant: the scope may narrow the original grant, never widen it
+ * (omitted = the original); a role that has since lost a scope silently loses it here too.
+ */
+export function narrowScopes(role: Role, original: string, requested: string | undefined): ScopeGrant {
+  const granted = parseScope(original);
+  const asked = requested === undefined ? granted : parseScope(requested);
+  const refused = asked.filter((s) => !granted.includes(s));
+  if (refused.length > 0) return { refused };
+  const allowed: readonly string[] = scopesOfRole(role);
+  const kept = ALL_SCOPES.filter((s) => asked.includes(s) && allowed.includes(s));
+  return kept.length > 0 ? { granted: kept } : { refused: asked };
+}

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { login, registeredUser, tokenRequest } from '../support/flows';
+import { login, registeredUser, tokenRequest, type OAuthErrorBody as ErrorBody, type TokenBody } from '../support/flows';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -7,8 +7,6 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type TokenBody = { access_token: string; token_type: string; expires_in: number; scope: string };
-type ErrorBody = { error: string; error_description?: string };
 
 describe('issueToken', () => {
   test('200 per RFC 6749 §5.1, with no-store caching headers; omitted scope = all the role allows', async () => {
@@ -18,7 +16,7 @@ describe('issueToken', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('pragma')).toBe('no-cache');
     const body = (await response.json()) as TokenBody;
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 900, scope: 'me todos:read todos:write' });
+    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 900, refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), scope: 'me todos:read todos:write' });
   });
 
   test('the username is matched case-insensitively', async () => {
@@ -61,16 +59,19 @@ describe('issueToken', () => {
   });
 
   test.each([
-    ['missing password', { grant_type: 'password', username: 'alice' }, 'invalid_request'],
-    ['missing grant_type', { username: 'alice', password: 'secret12' }, 'invalid_request'],
-    ['another grant type', { grant_type: 'client_credentials' }, 'unsupported_grant_type'],
-    ['an unknown parameter', { grant_type: 'password', username: 'alice', password: 'secret12', color: 'red' }, 'invalid_request'],
-    ['a NUL byte in the username', { grant_type: 'password', username: 'ali\u0000ce', password: 'secret12' }, 'invalid_request'],
-  ])('%s → 400 with the RFC 6749 error code', async (_name, fields, error) => {
+    ['missing password', { grant_type: 'password', username: 'alice' }, 'invalid_request', 'Missing parameter: password.'],
+    ['missing grant_type', { username: 'alice', password: 'secret12' }, 'invalid_request', 'Missing parameter: grant_type.'],
+    ['another grant type', { grant_type: 'client_credentials' }, 'unsupported_grant_type', 'Grant type "client_credentials" is not supported.'],
+    ['an unknown parameter', { grant_type: 'password', username: 'alice', password: 'secret12', color: 'red' }, 'invalid_request', 'color is not a known field'],
+    ['a NUL byte in the username', { grant_type: 'password', username: 'ali\u0000ce', password: 'secret12' }, 'invalid_request', expect.stringMatching(/^username must match pattern/)],
+    ['a refresh grant without a token', { grant_type: 'refresh_token' }, 'invalid_request', 'Missing parameter: refresh_token.'],
+    ['a refresh token with foreign characters', { grant_type: 'refresh_token', refresh_token: 'not*base64url' }, 'invalid_request', expect.stringMatching(/^refresh_token must match pattern/)],
+    ['a password field in a refresh grant', { grant_type: 'refresh_token', refresh_token: 'abc', password: 'x' }, 'invalid_request', 'password is not a known field'],
+  ])('%s → 400 with the RFC 6749 error code, describing only the named grant', async (_name, fields, error, description) => {
     const response = await app.raw('/token', tokenRequest(fields));
     expect(response.status).toBe(400);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(((await response.json()) as ErrorBody).error).toBe(error);
+    expect((await response.json()) as ErrorBody).toEqual({ error, error_description: description });
   });
 
   test('a JSON body instead of a form → 400 invalid_request', async () => {

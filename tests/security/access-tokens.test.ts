@@ -1,11 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { createAccessTokens } from '../../src/security/access-tokens';
-import type { Clock } from '../../src/clock';
-
-function movableClock(start: Date): Clock & { advance(seconds: number): void } {
-  let current = start.getTime();
-  return { now: () => new Date(current), advance: (s) => (current += s * 1000) };
-}
+import { movableClock } from '../support/clock';
 
 const clock = movableClock(new Date('2026-11-23T12:00:00Z'));
 const tokens = createAccessTokens({ secret: Buffer.from('unit-test-secret-unit-test-secret-0'), issuer: 'iss', audience: 'aud', ttlSeconds: 900, clock });

@@ -5,7 +5,21 @@ export interface TestUser {
   email: string;
   password: string;
   token: string;
+  refreshToken: string;
   auth: { Authorization: string };
+}
+
+export interface TokenBody {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+export interface OAuthErrorBody {
+  error: string;
+  error_description?: string;
 }
 
 let counter = 0;
@@ -18,6 +32,16 @@ export async function login(app: TestApp, username: string, password: string, sc
   return app.raw('/token', tokenRequest({ grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }));
 }
 
+export async function refresh(app: TestApp, refreshToken: string, scope?: string): Promise<Response> {
+  return app.raw('/token', tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(scope !== undefined && { scope }) }));
+}
+
+export async function revoke(app: TestApp, token: string): Promise<Response> {
+  return app.raw('/token/revoke', tokenRequest({ token }));
+}
+
+export const bearer = (accessToken: string) => ({ Authorization: `Bearer ${accessToken}` });
+
 /** Registers a fresh user through the API and logs them in. */
 export async function registeredUser(app: TestApp, scope?: string): Promise<TestUser> {
   counter += 1;
@@ -26,6 +50,6 @@ export async function registeredUser(app: TestApp, scope?: string): Promise<Test
   const created = await app.client.POST('/users', { body: user });
   if (created.response.status !== 201) throw new Error(`registration failed: ${created.response.status}`);
   const response = await login(app, username, user.password, scope);
-  const { access_token } = (await response.json()) as { access_token: string };
-  return { ...user, token: access_token, auth: { Authorization: `Bearer ${access_token}` } };
+  const { access_token, refresh_token } = (await response.json()) as TokenBody;
+  return { ...user, token: access_token, refreshToken: refresh_token ?? '', auth: bearer(access_token) };
 }

@@ -1,0 +1,15 @@
+import { OAuthError } from '../errors';
+import type { OperationHandler } from '../http/operation-types';
+import { clearRefreshCookie, presentedRefreshToken } from '../security/refresh-cookie';
+import { revokeRefreshFamily } from '../services/refresh-sessions';
+
+/**
+ * RFC 7009. Any token is looked up as a refresh token: an access token or a stranger's garbage
+ * simply matches nothing, and §2.2 wants 200 for those too, so probing reveals nothing.
+ */
+export const revokeToken: OperationHandler<'revokeToken'> = async (input, services) => {
+  const presented = presentedRefreshToken(services.config, input.body.token, input);
+  if (presented === undefined) throw new OAuthError('invalid_request', 'Missing parameter: token.');
+  await revokeRefreshFamily(services, presented);
+  return { status: 200, body: undefined, headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) } };
+};

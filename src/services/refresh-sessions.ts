@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, RefreshTokenRow, UserRow } from '../db/schema';
+import { findRefreshTokenByHash, insertRefreshToken, markRefreshTokenRotated, revokeRefreshTokenFamily, revokeRefreshTokensOfUser } from '../repositories/refresh-tokens.repository';
+import { findUserById, incrementTokenVersion } from '../repositories/users.repository';
+import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
+import { narrowScopes, type Scope } from '../security/scopes';
+import type { Services } from '../services';
+
+type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger'>;
+type Db = Kysely<Database>;
+
+export type RefreshOutcome =
+  | { outcome: 'issued'; refreshToken: string; user: UserRow; scopes: Scope[] }
+  | { outcome: 'invalid' }
+  | { outcome: 'invalid_scope'; refused: string[] }
+  | { outcome: 'reused' };
+
+const INVALID = { outcome: 'invalid' } as const;
+
+/** A new family: one login on one device. Returns the token; only its hash is stored. */
+export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<string> {
+  const token = newRefreshToken();
+  await insertRefreshToken(deps.db, { ...newRow(deps, token, user.id, scopes.join(' ')), family_id: randomUUID() });
+  return token;
+}
+
+/**
+ * RFC 9700 §4.14 rotation with reuse detection, in one transaction so a rotation is never half
+ * done. Outcomes are values: a detected reuse must commit its revocation, not roll it back.
+ */
+export async function refreshSession(deps: Deps, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await findRefreshTokenByHash(trx, hashRefreshToken(presented));
+    if (!row || row.revoked_at !== null) return INVALID;
+    if (row.rotated_at !== null) return replayRotated(deps, trx, row, presented, requestedScope);
+    if (isExpired(deps, row)) return INVALID;
+    const grant = await grantFor(trx, row, requestedScope);
+    if (grant.outcome !== 'granted') return grant;
+
+    const successor = newRefreshToken();
+    const claimed = await markRefreshTokenRotated(trx, row.id, deps.clock.now().toISOString(), sealSuccessor(presented, successor));
+    if (!claimed) {
+      // Another request rotated it between our read and our write (possible on PostgreSQL): it is a replay now.
+      const current = await findRefreshTokenByHash(trx, row.token_hash);
+      return current ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
+    }
+    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id });
+    return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes };
+  });
+}
+
+/**
+ * A rotated token again. Within the grace window, while its successor is still the family's live
+ * token, it is a second tab racing the first and gets that same successor. Otherwise someone holds
+ * a copy they should not: the whole family dies, including the successor the legitimate client has.
+ */
+async function replayRotated(deps: Deps, trx: Db, row: RefreshTokenRow, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
+  const successor = withinGrace(deps, row) && row.successor_sealed ? openSuccessor(presented, row.successor_sealed) : undefined;
+  const successorRow = successor === undefined ? undefined : await findRefreshTokenByHash(trx, hashRefreshToken(successor));
+  if (successor !== undefined && successorRow && successorRow.rotated_at === null && successorRow.revoked_at === null && !isExpired(deps, successorRow)) {
+    const grant = await grantFor(trx, successorRow, requestedScope);
+    return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes } : grant;
+  }
+  await revokeRefreshTokenFamily(trx, row.family_id, deps.clock.now().toISOString());
+  deps.logger.warn({ event: 'refresh_token_reuse', user_id: row.user_id, family_id: row.family_id }, 'refresh token reuse detected: family revoked');
+  return { outcome: 'reused' };
+}
+
+type Grant = { outcome: 'granted'; user: UserRow; scopes: Scope[] } | { outcome: 'invalid' } | { outcome: 'invalid_scope'; refused: string[] };
+
+async function grantFor(trx: Db, row: RefreshTokenRow, requestedScope: string | undefined): Promise<Grant> {
+  const user = await findUserById(trx, row.user_id);
+  if (!user || user.is_active !== 1) return INVALID;
+  const scopes = narrowScopes(user.role, row.scope, requestedScope);
+  return 'refused' in scopes ? { outcome: 'invalid_scope', refused: scopes.refused } : { outcome: 'granted', user, scopes: scopes.granted };
+}
+
+/** Revokes the family of a presented refresh token; unknown tokens are not an error (RFC 7009 §2.2). */
+export async function revokeRefreshFamily(deps: Deps, presented: string): Promise<void> {
+  const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
+  if (!row) return;
+  await revokeRefreshTokenFamily(deps.db, row.family_id, deps.clock.now().toISOString());
+  deps.logger.info({ event: 'refresh_token_revoked', user_id: row.user_id, family_id: row.family_id }, 'refresh token family revoked');
+}
+
+function newRow(deps: Deps, token: string, userId: number, scope: string) {
+  const now = deps.clock.now();
+  return {
+    token_hash: hashRefreshToken(token),
+    user_id: userId,
+    scope,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000).toISOString(),
+  };
+}
+
+function isExpired(deps: Deps, row: RefreshTokenRow): boolean {
+  return Date.parse(row.expires_at) <= deps.clock.now().getTime();
+}
+
+function withinGrace(deps: Deps, row: RefreshTokenRow): boolean {
+  return row.rotated_at !== null && deps.clock.now().getTime() - Date.parse(row.rotated_at) < deps.config.refreshReuseGrace * 1000;
+}
+
+/**
+ * "Log out everywhere": every refresh token of the user is revoked, and the token version moves
+ * on so that every access token already issued fails the security handler's check at once.
+ */
+export async function endAllSessionsOf(db: Db, userId: number, revokedAt: string): Promise<void> {
+  await incrementTokenVersion(db, userId);
+  await revokeRefreshTokensOfUser(db, userId, revokedAt);
+}
