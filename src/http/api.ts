@@ -87,6 +87,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
       ctx.status = result.status;
       if (result.headers) ctx.set(result.headers);
       if (result.body !== undefined) ctx.body = result.body;
+      else if (result.status !== 204) emptyBody(ctx);
     },
   };
 }
@@ -104,6 +105,12 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
     } as unknown as OperationInput<OperationId>;
     return handler(input, services);
   };
+}
+
+/** Koa would answer a 200 without a body with its status text ("OK"); RFC 7009 wants it empty. */
+function emptyBody(ctx: KoaContext): void {
+  ctx.body = '';
+  ctx.remove('Content-Type');
 }
 
 function formSchemaOf(c: Context): unknown {
