@@ -1,4 +1,5 @@
 import type { HandlerMap } from '../http/operation-types';
+import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { pending } from './pending';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
@@ -18,8 +19,8 @@ export const handlers: HandlerMap = {
   updateUser,
   issueToken,
   revokeToken,
-  getJwks: pending,
-  getAuthorizationServerMetadata: pending,
+  getJwks,
+  getAuthorizationServerMetadata,
   listTodos,
   createTodo,
   getTodo,

@@ -83,7 +83,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     allowedMethods,
     async handle(ctx) {
       const request: Request = { method: ctx.method, path: ctx.path, headers: ctx.headers as Request['headers'], query: ctx.query as Request['query'], body: ctx.request.body };
-      const result = (await backend.handleRequest(request)) as HandlerResult;
+      const result = (await backend.handleRequest(request, ctx)) as HandlerResult;
       ctx.status = result.status;
       if (result.headers) ctx.set(result.headers);
       if (result.body !== undefined) ctx.body = result.body;
@@ -93,7 +93,8 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
 }
 
 function adapt(handler: OperationHandler<OperationId>, services: Services) {
-  return (c: Context) => {
+  // openapi-backend passes handleRequest's extra arguments on to the operation handler.
+  return (c: Context, ctx: KoaContext) => {
     // The request passed validation against the spec, which is what makes these shapes true.
     // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
     const coerced = c.validation?.coerced;
@@ -103,6 +104,7 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       body: c.request.requestBody,
       cookies: c.request.cookies ?? {},
       origin: firstHeader(c.request.headers.origin),
+      serverOrigin: ctx.origin,
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
     } as unknown as OperationInput<OperationId>;
     return handler(input, services);
