@@ -202,7 +202,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Authorization server metadata (RFC 8414) */
+        /**
+         * Authorization server metadata (RFC 8414)
+         * @description The URLs are built on `PUBLIC_URL`; when it is unset, on the scheme and `Host` of the request.
+         */
         get: operations["getAuthorizationServerMetadata"];
         put?: never;
         post?: never;
@@ -1298,6 +1301,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            /** @description PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:validation_failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "The request does not match the API contract.",
+                     *       "errors": [
+                     *         {
+                     *           "location": "header",
+                     *           "field": "host",
+                     *           "message": "is not a valid host"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             500: components["responses"]["InternalError"];

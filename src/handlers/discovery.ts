@@ -1,3 +1,4 @@
+import { validationFailed } from '../errors';
 import type { OperationHandler } from '../http/operation-types';
 import { ALL_SCOPES } from '../security/scopes';
 
@@ -11,6 +12,7 @@ export const getJwks: OperationHandler<'getJwks'> = async (_input, services) => 
 /** RFC 8414. Set PUBLIC_URL in production: otherwise the URLs follow the request's Host header. */
 export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationServerMetadata'> = async (input, services) => {
   const base = services.config.publicUrl ?? input.serverOrigin;
+  if (base === undefined) throw validationFailed([{ location: 'header', field: 'host', message: 'is not a valid host' }]);
   return {
     status: 200,
     headers: CACHEABLE,

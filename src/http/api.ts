@@ -104,7 +104,7 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       body: c.request.requestBody,
       cookies: c.request.cookies ?? {},
       origin: firstHeader(c.request.headers.origin),
-      serverOrigin: ctx.origin,
+      serverOrigin: serverOriginOf(ctx),
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
     } as unknown as OperationInput<OperationId>;
     return handler(input, services);
@@ -120,6 +120,15 @@ function emptyBody(ctx: KoaContext): void {
 function formSchemaOf(c: Context): unknown {
   const body = c.operation.requestBody;
   return body && 'content' in body ? body.content['application/x-www-form-urlencoded']?.schema : undefined;
+}
+
+/** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
+function serverOriginOf(ctx: KoaContext): string | undefined {
+  try {
+    return new URL(`${ctx.protocol}://${ctx.host}`).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
