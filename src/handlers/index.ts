@@ -1,6 +1,5 @@
 import type { HandlerMap } from '../http/operation-types';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
-import { pending } from './pending';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
 import { changePassword, endAllSessions } from './sessions';
