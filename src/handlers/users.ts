@@ -1,9 +1,18 @@
+import { audit } from '../audit';
+import { registrationThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
+import { admitRegistration } from '../services/attempt-limits';
 import { registerUser } from '../services/registration';
 import { presentUser } from './presenters';
 
-export const createUser: OperationHandler<'createUser'> = async ({ body }, services) => {
+export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
+  const admission = await admitRegistration(services, clientIp);
+  if (admission.outcome === 'throttled') {
+    audit(services.logger, 'registration_throttled', { retry_after: admission.retryAfter });
+    throw registrationThrottled(admission.retryAfter);
+  }
   const user = await registerUser(services, body);
+  audit(services.logger, 'user_registered', { user_id: user.id });
   return { status: 201, body: presentUser(user) };
 };
 
