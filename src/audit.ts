@@ -2,7 +2,7 @@ import type { components } from '../generated/api';
 import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
 
-type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
+type Role = components['schemas']['Role'];
 
 /**
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
@@ -20,8 +20,8 @@ export interface AuditEvents {
   logout_everywhere: { user_id: number };
   password_changed: { user_id: number };
   password_change_failed: { user_id: number; reason: 'wrong_password' };
-  /** An administrator changed another user (PATCH /users/{id}). */
-  user_updated: { user_id: number; actor_id: number; changed: ReadonlyArray<keyof UserAdminUpdate> };
+  /** An administrator changed a user (PATCH /users/{id}); only the fields that were sent. */
+  user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role };
 }
 
 export type AuditEvent = keyof AuditEvents;

@@ -1,8 +1,10 @@
 import { audit } from '../audit';
+import { isUniqueViolation } from '../db/errors';
 import { registrationThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
+import { updateUser } from '../repositories/users.repository';
 import { admitRegistration } from '../services/attempt-limits';
-import { registerUser } from '../services/registration';
+import { registerUser, userExists } from '../services/registration';
 import { presentUser } from './presenters';
 
 export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
@@ -19,4 +21,18 @@ export const createUser: OperationHandler<'createUser'> = async ({ body, clientI
 export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) => {
   const { user } = authenticated(input);
   return { status: 200, body: presentUser(user) };
+};
+
+export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, { db }) => {
+  const { user } = authenticated(input);
+  const { email } = input.body;
+  try {
+    // The unique index on the normalized email is the guard, races included.
+    const updated = await updateUser(db, user.id, { email, email_normalized: email.toLowerCase() });
+    if (!updated) throw new Error(`user ${user.id} vanished while authenticated`);
+    return { status: 200, body: presentUser(updated) };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw userExists();
+    throw error;
+  }
 };

@@ -104,9 +104,11 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
 function adapt(handler: OperationHandler<OperationId>, services: Services) {
   return (c: Context, scope: RequestScope) => {
     // The request passed validation against the spec, which is what makes these shapes true.
+    // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
+    const coerced = c.validation?.coerced;
     const input = {
-      path: c.request.params,
-      query: c.request.query,
+      path: coerced?.params ?? c.request.params,
+      query: coerced?.query ?? c.request.query,
       body: c.request.requestBody,
       cookies: c.request.cookies ?? {},
       origin: firstHeader(c.request.headers.origin),

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../src/audit';
 import { captureLogs } from '../support/log-capture';
-import { bearer, login, refresh, registeredUser, revoke, type TokenBody } from '../support/flows';
+import { bearer, login, refresh, registeredAdmin, registeredUser, revoke, type TokenBody } from '../support/flows';
 import { startTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 
 interface LogLine {
@@ -58,7 +58,12 @@ beforeAll(async () => {
   secrets.push(newPassword, 'not my current password');
   await app.client.PUT('/users/me/password', { headers: bearer(current.access_token), body: { current_password: 'not my current password', new_password: newPassword } });
   await app.client.PUT('/users/me/password', { headers: bearer(current.access_token), body: { current_password: alice.password, new_password: newPassword } });
-  await loginAs(alice.username, newPassword);
+  const latest = await loginAs(alice.username, newPassword);
+
+  const admin = await registeredAdmin(app);
+  secrets.push(admin.password, admin.token, admin.refreshToken);
+  const { data: me } = await app.client.GET('/users/me', { headers: bearer(latest.access_token) });
+  await app.client.PATCH('/users/{id}', { params: { path: { id: me?.id ?? 0 } }, body: { is_active: false }, headers: admin.auth });
 
   secrets.push('forged.token.value', 'malformed-body-password');
   await app.client.GET('/users/me', { headers: bearer('forged.token.value') });
@@ -84,6 +89,7 @@ test.each<AuditEvent>([
   'logout_everywhere',
   'password_change_failed',
   'password_changed',
+  'user_updated',
 ])('%s is logged as an audit event with the request id and the user id', (event) => {
   const found = lines().filter((line) => line.audit && line.event === event);
   expect(found.length).toBeGreaterThan(0);
