@@ -30,6 +30,15 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   readonly bcryptCost: number;
   readonly passwordThreads: number;
+  /** Take the client IP from the last `X-Forwarded-For` entry (our own proxy's), not the socket. */
+  readonly trustProxy: boolean;
+  /** Failed password grants allowed per username and client IP within `loginFailureWindow`. */
+  readonly loginMaxFailures: number;
+  readonly loginMaxFailuresPerIp: number;
+  /** Seconds; a sliding window. */
+  readonly loginFailureWindow: number;
+  readonly registrationMaxPerIp: number;
+  readonly registrationWindow: number;
   readonly logLevel: string;
   readonly production: boolean;
   readonly responseValidation: ResponseValidationMode;
@@ -118,6 +127,12 @@ export function loadConfig(env: Env): Config {
     allowedOrigins: origins(env.ALLOWED_ORIGINS, problems),
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     passwordThreads: integer('PASSWORD_THREADS', 2, 1, 64),
+    trustProxy: boolean('TRUST_PROXY', false),
+    loginMaxFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerIp: integer('LOGIN_MAX_FAILURES_PER_IP', 100, 1, 1_000_000),
+    loginFailureWindow: integer('LOGIN_FAILURE_WINDOW', 900, 1, 86400),
+    registrationMaxPerIp: integer('REGISTRATION_MAX_PER_IP', 20, 1, 1_000_000),
+    registrationWindow: integer('REGISTRATION_WINDOW', 3600, 1, 86400),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'log' : 'strict'),

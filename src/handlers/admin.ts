@@ -1,3 +1,4 @@
+import { audit } from '../audit';
 import { conflict, notFound } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { findUserById, selectUsers, updateUser as updateUserRow } from '../repositories/users.repository';
@@ -39,6 +40,6 @@ export const updateUser: OperationHandler<'updateUser'> = async (input, services
     return row;
   });
   if (!updated) throw userNotFound();
-  services.logger.info({ event: 'user_updated', user_id: updated.id, admin_id: admin.id, is_active, role }, 'user updated by an admin');
+  audit(services.logger, 'user_updated', { user_id: updated.id, admin_id: admin.id, is_active, role });
   return { status: 200, body: presentUser(updated) };
 };

@@ -1,11 +1,20 @@
+import { audit } from '../audit';
 import { isUniqueViolation } from '../db/errors';
+import { registrationThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
+import { admitRegistration } from '../services/attempt-limits';
 import { registerUser, userExists } from '../services/registration';
 import { presentUser } from './presenters';
 
-export const createUser: OperationHandler<'createUser'> = async ({ body }, services) => {
+export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
+  const admission = await admitRegistration(services, clientIp);
+  if (admission.outcome === 'throttled') {
+    audit(services.logger, 'registration_throttled', { retry_after: admission.retryAfter });
+    throw registrationThrottled(admission.retryAfter);
+  }
   const user = await registerUser(services, body);
+  audit(services.logger, 'user_registered', { user_id: user.id });
   return { status: 201, body: presentUser(user) };
 };
 
