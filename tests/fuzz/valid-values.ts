@@ -44,8 +44,15 @@ function stringValue(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
   const raw = schema.pattern
     ? fc.stringMatching(new RegExp(schema.pattern, 'u'))
-    : fc.oneof(fc.string({ unit: 'grapheme', maxLength: max }), fc.string({ unit: 'binary', maxLength: max }));
+    : fc.oneof(fc.string({ unit: 'grapheme', maxLength: max }), anyText(max));
   return raw.map((s) => fitLength(s, min, max));
+}
+
+const codePoint = fc.integer({ min: 0, max: 0x10ffff }).map((point) => String.fromCodePoint(point));
+
+/** Any code points, lone surrogates included (fast-check's own `binary` unit takes seconds to set up). */
+export function anyText(maxLength: number): fc.Arbitrary<string> {
+  return fc.string({ unit: codePoint, maxLength });
 }
 
 /** Repeats a short string and cuts a long one (in code points, as JSON Schema counts) into the length range. */
