@@ -453,7 +453,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is malformed or fails validation; `errors` names each offending field. */
+        /** @description The request is malformed or fails validation (a query parameter the operation does not declare included); `errors` names each offending field. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -826,6 +826,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
@@ -939,6 +940,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
@@ -1256,6 +1258,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSet"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1303,7 +1306,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
                 };
             };
-            /** @description PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
+            /** @description A query parameter the operation does not declare, or PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
             400: {
                 headers: {
                     [name: string]: unknown;
