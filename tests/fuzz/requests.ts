@@ -40,6 +40,7 @@ const worst = (verdicts: readonly Verdict[]): Verdict => (verdicts.includes('inv
 /** Encodes the values and judges them as the server will read them. */
 export function toWire(operation: OperationModel, values: RequestValues, change: string, auth: AuthMode = 'valid'): WireRequest {
   const verdicts: Verdict[] = [];
+  let otherResource = false;
   const encoded: Record<Location, string[]> = { path: [], query: [], cookie: [] };
   const segments: Record<string, string> = {};
   for (const location of LOCATIONS) {
@@ -49,6 +50,8 @@ export function toWire(operation: OperationModel, values: RequestValues, change:
       const parameter = declared.find((p) => p.name === name);
       // The API refuses parameters it does not know, as it refuses unknown body fields.
       verdicts.push(parameter ? parameterVerdict(parameter.schema, text) : 'invalid');
+      // An empty, `.` or `..` segment makes the URL name another resource (`/todos/` is listTodos), fuzzed on its own.
+      if (location === 'path' && ['', '.', '..'].includes(text)) otherResource = true;
       if (location === 'path') segments[name] = encodeURIComponent(text);
       else encoded[location].push(`${encodeURIComponent(name)}=${encodeURIComponent(text)}`);
     }
@@ -61,7 +64,7 @@ export function toWire(operation: OperationModel, values: RequestValues, change:
   } else if (operation.body?.required) {
     verdicts.push('invalid');
   }
-  return { change, verdict: worst(verdicts), segments, query: encoded.query, cookies: encoded.cookie, auth, contentType: values.media?.mediaType, body };
+  return { change, verdict: otherResource ? 'lenient' : worst(verdicts), segments, query: encoded.query, cookies: encoded.cookie, auth, contentType: values.media?.mediaType, body };
 }
 
 /** The body as the server's parser reads it back. */
