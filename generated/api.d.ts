@@ -463,7 +463,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is malformed or fails validation; `errors` names each offending field. */
+        /** @description The request is malformed or fails validation (a query parameter the operation does not declare included); `errors` names each offending field. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -861,6 +861,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
@@ -974,6 +975,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
@@ -1312,6 +1314,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSet"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1359,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
                 };
             };
-            /** @description PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
+            /** @description A query parameter the operation does not declare, or PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -91,6 +91,10 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     operationIdOf: (method, path) => backend.router.matchOperation({ method, path, headers: {} })?.operationId,
     allowedMethods,
     async handle(ctx) {
+      // openapi-backend decodes path parameters with decodeURIComponent, which throws on `%`, `%zz` or bytes that are not UTF-8.
+      if (!isDecodable(ctx.path) && backend.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} })) {
+        throw validationFailed([{ location: 'path', message: 'is not valid percent-encoded UTF-8' }]);
+      }
       const request: Request = { method: ctx.method, path: ctx.path, headers: ctx.headers as Request['headers'], query: ctx.query as Request['query'], body: ctx.request.body };
       const scope: RequestScope = { clientIp: ctx.ip, serverOrigin: serverOriginOf(ctx), logger: (ctx.state as AppState).logger };
       // openapi-backend passes handleRequest's extra arguments on to the operation handler.
@@ -139,6 +143,15 @@ function serverOriginOf(ctx: KoaContext): string | undefined {
     return new URL(`${ctx.protocol}://${ctx.host}`).origin;
   } catch {
     return undefined;
+  }
+}
+
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,41 @@
+import type { components } from '../../generated/api';
+import { findUserById } from '../../src/repositories/users.repository';
+import { scopesOfRole } from '../../src/security/scopes';
+import { registerUser } from '../../src/services/registration';
+import type { TestApp } from '../support/test-app';
+import type { OperationModel } from './spec-model';
+import type { Credentials } from './wire';
+
+type Role = components['schemas']['Role'];
+
+/**
+ * A user of the least role that holds the operation's scopes, with real tokens from the app's own
+ * token service. Fuzzed requests may log them out, deactivate or re-role them, so before each
+ * request the tokens are issued again, and a user who can no longer act is replaced.
+ */
+export function principals(app: TestApp) {
+  const { services } = app.server;
+  const current = new Map<Role, number>();
+  let created = 0;
+
+  async function userOf(role: Role) {
+    const id = current.get(role);
+    const row = id === undefined ? undefined : await findUserById(services.db, id);
+    if (row && row.is_active === 1 && row.role === role) return row;
+    created += 1;
+    const username = `fuzz_${role}_${created}`;
+    const fresh = await registerUser(services, { username, email: `${username}@example.com`, password: `fuzz-password-${created}` }, role);
+    current.set(role, fresh.id);
+    return fresh;
+  }
+
+  return {
+    async credentialsFor(operation: OperationModel): Promise<Credentials | undefined> {
+      const required = operation.scopes;
+      if (!required) return undefined;
+      const role: Role = required.every((s) => (scopesOfRole('user') as readonly string[]).includes(s)) ? 'user' : 'admin';
+      const user = await userOf(role);
+      return { token: await services.tokens.issue(user, scopesOfRole(role)), unscopedToken: await services.tokens.issue(user, []) };
+    },
+  };
+}
