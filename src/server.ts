@@ -20,8 +20,8 @@ export interface RunningServer {
 
 /** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
+  const database = openDatabase(config, logger);
+  await migrateToLatest(database.db, database.dialect);
   const secret = resolveJwtSecret(config.jwtSecret, database.file, logger);
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
   const tokens = createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
