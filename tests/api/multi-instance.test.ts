@@ -20,7 +20,8 @@ const title = onPostgres
   beforeAll(async () => {
     database = await freshTestDatabase('postgres');
     // Started together, as an orchestrator would: both run the migrations, Kysely's lock makes one wait.
-    [a, b] = await Promise.all([a, b].map(() => startTestAppOn(database.url, { REFRESH_REUSE_GRACE: String(GRACE) }, clock)));
+    const start = () => startTestAppOn(database.url, { REFRESH_REUSE_GRACE: String(GRACE) }, clock);
+    [a, b] = await Promise.all([start(), start()]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
