@@ -13,6 +13,7 @@ const SQLITE_ONLY = [
   '<rootDir>/tests/cli/',
   // Configuration parsing only, plus the dev JWT secret kept beside the SQLite file.
   '<rootDir>/tests/config.test.ts',
+  '<rootDir>/tests/config-database.test.ts',
   // No database at all: running them twice proves nothing more.
   '<rootDir>/tests/http/',
   '<rootDir>/tests/security/passwords.test.ts',
