@@ -2,15 +2,10 @@ import { updateUser } from '../../src/repositories/users.repository';
 import { movableClock } from '../support/clock';
 import { bearer, refresh, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
 import { startTestAppOn, type TestApp } from '../support/test-app';
-import { freshTestDatabase, testDialect, type TestDatabase } from '../support/test-database';
+import { describeOnPostgres, freshTestDatabase, type TestDatabase } from '../support/test-database';
 
-// Several instances share one database only on PostgreSQL; the postgres project runs this file.
-const onPostgres = testDialect() === 'postgres';
-const title = onPostgres
-  ? 'two instances behind a load balancer on one PostgreSQL'
-  : 'two instances on one PostgreSQL — skipped: needs PostgreSQL, set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
-
-(onPostgres ? describe : describe.skip)(title, () => {
+// Several instances share one database only on PostgreSQL.
+describeOnPostgres('two instances behind a load balancer on one PostgreSQL', () => {
   const GRACE = 10;
   const clock = movableClock();
   let database: TestDatabase;

@@ -3,18 +3,13 @@ import { loadConfig } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
 import type { Database } from '../../src/db/schema';
-import { freshTestDatabase, testDialect, type TestDatabase } from '../support/test-database';
-
-// Comparing needs both engines, so the postgres project runs this file.
-const onPostgres = testDialect() === 'postgres';
-const title = onPostgres
-  ? 'the same migrations give SQLite and PostgreSQL the same schema'
-  : 'the same migrations give SQLite and PostgreSQL the same schema — skipped: needs PostgreSQL, set TEST_DATABASE_URL';
+import { describeOnPostgres, freshTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** Each engine's own names for the types migrations use, mapped to the names migrations write. */
 const TYPE_NAMES: Record<string, string> = { int4: 'integer', int8: 'bigint', text: 'text', integer: 'integer', bigint: 'bigint' };
 
-(onPostgres ? describe : describe.skip)(title, () => {
+// Comparing needs both engines, so the postgres project runs it.
+describeOnPostgres('the same migrations give SQLite and PostgreSQL the same schema', () => {
   const opened: Array<{ database: TestDatabase; handle: DatabaseHandle }> = [];
   afterAll(async () => {
     for (const { database, handle } of opened) await handle.close().finally(() => database.drop());

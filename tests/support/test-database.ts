@@ -53,3 +53,14 @@ async function asAdmin(adminUrl: string, statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * A describe for what exists only on PostgreSQL (several instances, a cross-engine comparison):
+ * run by the postgres project, skipped by the sqlite one. Jest shows neither titles nor console
+ * output of a fully skipped file, so a run without PostgreSQL tells stderr what it left out and why.
+ */
+export function describeOnPostgres(title: string, body: () => void): void {
+  if (testDialect() === 'postgres') return describe(title, body);
+  if (!testDatabaseAdminUrl()) process.stderr.write(`skipped "${title}": it needs PostgreSQL; set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)\n`);
+  describe.skip(title, body);
+}
