@@ -11,13 +11,16 @@ const common = {
 const SQLITE_ONLY = [
   // The CLI runs as child processes on a SQLite file it is given; its PostgreSQL path is openDatabase, covered by every other suite.
   '<rootDir>/tests/cli/',
-  // Configuration parsing only, plus the dev JWT secret kept beside the SQLite file.
+  // Configuration parsing, and processes started on a SQLite file (the dev JWT secret kept beside it, key checks at startup).
   '<rootDir>/tests/config.test.ts',
   '<rootDir>/tests/config-database.test.ts',
+  '<rootDir>/tests/config-keys.test.ts',
   // No database at all: running them twice proves nothing more.
   '<rootDir>/tests/http/',
   '<rootDir>/tests/security/passwords.test.ts',
   '<rootDir>/tests/security/access-tokens.test.ts',
+  '<rootDir>/tests/security/key-ring.test.ts',
+  '<rootDir>/tests/contract/',
 ];
 
 const projects = [{ ...common, displayName: 'sqlite', globals: { TOLLGATE_TEST_DIALECT: 'sqlite' } }];
