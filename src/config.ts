@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** Connections each instance keeps to PostgreSQL; SQLite always uses one. */
+  readonly databasePoolSize: number;
   /** Undefined means "generate one" (refused in production). */
   readonly jwtSecret: string | undefined;
   readonly jwtAlgorithm: JwtAlgorithm;
@@ -90,14 +92,17 @@ export function loadConfig(env: Env): Config {
 
   const production = env.NODE_ENV === 'production';
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/tollgate.db';
-  if (!databaseUrl.startsWith('sqlite:') || databaseUrl === 'sqlite:') {
-    problems.push(`DATABASE_URL must be sqlite:PATH or sqlite::memory: (got "${databaseUrl}")`);
-  }
+  const databaseProblem = checkDatabaseUrl(databaseUrl);
+  if (databaseProblem) problems.push(databaseProblem);
   const jwtSecret = env.JWT_SECRET || undefined;
   const jwtAlgorithm = oneOf('JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
   // Only HS256 needs the secret; an asymmetric key comes from its own file (read and checked at startup).
   if (jwtAlgorithm === 'HS256' && production && Buffer.byteLength(jwtSecret ?? '', 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
     problems.push(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  }
+  // A generated secret lives beside the SQLite file; instances sharing PostgreSQL must share one they are given.
+  if (jwtAlgorithm === 'HS256' && isPostgresUrl(databaseUrl) && jwtSecret === undefined) {
+    problems.push('JWT_SECRET must be set when DATABASE_URL is PostgreSQL: every instance must sign and verify with the same secret');
   }
   const jwtPrivateKeyFile = env.JWT_PRIVATE_KEY_FILE || undefined;
   if (jwtAlgorithm !== 'HS256' && jwtPrivateKeyFile === undefined) {
@@ -112,6 +117,7 @@ export function loadConfig(env: Env): Config {
     port: integer('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 1000),
     jwtSecret,
     jwtAlgorithm,
     jwtPrivateKeyFile,
@@ -142,6 +148,29 @@ export function loadConfig(env: Env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith('postgres://') || url.startsWith('postgresql://');
+}
+
+/** The one place that decides which URLs name a database we can open (src/db/database.ts opens them). */
+function checkDatabaseUrl(url: string): string | undefined {
+  const expected = 'DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://USER@HOST[:PORT]/DATABASE';
+  if (url.startsWith('sqlite:')) return url === 'sqlite:' ? `${expected} (got "sqlite:")` : undefined;
+  if (!isPostgresUrl(url)) return `${expected} (got "${redactPassword(url)}")`;
+  try {
+    const parsed = new URL(url);
+    if (parsed.hostname !== '' && parsed.pathname.length > 1) return undefined;
+  } catch {
+    // Reported below, like any other malformed URL.
+  }
+  return `${expected} (got "${redactPassword(url)}")`;
+}
+
+/** A URL may carry a password: problems are printed, so it never appears in them. */
+function redactPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }
 
 const DEFAULT_REFRESH_COOKIE = 'tollgate_refresh';

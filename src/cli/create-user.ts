@@ -84,11 +84,11 @@ function printFieldErrors(errors: readonly FieldError[]): number {
 }
 
 async function register(config: Config, input: UserCreate, role: Role): Promise<number> {
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config);
   // One thread: a single hash gains nothing from a pool, and each extra thread costs startup time.
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database.db, database.dialect);
     const row = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role);
     process.stdout.write(`${JSON.stringify(presentUser(row))}\n`);
     return EXIT.ok;

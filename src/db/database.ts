@@ -1,30 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isPostgresUrl, type Config } from '../config';
+import type { Logger } from '../logger';
+import type { SqlDialect } from './migrations/portable';
+import { openPostgres } from './postgres';
 import type { Database } from './schema';
+import { openSqlite } from './sqlite';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
-  /** The SQLite file, or undefined for an in-memory database. */
+  /** Which engine: migrations need it for the few DDL details the two spell differently. */
+  readonly dialect: SqlDialect;
+  /** The SQLite file, or undefined for an in-memory database or PostgreSQL. */
   readonly file: string | undefined;
   close(): Promise<void>;
 }
 
-const MEMORY = ':memory:';
-
-/** `sqlite:PATH` or `sqlite::memory:`; the dialect is chosen here and nowhere else. */
-export function openDatabase(databaseUrl: string): DatabaseHandle {
-  const location = databaseUrl.slice('sqlite:'.length);
-  const file = location === MEMORY ? undefined : path.resolve(location);
-  if (file) mkdirSync(path.dirname(file), { recursive: true });
-
-  const sqlite = new SqliteDatabase(file ?? MEMORY);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, file, close: () => db.destroy() };
+/** The dialect is chosen here from DATABASE_URL (checked in config.ts) and nowhere else. */
+export function openDatabase(config: Pick<Config, 'databaseUrl' | 'databasePoolSize'>, logger?: Logger): DatabaseHandle {
+  return isPostgresUrl(config.databaseUrl) ? openPostgres(config.databaseUrl, config.databasePoolSize, logger) : openSqlite(config.databaseUrl);
 }

@@ -2,6 +2,8 @@ import { validationFailed } from '../errors';
 
 // Opaque to clients so the pagination key can change without breaking them.
 const PREFIX = 'id:';
+// The spec's Id maximum: PostgreSQL's integer columns refuse anything larger (a 500), SQLite's do not.
+const MAX_ID = 2147483647;
 
 export function encodeCursor(lastId: number): string {
   return Buffer.from(`${PREFIX}${lastId}`, 'utf8').toString('base64url');
@@ -13,7 +15,7 @@ export function decodeCursor(cursor: string | undefined): number {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^id:([1-9]\d{0,9})$/.exec(decoded);
   const id = match ? Number(match[1]) : NaN;
-  if (!Number.isSafeInteger(id) || encodeCursor(id) !== cursor) {
+  if (!Number.isSafeInteger(id) || id > MAX_ID || encodeCursor(id) !== cursor) {
     throw validationFailed([{ location: 'query', field: 'cursor', message: 'is not a cursor returned by this API' }]);
   }
   return id;

@@ -27,9 +27,22 @@ export async function markRefreshTokenRotated(db: Db, id: number, rotatedAt: str
 }
 
 export async function revokeRefreshTokenFamily(db: Db, familyId: string, revokedAt: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: revokedAt }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+  await revokeUntilNoneLive(db, 'family_id', familyId, revokedAt);
 }
 
 export async function revokeRefreshTokensOfUser(db: Db, userId: number, revokedAt: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: revokedAt }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await revokeUntilNoneLive(db, 'user_id', userId, revokedAt);
+}
+
+/**
+ * On PostgreSQL a rotation may commit while our UPDATE waits for its row: the UPDATE then misses
+ * the successor that rotation inserted (it was not in the statement's snapshot). Every such wait
+ * ends with the successor committed, so repeating until an UPDATE finds nothing live catches it;
+ * a revoked token cannot be rotated, so this ends. On SQLite writers never overlap: the second round finds nothing.
+ */
+async function revokeUntilNoneLive(db: Db, column: 'family_id' | 'user_id', value: string | number, revokedAt: string): Promise<void> {
+  for (;;) {
+    const result = await db.updateTable('refresh_tokens').set({ revoked_at: revokedAt }).where(column, '=', value).where('revoked_at', 'is', null).executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return;
+  }
 }

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, NewUserRow, UserChanges, UserRow } from '../db/schema';
+import { startsWith } from '../db/sql';
 
 type Db = Kysely<Database>;
 
@@ -48,7 +49,7 @@ export interface UserPageQuery {
 export async function selectUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
   let select = db.selectFrom('users').selectAll().where('id', '>', query.afterId);
   const prefix = query.usernamePrefix;
-  // substr rather than LIKE: `_` is allowed in usernames and would be a LIKE wildcard; substr means the same on SQLite and PostgreSQL.
-  if (prefix !== undefined) select = select.where(sql<string>`substr(${sql.ref('username_normalized')}, 1, ${prefix.length})`, '=', prefix);
+  // Not LIKE: `_` is allowed in usernames and would be a wildcard (startsWith says what else differs).
+  if (prefix !== undefined) select = select.where(startsWith('username_normalized', prefix));
   return select.orderBy('id').limit(query.limit).execute();
 }

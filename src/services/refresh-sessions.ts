@@ -42,9 +42,9 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
     const successor = newRefreshToken();
     const claimed = await markRefreshTokenRotated(trx, row.id, deps.clock.now().toISOString(), sealSuccessor(presented, successor));
     if (!claimed) {
-      // Another request rotated it between our read and our write (possible on PostgreSQL): it is a replay now.
+      // Another request rotated or revoked it between our read and our write (possible on PostgreSQL): a replay, or dead.
       const current = await findRefreshTokenByHash(trx, row.token_hash);
-      return current ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
+      return current && current.revoked_at === null ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
     }
     await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id });
     return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes };

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../../generated/api';
 import { loadConfig } from '../../src/config';
@@ -9,6 +6,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import type { Clock } from '../../src/clock';
 import type { DestinationStream } from 'pino';
 import { operationIdOf, responseBreaches } from './contract';
+import { freshTestDatabase } from './test-database';
 
 export interface TestApp {
   readonly url: string;
@@ -21,11 +19,22 @@ export interface TestApp {
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
-/** The real app on an ephemeral port with a fresh SQLite file and fast bcrypt. */
+/** The real app on an ephemeral port with a fresh database of the suite's dialect and fast bcrypt. */
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-test-'));
+  const database = await freshTestDatabase();
+  try {
+    const app = await startTestAppOn(database.url, env, clock, logs);
+    return { ...app, close: () => app.close().finally(() => database.drop()) };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/** The app on a database the caller owns (and drops): several instances may share one. */
+export async function startTestAppOn(databaseUrl: string, env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
   // Every suite registers its users from 127.0.0.1: only the throttling tests want the registration limit.
-  const defaults = { DATABASE_URL: `sqlite:${path.join(dir, 'test.db')}`, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, REGISTRATION_MAX_PER_IP: '1000000' };
+  const defaults = { DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, REGISTRATION_MAX_PER_IP: '1000000' };
   const config = loadConfig({ ...defaults, ...env });
   const server = await startServer(config, logs ? createLogger('info', logs) : createLogger('silent'), clock);
   const client = createClient<paths>({ baseUrl: server.url });
@@ -35,16 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     await assertConforms(init.method ?? 'GET', pathAndQuery.split('?')[0] ?? '', response);
     return response;
   };
-  return {
-    url: server.url,
-    server,
-    client,
-    raw,
-    async close() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: server.url, server, client, raw, close: () => server.close() };
 }
 
 async function assertConforms(method: string, pathname: string, response: Response): Promise<void> {

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementId(dialect))
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('username_normalized', 'text', (c) => c.notNull().unique())
     .addColumn('email', 'text', (c) => c.notNull())
@@ -18,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('todos')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementId(dialect))
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))

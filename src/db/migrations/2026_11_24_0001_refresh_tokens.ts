@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
+import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // Bumped to end every session at once: access tokens carry it and must match it.
   await db.schema.alterTable('users').addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 
   await db.schema
     .createTable('refresh_tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementId(dialect))
     // SHA-256 of the token: a copy of this table does not let anyone refresh.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('family_id', 'text', (c) => c.notNull())

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
+import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // One row per counted attempt (failed login, registration), shared by every instance of the server.
   await db.schema
     .createTable('throttle_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementId(dialect))
     // A SHA-256 of what is counted (e.g. username and IP): the table holds neither usernames nor addresses.
     .addColumn('key', 'text', (c) => c.notNull())
     // When the event leaves its sliding window; ISO-8601 UTC text like every other timestamp.

@@ -1,11 +1,28 @@
+/*
+ * Portable migrations and queries: SQLite and PostgreSQL run the same ones, and the test suite runs
+ * once per dialect. Rules (README "PostgreSQL" has the why):
+ * - Column types: 'integer' (32-bit on PostgreSQL: use 'bigint' past 2^31), 'text'; booleans as 0/1
+ *   integers; timestamps as toISOString() text (fixed width, so text order is time order).
+ *   Ids: autoIncrementId(dialect). Ship a new migration, never edit one that shipped.
+ * - Case-insensitive: store a JS-lower-cased `*_normalized` copy with a unique index and query it;
+ *   never COLLATE NOCASE, ILIKE or LIKE's case rules (they differ). Prefixes: startsWith() in src/db/sql.ts.
+ * - Order and paginate by integer columns (id), never by text (PostgreSQL sorts by locale).
+ * - Races: SQLite serializes writers, PostgreSQL does not. Guard with unique indexes
+ *   (isUniqueViolation) or conditional UPDATEs (check numUpdatedRows); no read-then-write, no forUpdate().
+ */
 import type { Migration } from 'kysely';
 import * as usersAndTodos from './2026_11_23_0001_users_and_todos';
 import * as refreshTokens from './2026_11_24_0001_refresh_tokens';
 import * as throttleEvents from './2026_11_25_0001_throttle_events';
+import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
 /** Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production). */
-export const migrations: Record<string, Migration> = {
+const migrations: Record<string, PortableMigration> = {
   '2026_11_23_0001_users_and_todos': usersAndTodos,
   '2026_11_24_0001_refresh_tokens': refreshTokens,
   '2026_11_25_0001_throttle_events': throttleEvents,
 };
+
+export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return forDialect(migrations, dialect);
+}

@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DatabaseHandle } from './database';
+import type { Database } from './schema';
+
+const MEMORY = ':memory:';
+
+/** `sqlite:PATH` or `sqlite::memory:`: one connection, so every write is serialized. */
+export function openSqlite(databaseUrl: string): DatabaseHandle {
+  const location = databaseUrl.slice('sqlite:'.length);
+  const file = location === MEMORY ? undefined : path.resolve(location);
+  if (file) mkdirSync(path.dirname(file), { recursive: true });
+
+  const sqlite = new SqliteDatabase(file ?? MEMORY);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
