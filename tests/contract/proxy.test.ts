@@ -93,6 +93,9 @@ describe('prism proxy --errors in front of the server', () => {
     expect(proxied.headers.get('content-type')).toMatch(/problem\+json/);
   });
 
+  // Listed as skipped, so the run shows what it does not cover yet.
+  test.skip.each([...PENDING_OPERATIONS])('%s (pending on main: tests/support/pending-operations.ts)', () => undefined);
+
   test('each operation answered exactly the statuses it declares (besides 500)', () => {
     const mismatches = operationIds.flatMap((id) => {
       const want = (declared.get(id) ?? []).map((r) => r.status).filter((s) => !NOT_EXERCISED_HERE.has(s)).sort();
