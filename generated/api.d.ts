@@ -142,6 +142,13 @@ export interface paths {
          *     Failed requests answer 400 with an RFC 6749 §5.2 error body. Wrong password, unknown
          *     user and inactive user all answer `invalid_grant`; so do expired, unknown, revoked and
          *     rotated refresh tokens.
+         *
+         *     Brute force is throttled (RFC 6749 §4.3.2): failed password grants are counted per
+         *     username and client IP (`LOGIN_MAX_FAILURES`, default 5) and per client IP
+         *     (`LOGIN_MAX_FAILURES_PER_IP`, default 100) over a sliding window (`LOGIN_FAILURE_WINDOW`,
+         *     default 900 s). Past either limit the password grant answers 429 with `Retry-After`
+         *     without checking the password, so even the right password is refused until then. A
+         *     successful login clears its username and IP counter.
          */
         post: operations["issueToken"];
         delete?: never;
@@ -202,7 +209,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Authorization server metadata (RFC 8414) */
+        /**
+         * Authorization server metadata (RFC 8414)
+         * @description The URLs are built on `PUBLIC_URL`; when it is unset, on the scheme and `Host` of the request.
+         */
         get: operations["getAuthorizationServerMetadata"];
         put?: never;
         post?: never;
@@ -347,8 +357,11 @@ export interface components {
             client_id?: components["schemas"]["ClientId"];
         };
         OAuthError: {
-            /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
+            /**
+             * @description RFC 6749 §5.2 codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) for throttled logins.
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable" | "server_error";
             error_description?: string;
         };
         UserPage: {
@@ -431,7 +444,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "too_many_requests" | "internal_error";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -597,6 +610,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many registrations from this client IP (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`). */
+        TooManyRegistrations: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:too_many_requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many registrations from this address. Try again later."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Unexpected server error; `request_id` also appears in the server log. */
         InternalError: {
             headers: {
@@ -678,6 +710,11 @@ export interface components {
          * @example public, max-age=300
          */
         CacheControlPublic: string;
+        /**
+         * @description Seconds to wait before the request can succeed (RFC 9110 §10.2.3).
+         * @example 840
+         */
+        RetryAfter: string;
         /**
          * @description RFC 6750 §3 challenge.
          * @example Bearer realm="tollgate", error="invalid_token", error_description="The access token is invalid or expired."
@@ -790,6 +827,7 @@ export interface operations {
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRegistrations"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1124,6 +1162,27 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            /**
+             * @description Too many failed password grants for this username from this client IP, or from this
+             *     client IP altogether. The password was not checked; retry after `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many failed login attempts. Try again later."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
             /** @description Unexpected server error. */
             500: {
                 headers: {
@@ -1298,6 +1357,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            /** @description PUBLIC_URL is not set and the request's `Host` header is not a valid host, so no URL can be built from it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:validation_failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "The request does not match the API contract.",
+                     *       "errors": [
+                     *         {
+                     *           "location": "header",
+                     *           "field": "host",
+                     *           "message": "is not a valid host"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             500: components["responses"]["InternalError"];

@@ -20,6 +20,10 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
   const app = new Koa();
   app.silent = true;
+  // Behind a proxy, X-Forwarded-For gives the client IP the login limits count by. Only its last
+  // entry, the one our own proxy appended: the ones before it are whatever the client sent.
+  app.proxy = services.config.trustProxy;
+  app.maxIpsCount = 1;
   app.use(requestContext(services.logger));
   app.use(corsForAllowedOrigins(services.config.allowedOrigins));
   app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));

@@ -1,11 +1,22 @@
 export type ResponseValidationMode = 'strict' | 'log' | 'off';
 
+/** HS256 signs with a shared secret; the others with a private key whose public half we publish. */
+export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
   /** Undefined means "generate one" (refused in production). */
   readonly jwtSecret: string | undefined;
+  readonly jwtAlgorithm: JwtAlgorithm;
+  /** PEM private key; set exactly when jwtAlgorithm is asymmetric. */
+  readonly jwtPrivateKeyFile: string | undefined;
+  /** JWK Set of retired keys whose tokens still verify until they expire. */
+  readonly jwtPreviousKeysFile: string | undefined;
+  /** Base URL clients reach us at (no trailing slash); undefined = derived from each request. */
+  readonly publicUrl: string | undefined;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
   readonly accessTokenTtl: number;
@@ -19,6 +30,15 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   readonly bcryptCost: number;
   readonly passwordThreads: number;
+  /** Take the client IP from the last `X-Forwarded-For` entry (our own proxy's), not the socket. */
+  readonly trustProxy: boolean;
+  /** Failed password grants allowed per username and client IP within `loginFailureWindow`. */
+  readonly loginMaxFailures: number;
+  readonly loginMaxFailuresPerIp: number;
+  /** Seconds; a sliding window. */
+  readonly loginFailureWindow: number;
+  readonly registrationMaxPerIp: number;
+  readonly registrationWindow: number;
   readonly logLevel: string;
   readonly production: boolean;
   readonly responseValidation: ResponseValidationMode;
@@ -74,16 +94,30 @@ export function loadConfig(env: Env): Config {
     problems.push(`DATABASE_URL must be sqlite:PATH or sqlite::memory: (got "${databaseUrl}")`);
   }
   const jwtSecret = env.JWT_SECRET || undefined;
-  if (production && Buffer.byteLength(jwtSecret ?? '', 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+  const jwtAlgorithm = oneOf('JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
+  // Only HS256 needs the secret; an asymmetric key comes from its own file (read and checked at startup).
+  if (jwtAlgorithm === 'HS256' && production && Buffer.byteLength(jwtSecret ?? '', 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
     problems.push(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
   }
+  const jwtPrivateKeyFile = env.JWT_PRIVATE_KEY_FILE || undefined;
+  if (jwtAlgorithm !== 'HS256' && jwtPrivateKeyFile === undefined) {
+    problems.push(`JWT_PRIVATE_KEY_FILE must name a PEM private key file when JWT_ALGORITHM=${jwtAlgorithm}`);
+  }
+  if (jwtAlgorithm === 'HS256' && jwtPrivateKeyFile !== undefined) {
+    problems.push('JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA (JWT_ALGORITHM is HS256)');
+  }
+  const publicUrl = baseUrl(env.PUBLIC_URL, problems);
 
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     jwtSecret,
-    jwtIssuer: env.JWT_ISSUER || 'tollgate',
+    jwtAlgorithm,
+    jwtPrivateKeyFile,
+    jwtPreviousKeysFile: env.JWT_PREVIOUS_KEYS_FILE || undefined,
+    publicUrl,
+    jwtIssuer: env.JWT_ISSUER || publicUrl || 'tollgate',
     jwtAudience: env.JWT_AUDIENCE || 'tollgate',
     accessTokenTtl: integer('ACCESS_TOKEN_TTL', 900, 60, 86400),
     refreshTokenTtl: integer('REFRESH_TOKEN_TTL', 30 * 86400, 60, 365 * 86400),
@@ -93,6 +127,12 @@ export function loadConfig(env: Env): Config {
     allowedOrigins: origins(env.ALLOWED_ORIGINS, problems),
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     passwordThreads: integer('PASSWORD_THREADS', 2, 1, 64),
+    trustProxy: boolean('TRUST_PROXY', false),
+    loginMaxFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerIp: integer('LOGIN_MAX_FAILURES_PER_IP', 100, 1, 1_000_000),
+    loginFailureWindow: integer('LOGIN_FAILURE_WINDOW', 900, 1, 86400),
+    registrationMaxPerIp: integer('REGISTRATION_MAX_PER_IP', 20, 1, 1_000_000),
+    registrationWindow: integer('REGISTRATION_WINDOW', 3600, 1, 86400),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'log' : 'strict'),
@@ -113,6 +153,22 @@ function cookieName(raw: string | undefined, problems: string[]): string {
   if (COOKIE_NAME.test(raw)) return raw;
   problems.push(`REFRESH_COOKIE_NAME must be a cookie name of letters, digits and !#$%&'*+-.^_\`|~ (got "${raw}")`);
   return DEFAULT_REFRESH_COOKIE;
+}
+
+/** An http(s) URL without query or fragment; a trailing slash is dropped so paths can be appended. */
+function baseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '') {
+    problems.push(`PUBLIC_URL must be an http(s) URL like https://auth.example.com (got "${raw}")`);
+    return undefined;
+  }
+  return parsed.href.replace(/\/+$/, '');
 }
 
 /** Comma-separated origins, each exactly scheme://host[:port] as browsers send it in `Origin`. */

@@ -17,6 +17,7 @@ const TITLES: Record<ProblemCode, string> = {
   user_exists: 'User already exists',
   wrong_password: 'Wrong password',
   self_lockout: 'Cannot lock yourself out',
+  too_many_requests: 'Too many requests',
   internal_error: 'Internal server error',
 };
 
@@ -41,6 +42,7 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly status = 400,
+    readonly headers: Record<string, string> = {},
   ) {
     super(description);
   }
@@ -52,3 +54,12 @@ export const validationFailed = (errors: FieldError[]): ApiError =>
 export const notFound = (detail: string): ApiError => new ApiError(404, 'not_found', detail);
 
 export const conflict = (code: 'user_exists' | 'self_lockout', detail: string): ApiError => new ApiError(409, code, detail);
+
+const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
+
+/** The same answer whichever limit was hit and whatever the password: a lockout reveals nothing. */
+export const loginThrottled = (retryAfterSeconds: number): OAuthError =>
+  new OAuthError('temporarily_unavailable', 'Too many failed login attempts. Try again later.', 429, retryAfter(retryAfterSeconds));
+
+export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });

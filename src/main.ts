@@ -3,14 +3,7 @@ import { createLogger } from './logger';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`configuration error: ${problem}\n`);
-    process.exit(2);
-  }
+  const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
   logger.info({ url: running.url }, 'tollgate is listening');
@@ -30,6 +23,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Environment problems and unusable key files alike: one line each, naming the variable.
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`configuration error: ${problem}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`tollgate failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

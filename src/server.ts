@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
 import { createAccessTokens } from './security/access-tokens';
 import { resolveJwtSecret } from './security/jwt-secret';
+import { loadKeyRing, type KeyRing } from './security/key-ring';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
@@ -22,10 +23,13 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const secret = resolveJwtSecret(config.jwtSecret, database.file, logger);
+  const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
-  const tokens = createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens };
+  const tokens = createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys };
 
   const app = await createApp(loadSpec(), services);
   const server = app.listen(config.port, config.host);
@@ -43,4 +47,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       await database.close();
     },
   };
+}
+
+/** Key files are read here rather than in config.ts, but a bad one still fails startup with a ConfigError. */
+async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
+  const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
+  return loadKeyRing(config, secret);
 }

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Database } from './db/schema';
 import type { Logger } from './logger';
 import type { AccessTokens } from './security/access-tokens';
+import type { KeyRing } from './security/key-ring';
 import type { PasswordHasher } from './security/passwords';
 
 /** What handlers and services receive: passed in, never imported as singletons. */
@@ -14,4 +15,5 @@ export interface Services {
   readonly logger: Logger;
   readonly passwords: PasswordHasher;
   readonly tokens: AccessTokens;
+  readonly keys: KeyRing;
 }

@@ -24,6 +24,12 @@ test('every invalid variable is reported, one line each, naming it', () => {
   expect(problems.map((p) => p.split(' ')[0])).toEqual(['DATABASE_URL', 'PORT', 'ACCESS_TOKEN_TTL', 'BCRYPT_COST', 'LOG_LEVEL']);
 });
 
+test('throttling: defaults from the issue, and each limit checked', () => {
+  expect(loadConfig({})).toMatchObject({ trustProxy: false, loginMaxFailures: 5, loginMaxFailuresPerIp: 100, loginFailureWindow: 900, registrationMaxPerIp: 20, registrationWindow: 3600 });
+  const problems = problemsOf({ TRUST_PROXY: 'yes', LOGIN_MAX_FAILURES: '0', LOGIN_MAX_FAILURES_PER_IP: 'many', LOGIN_FAILURE_WINDOW: '-1', REGISTRATION_MAX_PER_IP: '1.5', REGISTRATION_WINDOW: '' });
+  expect(problems.map((p) => p.split(' ')[0])).toEqual(['TRUST_PROXY', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_FAILURES_PER_IP', 'LOGIN_FAILURE_WINDOW', 'REGISTRATION_MAX_PER_IP']);
+});
+
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
   expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
   expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);

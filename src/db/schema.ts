@@ -45,10 +45,18 @@ export interface RefreshTokenTable {
   revoked_at: string | null;
 }
 
+/** One counted attempt (a failed login, a registration) while it is inside its sliding window. */
+export interface ThrottleEventTable {
+  id: Generated<number>;
+  key: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UserTable;
   todos: TodoTable;
   refresh_tokens: RefreshTokenTable;
+  throttle_events: ThrottleEventTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -1,24 +1,25 @@
 import type { HandlerMap } from '../http/operation-types';
-import { pending } from './pending';
+import { getAuthorizationServerMetadata, getJwks } from './discovery';
+import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
 import { changePassword, endAllSessions } from './sessions';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
-import { createUser, getCurrentUser } from './users';
+import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
   createUser,
   getCurrentUser,
-  updateCurrentUser: pending,
+  updateCurrentUser,
   changePassword,
   endAllSessions,
-  listUsers: pending,
-  getUser: pending,
-  updateUser: pending,
+  listUsers,
+  getUser,
+  updateUser,
   issueToken,
   revokeToken,
-  getJwks: pending,
-  getAuthorizationServerMetadata: pending,
+  getJwks,
+  getAuthorizationServerMetadata,
   listTodos,
   createTodo,
   getTodo,

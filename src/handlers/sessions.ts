@@ -1,3 +1,4 @@
+import { audit } from '../audit';
 import { ApiError, validationFailed } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
@@ -13,7 +14,7 @@ const wrongPassword = () =>
 export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
   const { user } = authenticated(input);
   await services.db.transaction().execute((trx) => endAllSessionsOf(trx, user.id, services.clock.now().toISOString()));
-  services.logger.info({ event: 'logout_everywhere', user_id: user.id }, 'all sessions ended');
+  audit(services.logger, 'logout_everywhere', { user_id: user.id });
   return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };
 
@@ -24,7 +25,10 @@ export const changePassword: OperationHandler<'changePassword'> = async (input, 
   if (passwordTooLong(new_password)) {
     throw validationFailed([{ location: 'body', field: 'new_password', message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` }]);
   }
-  if (!(await services.passwords.verify(current_password, user.password_hash))) throw wrongPassword();
+  if (!(await services.passwords.verify(current_password, user.password_hash))) {
+    audit(services.logger, 'password_change_failed', { user_id: user.id, reason: 'wrong_password' });
+    throw wrongPassword();
+  }
   const password_hash = await services.passwords.hash(new_password);
   const now = services.clock.now().toISOString();
   // One transaction: a new password with old sessions still alive must never be observable.
@@ -32,6 +36,6 @@ export const changePassword: OperationHandler<'changePassword'> = async (input, 
     await updateUser(trx, user.id, { password_hash });
     await endAllSessionsOf(trx, user.id, now);
   });
-  services.logger.info({ event: 'password_changed', user_id: user.id }, 'password changed; all sessions ended');
+  audit(services.logger, 'password_changed', { user_id: user.id });
   return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };

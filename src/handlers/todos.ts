@@ -1,21 +1,17 @@
 import { notFound } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentTodo } from './presenters';
 
-const DEFAULT_PAGE_SIZE = 20;
 // Another user's todo answers 404, never 403: its existence is not ours to reveal.
 const todoNotFound = () => notFound('No todo with this id.');
 
 export const listTodos: OperationHandler<'listTodos'> = async (input, { db }) => {
   const { user } = authenticated(input);
   const limit = input.query.limit ?? DEFAULT_PAGE_SIZE;
-  // One row more than asked tells whether another page exists.
   const rows = await selectTodosOfOwner(db, user.id, decodeCursor(input.query.cursor), limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return { status: 200, body: { items: page.map(presentTodo), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null } };
+  return { status: 200, body: pageOf(rows, limit, presentTodo) };
 };
 
 export const createTodo: OperationHandler<'createTodo'> = async (input, { db, clock }) => {

@@ -2,9 +2,9 @@ import type { components } from '../../generated/api';
 import { OAuthError } from '../errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
-import { findUserByNormalizedUsername } from '../repositories/users.repository';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
 import { grantScopes } from '../security/scopes';
+import { authenticatePassword } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
 import type { Services } from '../services';
 
@@ -12,8 +12,6 @@ type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
 type TokenResult = OperationResult<'issueToken'>;
 
-// One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
-const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
 // One answer for every unusable refresh token, reused ones included: a thief learns nothing.
 const invalidRefreshToken = () => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
 const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
@@ -27,10 +25,7 @@ export const issueToken: OperationHandler<'issueToken'> = async (input, services
 async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
   refuseForeignOrigin(services.config, input.origin);
-  const user = await findUserByNormalizedUsername(services.db, body.username.toLowerCase());
-  // Always runs bcrypt (against a dummy hash for unknown users) so timing does not reveal who exists.
-  const passwordMatches = await services.passwords.verify(body.password, user?.password_hash);
-  if (!user || !passwordMatches || user.is_active !== 1) throw invalidCredentials();
+  const user = await authenticatePassword(services, body.username, body.password, input.clientIp);
 
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);

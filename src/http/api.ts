@@ -2,8 +2,10 @@ import type { Context as KoaContext } from 'koa';
 import { OpenAPIBackend, type Context, type Request } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
+import type { Logger } from '../logger';
 import type { Spec } from '../spec';
 import type { Services } from '../services';
+import type { AppState } from './app-state';
 import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
 import { withFormats } from './ajv';
 import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
@@ -33,6 +35,13 @@ export interface Api {
   /** Whether the operation declares a request body; only those have their body read (so 413/415 happen only there). */
   readsBody(operationId: string | undefined): boolean;
   handle(ctx: KoaContext): Promise<void>;
+}
+
+/** What a handler learns about the request beyond the operation's input. */
+interface RequestScope {
+  clientIp: string;
+  serverOrigin: string | undefined;
+  logger: Logger;
 }
 
 interface HandlerResult {
@@ -87,7 +96,9 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     readsBody: (operationId) => withBody.has(operationId),
     async handle(ctx) {
       const request: Request = { method: ctx.method, path: ctx.path, headers: ctx.headers as Request['headers'], query: ctx.query as Request['query'], body: ctx.request.body };
-      const result = (await backend.handleRequest(request)) as HandlerResult;
+      const scope: RequestScope = { clientIp: ctx.ip, serverOrigin: serverOriginOf(ctx), logger: (ctx.state as AppState).logger };
+      // openapi-backend passes handleRequest's extra arguments on to the operation handler.
+      const result = (await backend.handleRequest(request, scope)) as HandlerResult;
       ctx.status = result.status;
       if (result.headers) ctx.set(result.headers);
       if (result.body !== undefined) ctx.body = result.body;
@@ -97,17 +108,21 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
 }
 
 function adapt(handler: OperationHandler<OperationId>, services: Services) {
-  return (c: Context) => {
+  return (c: Context, scope: RequestScope) => {
     // The request passed validation against the spec, which is what makes these shapes true.
+    // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
+    const coerced = c.validation?.coerced;
     const input = {
-      path: c.request.params,
-      query: c.request.query,
+      path: coerced?.params ?? c.request.params,
+      query: coerced?.query ?? c.request.query,
       body: c.request.requestBody,
       cookies: c.request.cookies ?? {},
       origin: firstHeader(c.request.headers.origin),
+      serverOrigin: scope.serverOrigin,
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
+      clientIp: scope.clientIp,
     } as unknown as OperationInput<OperationId>;
-    return handler(input, services);
+    return handler(input, { ...services, logger: scope.logger });
   };
 }
 
@@ -120,6 +135,15 @@ function emptyBody(ctx: KoaContext): void {
 function formSchemaOf(c: Context): unknown {
   const body = c.operation.requestBody;
   return body && 'content' in body ? body.content['application/x-www-form-urlencoded']?.schema : undefined;
+}
+
+/** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
+function serverOriginOf(ctx: KoaContext): string | undefined {
+  try {
+    return new URL(`${ctx.protocol}://${ctx.host}`).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -16,7 +16,7 @@ export function renderError(ctx: Context, error: unknown, logger: Logger): void 
   if (oauth) {
     const oauthError = known instanceof OAuthError ? known : new OAuthError('server_error', `Unexpected error (request id ${state.requestId}).`, 500);
     ctx.status = oauthError.status;
-    ctx.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    ctx.set({ ...oauthError.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     ctx.body = { error: oauthError.error, error_description: oauthError.description };
     return;
   }

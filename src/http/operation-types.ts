@@ -22,6 +22,10 @@ export interface OperationInput<Id extends OperationId> {
   readonly cookies: Readonly<Record<string, string | undefined>>;
   /** The `Origin` request header, for the checks that stop cross-site use of the refresh cookie. */
   readonly origin: string | undefined;
+  /** scheme://host this request was addressed to, for URLs when PUBLIC_URL is unset; undefined for an invalid Host. */
+  readonly serverOrigin: string | undefined;
+  /** The socket's address, or with TRUST_PROXY=true the one our proxy put last in X-Forwarded-For. */
+  readonly clientIp: string;
   /** Set for every operation that has `security` in the spec; the security handler ran first. */
   readonly principal: Principal | undefined;
 }

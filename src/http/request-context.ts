@@ -9,6 +9,7 @@ export function requestContext(logger: Logger): Middleware {
     const started = process.hrtime.bigint();
     const state = ctx.state as AppState;
     state.requestId = randomUUID();
+    state.logger = logger.child({ request_id: state.requestId });
     ctx.set('X-Request-Id', state.requestId);
     try {
       await next();

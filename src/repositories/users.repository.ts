@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, NewUserRow, UserChanges, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
@@ -35,4 +35,20 @@ export async function incrementTokenVersion(db: Db, id: number): Promise<void> {
     .set((eb) => ({ token_version: eb('token_version', '+', 1) }))
     .where('id', '=', id)
     .execute();
+}
+
+export interface UserPageQuery {
+  /** Users after this id (0 for the first page), oldest first. */
+  readonly afterId: number;
+  readonly limit: number;
+  /** Already lower-cased: compared with the normalized username. */
+  readonly usernamePrefix?: string;
+}
+
+export async function selectUsers(db: Db, query: UserPageQuery): Promise<UserRow[]> {
+  let select = db.selectFrom('users').selectAll().where('id', '>', query.afterId);
+  const prefix = query.usernamePrefix;
+  // substr rather than LIKE: `_` is allowed in usernames and would be a LIKE wildcard; substr means the same on SQLite and PostgreSQL.
+  if (prefix !== undefined) select = select.where(sql<string>`substr(${sql.ref('username_normalized')}, 1, ${prefix.length})`, '=', prefix);
+  return select.orderBy('id').limit(query.limit).execute();
 }

@@ -1,6 +1,7 @@
-import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import { randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { epochSeconds, type Clock } from '../clock';
+import type { KeyRing } from './key-ring';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -27,31 +28,42 @@ export interface AccessTokens {
   verify(token: string): Promise<AccessTokenClaims | undefined>;
 }
 
-const ALGORITHM = 'HS256';
 /** RFC 9068: a distinct `typ` keeps any other JWT signed with this key from passing as an access token. */
 const TOKEN_TYPE = 'at+jwt';
+/**
+ * How far apart two servers' clocks may be: a token issued by an instance whose clock runs a little
+ * ahead must not be refused as "issued in the future". Only `iat` gets it; `exp` and `nbf` are exact.
+ */
+export const CLOCK_SKEW_SECONDS = 30;
 
-export function createAccessTokens(options: { secret: Buffer; issuer: string; audience: string; ttlSeconds: number; clock: Clock }): AccessTokens {
-  // A KeyObject made once: handing jsonwebtoken a string makes it re-parse the key on every call.
-  const key: KeyObject = createSecretKey(options.secret);
-  const { issuer, audience, ttlSeconds, clock } = options;
+export function createAccessTokens(options: { keys: KeyRing; issuer: string; audience: string; ttlSeconds: number; clock: Clock }): AccessTokens {
+  const { keys, issuer, audience, ttlSeconds, clock } = options;
+  const { signing } = keys;
 
   return {
     ttlSeconds,
     async issue(user, scopes) {
       const iat = epochSeconds(clock);
       const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
-      return jwt.sign(claims, key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TOKEN_TYPE } });
+      return new SignJWT({ ...claims }).setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid }).sign(signing.key);
     },
     async verify(token) {
       try {
-        const decoded = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer, audience, clockTimestamp: epochSeconds(clock), complete: true });
-        return decoded.header.typ === TOKEN_TYPE && isAccessTokenClaims(decoded.payload) ? decoded.payload : undefined;
+        const key = keys.verificationKeyFor(decodeProtectedHeader(token).kid);
+        if (!key) return undefined;
+        // Each key verifies with its own algorithm only: no `none`, no HS256 token checked against an RSA key.
+        const { payload } = await jwtVerify(token, key.key, { algorithms: [key.alg], typ: TOKEN_TYPE, issuer, audience, requiredClaims: ['exp', 'iat', 'jti'], currentDate: clock.now() });
+        return isAccessTokenClaims(payload) && plausibleLifetime(payload, epochSeconds(clock), ttlSeconds) ? payload : undefined;
       } catch {
         return undefined;
       }
     },
   };
+}
+
+/** Tokens we issue live exactly ttlSeconds from a past iat; anything else was not minted by us. */
+function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: number): boolean {
+  return claims.iat <= now + CLOCK_SKEW_SECONDS && claims.exp - claims.iat <= ttlSeconds + CLOCK_SKEW_SECONDS;
 }
 
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {

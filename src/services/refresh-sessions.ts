@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { audit } from '../audit';
 import type { Database, RefreshTokenRow, UserRow } from '../db/schema';
 import { findRefreshTokenByHash, insertRefreshToken, markRefreshTokenRotated, revokeRefreshTokenFamily, revokeRefreshTokensOfUser } from '../repositories/refresh-tokens.repository';
 import { findUserById, incrementTokenVersion } from '../repositories/users.repository';
@@ -63,7 +64,7 @@ async function replayRotated(deps: Deps, trx: Db, row: RefreshTokenRow, presente
     return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes } : grant;
   }
   await revokeRefreshTokenFamily(trx, row.family_id, deps.clock.now().toISOString());
-  deps.logger.warn({ event: 'refresh_token_reuse', user_id: row.user_id, family_id: row.family_id }, 'refresh token reuse detected: family revoked');
+  audit(deps.logger, 'refresh_token_reuse_detected', { user_id: row.user_id, family_id: row.family_id });
   return { outcome: 'reused' };
 }
 
@@ -81,7 +82,7 @@ export async function revokeRefreshFamily(deps: Deps, presented: string): Promis
   const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
   if (!row) return;
   await revokeRefreshTokenFamily(deps.db, row.family_id, deps.clock.now().toISOString());
-  deps.logger.info({ event: 'refresh_token_revoked', user_id: row.user_id, family_id: row.family_id }, 'refresh token family revoked');
+  audit(deps.logger, 'refresh_token_revoked', { user_id: row.user_id, family_id: row.family_id });
 }
 
 function newRow(deps: Deps, token: string, userId: number, scope: string) {

@@ -9,7 +9,7 @@ import type { Services } from '../services';
 type UserCreate = components['schemas']['UserCreate'];
 type Role = components['schemas']['Role'];
 
-const userExists = () => conflict('user_exists', 'A user with this username or email already exists.');
+export const userExists = () => conflict('user_exists', 'A user with this username or email already exists.');
 
 /** Shared by POST /users and the operator CLI, so both enforce the same rules. */
 export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {

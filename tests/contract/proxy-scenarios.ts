@@ -29,6 +29,9 @@ export interface ProxiedScenario {
 /** A request the contract forbids: Prism refuses it itself, so it goes straight to the server. */
 export interface InvalidScenario {
   readonly status: number;
+  readonly admin?: boolean;
+  /** A Host header: fetch cannot send one (node:http can), and Prism drops it when forwarding, so only the server is asked. */
+  readonly host?: string;
   request(setup: Setup): { path: string; init: RequestInit };
 }
 
@@ -40,8 +43,30 @@ const narrow = (id: OperationId, scope: string, admin = false): ProxiedScenario 
 const missing = (id: OperationId, admin = false): ProxiedScenario => ({ status: 404, admin, run: call(id, () => ({ todoId: 2147483647, userId: 2147483647 })) });
 const secured = (id: OperationId, otherScope: string, admin = false) => [forged(id, admin), narrow(id, otherScope, admin)];
 
+let address = 0;
+/**
+ * Repeats a call from an address of its own (the app runs with TRUST_PROXY=true, and Prism forwards
+ * X-Forwarded-For) until the server throttles it, so other scenarios' attempts never count.
+ */
+const throttled = (id: OperationId, attempt: (x: CallContext, n: number) => Partial<CallContext>): ProxiedScenario => ({
+  status: 429,
+  async run(s) {
+    address += 1;
+    const headers = { 'x-forwarded-for': `203.0.113.${address}` };
+    for (let n = 0; n < 50; n += 1) {
+      const result = await EVERY_OPERATION[id](s.client, { ...s.context, ...attempt(s.context, n) }, headers);
+      if (result.response.status === 429) return result;
+    }
+    throw new Error(`${id} was never throttled in 50 attempts`);
+  },
+});
+
 export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[] } = {
-  createUser: [success('createUser', 201), { status: 409, run: call('createUser', (x) => ({ newUser: { ...x.newUser, username: x.user.username } })) }],
+  createUser: [
+    success('createUser', 201),
+    { status: 409, run: call('createUser', (x) => ({ newUser: { ...x.newUser, username: x.user.username } })) },
+    throttled('createUser', (x, n) => ({ newUser: { ...x.newUser, username: `${x.newUser.username}_${n}`, email: `${n}${x.newUser.email}` } })),
+  ],
   listUsers: [success('listUsers', 200, true), ...secured('listUsers', 'me', true)],
   getCurrentUser: [success('getCurrentUser', 200), ...secured('getCurrentUser', 'todos:read')],
   updateCurrentUser: [
@@ -59,7 +84,11 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     // The admin deactivating themselves.
     { status: 409, admin: true, run: async (s) => s.client.PATCH('/users/{id}', { params: { path: { id: (await s.client.GET('/users/me')).data?.id ?? 0 } }, body: { is_active: false } }) },
   ],
-  issueToken: [success('issueToken', 200), { status: 400, run: call('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })) }],
+  issueToken: [
+    success('issueToken', 200),
+    { status: 400, run: call('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })) },
+    throttled('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })),
+  ],
   // RFC 7009 §2.1 lets the token come from the cookie, so the schema allows a form without it.
   revokeToken: [success('revokeToken', 200), { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) }],
   getJwks: [success('getJwks', 200)],
@@ -81,35 +110,35 @@ const formPost = (fields: string): RequestInit => ({ method: 'POST', headers: { 
 const tokenOf = (s: Setup) => s.token;
 
 /** The 400/413/415 of operations reading a JSON body, and the 401 for a missing token. */
-function jsonBodyErrors(method: string, path: (s: Setup) => string, invalid: unknown): InvalidScenario[] {
+function jsonBodyErrors(method: string, path: (s: Setup) => string, invalid: unknown, admin = false): InvalidScenario[] {
   return [
-    { status: 400, request: (s) => ({ path: path(s), init: json(method, invalid, tokenOf(s)) }) },
-    { status: 413, request: (s) => ({ path: path(s), init: json(method, { title: TOO_LARGE, email: TOO_LARGE }, tokenOf(s)) }) },
-    { status: 415, request: (s) => ({ path: path(s), init: json(method, '{}', tokenOf(s), 'text/plain') }) },
+    { status: 400, admin, request: (s) => ({ path: path(s), init: json(method, invalid, tokenOf(s)) }) },
+    { status: 413, admin, request: (s) => ({ path: path(s), init: json(method, { title: TOO_LARGE, email: TOO_LARGE }, tokenOf(s)) }) },
+    { status: 415, admin, request: (s) => ({ path: path(s), init: json(method, '{}', tokenOf(s), 'text/plain') }) },
   ];
 }
 const noToken = (method: string, path: (s: Setup) => string): InvalidScenario => ({ status: 401, request: (s) => ({ path: path(s), init: { method } }) });
-const badQuery = (path: string): InvalidScenario => ({ status: 400, request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+const badQuery = (path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
 const todo = (s: Setup) => `/todos/${s.context.todoId}`;
 const user = (s: Setup) => `/users/${s.context.userId}`;
-const badId = (method: string, path: string): InvalidScenario => ({ status: 400, request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+const badId = (method: string, path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
 
 export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[] } = {
   createUser: jsonBodyErrors('POST', () => '/users', { username: 'a', email: 'not an email', password: 'short' }),
-  listUsers: [badQuery('/users?limit=0'), noToken('GET', () => '/users')],
+  listUsers: [badQuery('/users?limit=0', true), noToken('GET', () => '/users')],
   getCurrentUser: [noToken('GET', () => '/users/me')],
   updateCurrentUser: [...jsonBodyErrors('PATCH', () => '/users/me', { email: 'not an email' }), noToken('PATCH', () => '/users/me')],
   changePassword: [...jsonBodyErrors('PUT', () => '/users/me/password', { current_password: 'x', new_password: 'short' }), noToken('PUT', () => '/users/me/password')],
   endAllSessions: [noToken('DELETE', () => '/users/me/sessions')],
-  getUser: [badId('GET', '/users/0'), noToken('GET', user)],
-  updateUser: [...jsonBodyErrors('PATCH', user, {}), noToken('PATCH', user)],
+  getUser: [badId('GET', '/users/0', true), noToken('GET', user)],
+  updateUser: [...jsonBodyErrors('PATCH', user, {}, true), noToken('PATCH', user)],
   issueToken: [
     { status: 400, request: () => ({ path: '/token', init: formPost('grant_type=password&username=alice') }) },
     { status: 413, request: () => ({ path: '/token', init: formPost(`grant_type=password&username=alice&password=${TOO_LARGE}`) }) },
   ],
   revokeToken: [{ status: 413, request: () => ({ path: '/token/revoke', init: formPost(`token=${TOO_LARGE}`) }) }],
   getJwks: [],
-  getAuthorizationServerMetadata: [],
+  getAuthorizationServerMetadata: [{ status: 400, host: 'not a host', request: () => ({ path: '/.well-known/oauth-authorization-server', init: {} }) }],
   listTodos: [badQuery('/todos?limit=0'), noToken('GET', () => '/todos')],
   createTodo: [...jsonBodyErrors('POST', () => '/todos', { title: '' }), noToken('POST', () => '/todos')],
   getTodo: [badId('GET', '/todos/0'), noToken('GET', todo)],

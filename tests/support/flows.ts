@@ -1,3 +1,4 @@
+import { registerUser } from '../../src/services/registration';
 import type { TestApp } from './test-app';
 
 export interface TestUser {
@@ -52,4 +53,14 @@ export async function registeredUser(app: TestApp, scope?: string): Promise<Test
   const response = await login(app, username, user.password, scope);
   const { access_token, refresh_token } = (await response.json()) as TokenBody;
   return { ...user, token: access_token, refreshToken: refresh_token ?? '', auth: bearer(access_token) };
+}
+
+/** An admin, created the way the operator CLI does it (admins cannot register over HTTP), then logged in over HTTP. */
+export async function registeredAdmin(app: TestApp, scope?: string): Promise<TestUser> {
+  counter += 1;
+  const username = `admin${counter}_${process.pid}`;
+  const admin = { username, email: `${username}@example.com`, password: `admin-password-${counter}` };
+  await registerUser(app.server.services, admin, 'admin');
+  const { access_token, refresh_token } = (await (await login(app, username, admin.password, scope)).json()) as TokenBody;
+  return { ...admin, token: access_token, refreshToken: refresh_token ?? '', auth: bearer(access_token) };
 }

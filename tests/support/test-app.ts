@@ -24,7 +24,9 @@ export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 /** The real app on an ephemeral port with a fresh SQLite file and fast bcrypt. */
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-test-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'test.db')}`, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, ...env });
+  // Every suite registers its users from 127.0.0.1: only the throttling tests want the registration limit.
+  const defaults = { DATABASE_URL: `sqlite:${path.join(dir, 'test.db')}`, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, REGISTRATION_MAX_PER_IP: '1000000' };
+  const config = loadConfig({ ...defaults, ...env });
   const server = await startServer(config, logs ? createLogger('info', logs) : createLogger('silent'), clock);
   const client = createClient<paths>({ baseUrl: server.url });
   client.use(conformance());

@@ -1,0 +1,37 @@
+import type { components } from '../generated/api';
+import type { LoginLimitName } from './services/attempt-limits';
+import type { Logger } from './logger';
+
+type Role = components['schemas']['Role'];
+
+/**
+ * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
+ * is no field a password, hash, token or secret could be put in by mistake.
+ */
+export interface AuditEvents {
+  user_registered: { user_id: number };
+  registration_throttled: { retry_after: number };
+  login_succeeded: { user_id: number };
+  /** user_id is absent for an unknown username; the username itself is not logged (people type passwords into it). */
+  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' };
+  login_throttled: { user_id?: number; limit: LoginLimitName; retry_after: number };
+  refresh_token_reuse_detected: { user_id: number; family_id: string };
+  refresh_token_revoked: { user_id: number; family_id: string };
+  logout_everywhere: { user_id: number };
+  password_changed: { user_id: number };
+  password_change_failed: { user_id: number; reason: 'wrong_password' };
+  /** An administrator changed a user (PATCH /users/{id}); only the fields that were sent. */
+  user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role };
+}
+
+export type AuditEvent = keyof AuditEvents;
+
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'registration_throttled', 'refresh_token_reuse_detected']);
+
+/** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
+export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {
+  const line: Record<string, unknown> = { audit: true, event, ...fields };
+  const message: string = event;
+  if (WARNINGS.has(event)) logger.warn(line, message);
+  else logger.info(line, message);
+}

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+
+// Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  // One row per counted attempt (failed login, registration), shared by every instance of the server.
+  await db.schema
+    .createTable('throttle_events')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    // A SHA-256 of what is counted (e.g. username and IP): the table holds neither usernames nor addresses.
+    .addColumn('key', 'text', (c) => c.notNull())
+    // When the event leaves its sliding window; ISO-8601 UTC text like every other timestamp.
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema.createIndex('throttle_events_key_expires_at').on('throttle_events').columns(['key', 'expires_at']).execute();
+  await db.schema.createIndex('throttle_events_expires_at').on('throttle_events').column('expires_at').execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('throttle_events').execute();
+}

@@ -1,0 +1,45 @@
+import { audit } from '../audit';
+import { conflict, notFound } from '../errors';
+import { authenticated, type OperationHandler } from '../http/operation-types';
+import { findUserById, selectUsers, updateUser as updateUserRow } from '../repositories/users.repository';
+import { endAllSessionsOf } from '../services/refresh-sessions';
+import type { UserChanges } from '../db/schema';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
+import { presentUser } from './presenters';
+
+const userNotFound = () => notFound('No user with this id.');
+
+export const listUsers: OperationHandler<'listUsers'> = async ({ query }, { db }) => {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await selectUsers(db, { afterId: decodeCursor(query.cursor), limit: limit + 1, usernamePrefix: query.username_prefix?.toLowerCase() });
+  return { status: 200, body: pageOf(rows, limit, presentUser) };
+};
+
+export const getUser: OperationHandler<'getUser'> = async ({ path }, { db }) => {
+  const user = await findUserById(db, path.id);
+  if (!user) throw userNotFound();
+  return { status: 200, body: presentUser(user) };
+};
+
+/**
+ * Deactivation ends every session in the same transaction, so no refresh token outlives it; the
+ * security handler already refuses an inactive user's access tokens on their next request.
+ */
+export const updateUser: OperationHandler<'updateUser'> = async (input, services) => {
+  const admin = authenticated(input).user;
+  const { is_active, roles } = input.body;
+  const role = roles?.[0];
+  // The last admin locking themselves out would leave nobody to undo it.
+  if (input.path.id === admin.id && (is_active === false || (role !== undefined && role !== 'admin'))) {
+    throw conflict('self_lockout', 'Admins cannot deactivate or demote themselves; ask another admin.');
+  }
+  const changes: UserChanges = { ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }), ...(role !== undefined && { role }) };
+  const updated = await services.db.transaction().execute(async (trx) => {
+    const row = await updateUserRow(trx, input.path.id, changes);
+    if (row && is_active === false) await endAllSessionsOf(trx, row.id, services.clock.now().toISOString());
+    return row;
+  });
+  if (!updated) throw userNotFound();
+  audit(services.logger, 'user_updated', { user_id: updated.id, admin_id: admin.id, is_active, role });
+  return { status: 200, body: presentUser(updated) };
+};

@@ -1,0 +1,32 @@
+import { validationFailed } from '../errors';
+import type { OperationHandler } from '../http/operation-types';
+import { ALL_SCOPES } from '../security/scopes';
+
+/** Keys change only on rotation (a restart), so resource servers and caches may keep them a while. */
+const CACHEABLE = { 'Cache-Control': 'public, max-age=300' };
+
+export const getJwks: OperationHandler<'getJwks'> = async (_input, services) => {
+  return { status: 200, body: services.keys.jwks, headers: CACHEABLE };
+};
+
+/** RFC 8414. Set PUBLIC_URL in production: otherwise the URLs follow the request's Host header. */
+export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationServerMetadata'> = async (input, services) => {
+  const base = services.config.publicUrl ?? input.serverOrigin;
+  if (base === undefined) throw validationFailed([{ location: 'header', field: 'host', message: 'is not a valid host' }]);
+  return {
+    status: 200,
+    headers: CACHEABLE,
+    body: {
+      issuer: services.config.jwtIssuer,
+      token_endpoint: `${base}/token`,
+      revocation_endpoint: `${base}/token/revoke`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      grant_types_supported: ['password', 'refresh_token'],
+      response_types_supported: [],
+      scopes_supported: [...ALL_SCOPES],
+      // Public clients only: the password and refresh grants take no client credentials.
+      token_endpoint_auth_methods_supported: ['none'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+    },
+  };
+};

@@ -1,0 +1,50 @@
+import type { Config } from '../config';
+import type { Services } from '../services';
+import { admit, forget, reset, type Limit } from './throttle';
+
+type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
+
+export type LoginLimitName = 'username_ip' | 'ip';
+interface LoginLimit extends Limit {
+  readonly name: LoginLimitName;
+}
+
+export type LoginAdmission =
+  | { outcome: 'admitted'; succeeded(): Promise<void> }
+  | { outcome: 'throttled'; limit: LoginLimitName; retryAfter: number };
+
+export type RegistrationAdmission = { outcome: 'admitted' } | { outcome: 'throttled'; retryAfter: number };
+
+/**
+ * RFC 6749 §4.3.2: every password grant counts as a failure until it succeeds. Counted per
+ * username and IP (one account guessed from one place) and per IP (many accounts from one place).
+ * Usernames are compared as the users table does, case-insensitively.
+ */
+export async function admitLogin(deps: Deps, username: string, clientIp: string): Promise<LoginAdmission> {
+  const [perUser, perIp] = loginLimits(deps.config, username.toLowerCase(), clientIp);
+  const admission = await admit(deps, [perUser, perIp]);
+  if (!admission.admitted) return { outcome: 'throttled', limit: admission.exceeded.name, retryAfter: admission.retryAfter };
+  return {
+    outcome: 'admitted',
+    // The right password clears this username's count from this IP; for the IP it was simply not a failure.
+    async succeeded() {
+      await reset(deps, perUser);
+      await forget(deps, admission.eventIds);
+    },
+  };
+}
+
+/** Every registration attempt counts, refused ones included: a 409 tells whether a name is taken. */
+export async function admitRegistration(deps: Deps, clientIp: string): Promise<RegistrationAdmission> {
+  const { registrationMaxPerIp: max, registrationWindow: windowSeconds } = deps.config;
+  const admission = await admit(deps, [{ subject: ['registration', clientIp], max, windowSeconds }]);
+  return admission.admitted ? { outcome: 'admitted' } : { outcome: 'throttled', retryAfter: admission.retryAfter };
+}
+
+function loginLimits(config: Config, username: string, clientIp: string): [LoginLimit, LoginLimit] {
+  const windowSeconds = config.loginFailureWindow;
+  return [
+    { name: 'username_ip', subject: ['login', username, clientIp], max: config.loginMaxFailures, windowSeconds },
+    { name: 'ip', subject: ['login', clientIp], max: config.loginMaxFailuresPerIp, windowSeconds },
+  ];
+}

@@ -1,0 +1,115 @@
+import { rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { decodeJwt } from 'jose';
+import { keyPair, tempDir } from '../support/keys';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+async function getJson(app: TestApp, path: string): Promise<{ response: Response; body: Record<string, unknown> }> {
+  const response = await app.raw(path);
+  return { response, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('getJwks', () => {
+  test('HS256: an empty key set (the secret is never published), cacheable', async () => {
+    const app = await startTestApp();
+    try {
+      const { response, body } = await getJson(app, '/.well-known/jwks.json');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(body).toEqual({ keys: [] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('EdDSA: the public key only, with kid, use and alg', async () => {
+    const dir = tempDir();
+    const pair = await keyPair(dir, 'EdDSA');
+    const app = await startTestApp({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: pair.privateKeyFile });
+    try {
+      const { body } = await getJson(app, '/.well-known/jwks.json');
+      expect(body).toEqual({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: pair.publicKey.export({ format: 'jwk' }).x, kid: pair.kid, use: 'sig', alg: 'EdDSA' }] });
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('getAuthorizationServerMetadata', () => {
+  const supported = {
+    grant_types_supported: ['password', 'refresh_token'],
+    response_types_supported: [],
+    scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin'],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+  };
+
+  test('with PUBLIC_URL: the issuer is PUBLIC_URL and every endpoint lives under it', async () => {
+    const app = await startTestApp({ PUBLIC_URL: 'https://auth.example.com/' });
+    try {
+      const { response, body } = await getJson(app, '/.well-known/oauth-authorization-server');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(body).toEqual({
+        issuer: 'https://auth.example.com',
+        token_endpoint: 'https://auth.example.com/token',
+        revocation_endpoint: 'https://auth.example.com/token/revoke',
+        jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+        ...supported,
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('without PUBLIC_URL: URLs from the request, issuer JWT_ISSUER (default tollgate)', async () => {
+    const app = await startTestApp({ JWT_ISSUER: 'https://issuer.example.com' });
+    try {
+      const { body } = await getJson(app, '/.well-known/oauth-authorization-server');
+      expect(body).toEqual({
+        issuer: 'https://issuer.example.com',
+        token_endpoint: `${app.url}/token`,
+        revocation_endpoint: `${app.url}/token/revoke`,
+        jwks_uri: `${app.url}/.well-known/jwks.json`,
+        ...supported,
+      });
+      // The advertised endpoints are the real ones.
+      expect((await app.raw(new URL(String(body.jwks_uri)).pathname)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('without PUBLIC_URL, a Host header that is not a host → 400 naming the header, not a 500', async () => {
+    const app = await startTestApp();
+    try {
+      const { status, body } = await getWithHost(`${app.url}/.well-known/oauth-authorization-server`, 'not a host');
+      expect(status).toBe(400);
+      expect(JSON.parse(body)).toMatchObject({ code: 'validation_failed', errors: [{ location: 'header', field: 'host', message: 'is not a valid host' }] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('tokens carry the configured issuer: PUBLIC_URL unless JWT_ISSUER says otherwise', async () => {
+    const app = await startTestApp({ PUBLIC_URL: 'https://auth.example.com' });
+    try {
+      const token = await app.server.services.tokens.issue({ id: 1, token_version: 0 }, ['me']);
+      expect(decodeJwt(token).iss).toBe('https://auth.example.com');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+/** fetch cannot set Host; node:http can. */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Host: host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
