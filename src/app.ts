@@ -2,7 +2,7 @@ import Koa from 'koa';
 import { handlers } from './handlers';
 import { createApi } from './http/api';
 import type { AppState } from './http/app-state';
-import { parseBodies } from './http/body-parser';
+import { parseDeclaredBodies } from './http/body-parser';
 import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
@@ -13,7 +13,8 @@ import type { Spec } from './spec';
 
 /**
  * The request's path through the app, outermost first: request id and access log → CORS → response
- * contract check → error rendering → meta routes → route lookup → body parsing → openapi-backend.
+ * contract check → error rendering → meta routes → route lookup → body parsing (only for operations
+ * that declare a body) → openapi-backend.
  */
 export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
@@ -32,7 +33,7 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
     await next();
   });
-  app.use(parseBodies());
+  app.use(parseDeclaredBodies((ctx) => api.readsBody((ctx.state as AppState).operationId)));
   app.use((ctx) => api.handle(ctx));
   return app;
 }

@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
 import { createUser } from './cli/create-user';
+import { seed } from './cli/seed';
 import { EXIT, UsageError, type Command, type Flags } from './cli/command';
 import { ConfigError } from './config';
 
 // A Map, not an object literal, so "constructor" or "__proto__" can never resolve to a command.
-const COMMANDS = new Map<string, Command>([['create-user', createUser]]);
+const COMMANDS = new Map<string, Command>([
+  ['create-user', createUser],
+  ['seed', seed],
+]);
 
 function usage(): string {
   const lines = [...COMMANDS].map(([name, command]) => `  npm run cli -- ${name} ${command.usage}`);

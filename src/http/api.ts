@@ -32,6 +32,8 @@ export interface Api {
   /** The operationId a request would reach, if any; known before the body is read. */
   operationIdOf(method: string, path: string): string | undefined;
   allowedMethods(path: string): string[];
+  /** Whether the operation declares a request body; only those have their body read (so 413/415 happen only there). */
+  readsBody(operationId: string | undefined): boolean;
   handle(ctx: KoaContext): Promise<void>;
 }
 
@@ -86,10 +88,12 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   await backend.init();
   assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
 
+  const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
     operationIdOf: (method, path) => backend.router.matchOperation({ method, path, headers: {} })?.operationId,
     allowedMethods,
+    readsBody: (operationId) => withBody.has(operationId),
     async handle(ctx) {
       // openapi-backend decodes path parameters with decodeURIComponent, which throws on `%`, `%zz` or bytes that are not UTF-8.
       if (!isDecodable(ctx.path) && backend.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} })) {

@@ -3,10 +3,11 @@ import type Koa from 'koa';
 import type { Middleware } from 'koa';
 import type { Spec } from '../spec';
 import { methodNotAllowed } from './api';
+import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
 
-const META_PATHS = new Set(['/healthz', '/openapi.json', '/openapi.yaml']);
+const META_PATHS = new Set(['/healthz', '/openapi.json', '/openapi.yaml', ...DOCS_PATHS]);
 
-/** Routes outside the API contract: liveness and the contract itself. */
+/** Routes outside the API contract: liveness, the contract itself and its interactive docs. */
 export function mountMetaRoutes(app: Koa, spec: Spec): void {
   const router = new Router();
   const specJson = JSON.stringify(spec.document);
@@ -21,6 +22,7 @@ export function mountMetaRoutes(app: Koa, spec: Spec): void {
     ctx.type = 'application/yaml';
     ctx.body = spec.yaml;
   });
+  mountDocsRoutes(router);
   const rejectOtherMethods: Middleware = async (ctx, next) => {
     if (META_PATHS.has(ctx.path)) throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
     await next();

@@ -1,0 +1,89 @@
+import createFetchClient, { type Client, type FetchResponse, type Middleware } from 'openapi-fetch';
+import type { components, paths } from '../../generated/api';
+import { createSession, type Session } from './session';
+
+type TokenResponse = components['schemas']['TokenResponse'];
+type TokenForm = Record<string, string>;
+
+export type { components, paths };
+
+export interface ClientOptions {
+  /** Where tollgate answers, e.g. `https://auth.example.com`. */
+  baseUrl: string;
+  /** Defaults to the global fetch (browsers, Node 18+). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** The typed openapi-fetch client for every operation, plus the session helpers. */
+export interface TollgateClient extends Client<paths> {
+  /** The password grant; on success the tokens are held and sent from then on. */
+  login(username: string, password: string, scope?: string): Promise<FetchResponse<paths['/token']['post'], object, 'application/json'>>;
+  /** Revokes the held refresh token (this device's session) and forgets both tokens. */
+  logout(): Promise<void>;
+  /** Whether an access token is held (it may have expired; the next call refreshes it if it can). */
+  isLoggedIn(): boolean;
+}
+
+const TOKEN_PATHS = new Set(['/token', '/token/revoke']);
+
+const formBody = { bodySerializer: (body: unknown) => new URLSearchParams(body as TokenForm).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+
+/**
+ * A tollgate client for browsers and Node alike (fetch only). It sends `Authorization: Bearer` with the
+ * held access token and, when a protected call answers 401 while a refresh token is held, refreshes
+ * once (shared by concurrent callers, rotation respected) and retries that call once.
+ */
+export function createClient(options: ClientOptions): TollgateClient {
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const api = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchImpl });
+  // A separate client without the middleware: a refresh must never trigger another refresh.
+  const tokenApi = createFetchClient<paths>({ baseUrl: options.baseUrl, fetch: fetchImpl });
+  const session = createSession();
+
+  const refresh = async (refreshToken: string): Promise<TokenResponse | undefined> => {
+    const { data } = await tokenApi.POST('/token', { body: { grant_type: 'refresh_token', refresh_token: refreshToken }, ...formBody });
+    return data;
+  };
+  api.use(bearerWithRefresh(session, refresh, fetchImpl));
+
+  return Object.assign(api, {
+    async login(username: string, password: string, scope?: string) {
+      const result = await tokenApi.POST('/token', { body: { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }, ...formBody });
+      if (result.data) session.store(result.data);
+      return result;
+    },
+    async logout() {
+      const token = session.refreshToken;
+      session.clear();
+      if (token !== undefined) await tokenApi.POST('/token/revoke', { body: { token, token_type_hint: 'refresh_token' }, ...formBody });
+    },
+    isLoggedIn: () => session.accessToken !== undefined,
+  });
+}
+
+function bearerWithRefresh(session: Session, refresh: (token: string) => Promise<TokenResponse | undefined>, fetchImpl: typeof globalThis.fetch): Middleware {
+  // Keeps a copy of each request so it can be sent again after a refresh (a sent body is consumed).
+  const pending = new Map<string, { copy: Request; token: string | undefined }>();
+  return {
+    onRequest({ request, schemaPath, id }) {
+      const token = session.accessToken;
+      if (TOKEN_PATHS.has(schemaPath) || request.headers.has('authorization')) return undefined;
+      if (token !== undefined) request.headers.set('authorization', `Bearer ${token}`);
+      pending.set(id, { copy: request.clone(), token });
+      return request;
+    },
+    async onResponse({ response, id }) {
+      const sent = pending.get(id);
+      pending.delete(id);
+      if (!sent || response.status !== 401 || sent.token === undefined) return response;
+      // Another caller may have refreshed while this request was in flight: use its token.
+      const renewed = session.accessToken !== sent.token || (await session.refreshOnce(refresh));
+      if (!renewed || session.accessToken === undefined) return response;
+      sent.copy.headers.set('authorization', `Bearer ${session.accessToken}`);
+      return fetchImpl(sent.copy);
+    },
+    onError({ id }) {
+      pending.delete(id);
+    },
+  };
+}

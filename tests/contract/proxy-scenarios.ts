@@ -1,0 +1,147 @@
+import type { TollgateClient } from '../../src/client';
+import type { OperationId } from '../../src/http/operation-types';
+import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
+
+type Result = { data?: unknown; error?: unknown; response: Response };
+
+/** What a scenario gets: a fresh user with a todo, and clients through the proxy. */
+export interface Setup {
+  readonly context: CallContext;
+  /** Logged in with every scope the user's role allows (admins: an admin). */
+  readonly client: TollgateClient;
+  /** The access token `client` holds. */
+  readonly token: string;
+  /** Logged in with only these scopes. */
+  narrow(scope: string): Promise<TollgateClient>;
+  /** Sends a bearer token the server never issued. */
+  readonly forged: TollgateClient;
+  /** Another user's username and email, to collide with. */
+  readonly other: { readonly username: string; readonly email: string };
+}
+
+/** A contract-valid request with a known outcome: sent through `prism proxy --errors`. */
+export interface ProxiedScenario {
+  readonly status: number;
+  readonly admin?: boolean;
+  run(setup: Setup): Promise<Result>;
+}
+
+/** A request the contract forbids: Prism refuses it itself, so it goes straight to the server. */
+export interface InvalidScenario {
+  readonly status: number;
+  readonly admin?: boolean;
+  /** A Host header: fetch cannot send one (node:http can), and Prism drops it when forwarding, so only the server is asked. */
+  readonly host?: string;
+  request(setup: Setup): { path: string; init: RequestInit };
+}
+
+const call = (id: OperationId, change: (context: CallContext) => Partial<CallContext> = () => ({})) => (s: Setup, client = s.client) =>
+  EVERY_OPERATION[id](client, { ...s.context, ...change(s.context) });
+const success = (id: OperationId, status: number, admin = false): ProxiedScenario => ({ status, admin, run: call(id) });
+const forged = (id: OperationId, admin = false): ProxiedScenario => ({ status: 401, admin, run: (s) => call(id)(s, s.forged) });
+const narrow = (id: OperationId, scope: string, admin = false): ProxiedScenario => ({ status: 403, admin, run: async (s) => call(id)(s, await s.narrow(scope)) });
+const missing = (id: OperationId, admin = false): ProxiedScenario => ({ status: 404, admin, run: call(id, () => ({ todoId: 2147483647, userId: 2147483647 })) });
+const secured = (id: OperationId, otherScope: string, admin = false) => [forged(id, admin), narrow(id, otherScope, admin)];
+
+let address = 0;
+/**
+ * Repeats a call from an address of its own (the app runs with TRUST_PROXY=true, and Prism forwards
+ * X-Forwarded-For) until the server throttles it, so other scenarios' attempts never count.
+ */
+const throttled = (id: OperationId, attempt: (x: CallContext, n: number) => Partial<CallContext>): ProxiedScenario => ({
+  status: 429,
+  async run(s) {
+    address += 1;
+    const headers = { 'x-forwarded-for': `203.0.113.${address}` };
+    for (let n = 0; n < 50; n += 1) {
+      const result = await EVERY_OPERATION[id](s.client, { ...s.context, ...attempt(s.context, n) }, headers);
+      if (result.response.status === 429) return result;
+    }
+    throw new Error(`${id} was never throttled in 50 attempts`);
+  },
+});
+
+export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[] } = {
+  createUser: [
+    success('createUser', 201),
+    { status: 409, run: call('createUser', (x) => ({ newUser: { ...x.newUser, username: x.user.username } })) },
+    throttled('createUser', (x, n) => ({ newUser: { ...x.newUser, username: `${x.newUser.username}_${n}`, email: `${n}${x.newUser.email}` } })),
+  ],
+  listUsers: [success('listUsers', 200, true), ...secured('listUsers', 'me', true)],
+  getCurrentUser: [success('getCurrentUser', 200), ...secured('getCurrentUser', 'todos:read')],
+  updateCurrentUser: [
+    success('updateCurrentUser', 200),
+    ...secured('updateCurrentUser', 'todos:read'),
+    { status: 409, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email } }) },
+  ],
+  changePassword: [success('changePassword', 204), ...secured('changePassword', 'todos:read'), { status: 400, run: call('changePassword', (x) => ({ user: { ...x.user, password: 'not the password' } })) }],
+  endAllSessions: [success('endAllSessions', 204), ...secured('endAllSessions', 'todos:read')],
+  getUser: [success('getUser', 200, true), ...secured('getUser', 'me', true), missing('getUser', true)],
+  updateUser: [
+    success('updateUser', 200, true),
+    ...secured('updateUser', 'me', true),
+    missing('updateUser', true),
+    // The admin deactivating themselves.
+    { status: 409, admin: true, run: async (s) => s.client.PATCH('/users/{id}', { params: { path: { id: (await s.client.GET('/users/me')).data?.id ?? 0 } }, body: { is_active: false } }) },
+  ],
+  issueToken: [
+    success('issueToken', 200),
+    { status: 400, run: call('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })) },
+    throttled('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })),
+  ],
+  // RFC 7009 §2.1 lets the token come from the cookie, so the schema allows a form without it.
+  revokeToken: [success('revokeToken', 200), { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) }],
+  getJwks: [success('getJwks', 200)],
+  getAuthorizationServerMetadata: [success('getAuthorizationServerMetadata', 200)],
+  listTodos: [success('listTodos', 200), ...secured('listTodos', 'me')],
+  createTodo: [success('createTodo', 201), ...secured('createTodo', 'todos:read')],
+  getTodo: [success('getTodo', 200), ...secured('getTodo', 'me'), missing('getTodo')],
+  updateTodo: [success('updateTodo', 200), ...secured('updateTodo', 'todos:read'), missing('updateTodo')],
+  deleteTodo: [success('deleteTodo', 204), ...secured('deleteTodo', 'todos:read'), missing('deleteTodo')],
+};
+
+const TOO_LARGE = 'x'.repeat(101 * 1024);
+const json = (method: string, body: unknown, token?: string, type = 'application/json'): RequestInit => ({
+  method,
+  headers: { 'content-type': type, ...(token && { authorization: `Bearer ${token}` }) },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const formPost = (fields: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields });
+const tokenOf = (s: Setup) => s.token;
+
+/** The 400/413/415 of operations reading a JSON body, and the 401 for a missing token. */
+function jsonBodyErrors(method: string, path: (s: Setup) => string, invalid: unknown, admin = false): InvalidScenario[] {
+  return [
+    { status: 400, admin, request: (s) => ({ path: path(s), init: json(method, invalid, tokenOf(s)) }) },
+    { status: 413, admin, request: (s) => ({ path: path(s), init: json(method, { title: TOO_LARGE, email: TOO_LARGE }, tokenOf(s)) }) },
+    { status: 415, admin, request: (s) => ({ path: path(s), init: json(method, '{}', tokenOf(s), 'text/plain') }) },
+  ];
+}
+const noToken = (method: string, path: (s: Setup) => string): InvalidScenario => ({ status: 401, request: (s) => ({ path: path(s), init: { method } }) });
+const badQuery = (path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+const todo = (s: Setup) => `/todos/${s.context.todoId}`;
+const user = (s: Setup) => `/users/${s.context.userId}`;
+const badId = (method: string, path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+
+export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[] } = {
+  createUser: jsonBodyErrors('POST', () => '/users', { username: 'a', email: 'not an email', password: 'short' }),
+  listUsers: [badQuery('/users?limit=0', true), noToken('GET', () => '/users')],
+  getCurrentUser: [noToken('GET', () => '/users/me')],
+  updateCurrentUser: [...jsonBodyErrors('PATCH', () => '/users/me', { email: 'not an email' }), noToken('PATCH', () => '/users/me')],
+  changePassword: [...jsonBodyErrors('PUT', () => '/users/me/password', { current_password: 'x', new_password: 'short' }), noToken('PUT', () => '/users/me/password')],
+  endAllSessions: [noToken('DELETE', () => '/users/me/sessions')],
+  getUser: [badId('GET', '/users/0', true), noToken('GET', user)],
+  updateUser: [...jsonBodyErrors('PATCH', user, {}, true), noToken('PATCH', user)],
+  issueToken: [
+    { status: 400, request: () => ({ path: '/token', init: formPost('grant_type=password&username=alice') }) },
+    { status: 413, request: () => ({ path: '/token', init: formPost(`grant_type=password&username=alice&password=${TOO_LARGE}`) }) },
+  ],
+  revokeToken: [{ status: 413, request: () => ({ path: '/token/revoke', init: formPost(`token=${TOO_LARGE}`) }) }],
+  getJwks: [],
+  getAuthorizationServerMetadata: [{ status: 400, host: 'not a host', request: () => ({ path: '/.well-known/oauth-authorization-server', init: {} }) }],
+  listTodos: [badQuery('/todos?limit=0'), noToken('GET', () => '/todos')],
+  createTodo: [...jsonBodyErrors('POST', () => '/todos', { title: '' }), noToken('POST', () => '/todos')],
+  getTodo: [badId('GET', '/todos/0'), noToken('GET', todo)],
+  updateTodo: [...jsonBodyErrors('PATCH', todo, {}), noToken('PATCH', todo)],
+  deleteTodo: [badId('DELETE', '/todos/0'), noToken('DELETE', todo)],
+};

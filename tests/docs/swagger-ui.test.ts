@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, type Browser } from '../support/browser';
+import { registeredUser } from '../support/flows';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const ARTIFACTS = path.resolve(__dirname, '../../test-results');
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('GET /docs (Swagger UI)', () => {
+  test('serves the page and its assets from this server, no CDN', async () => {
+    const page = await (await app.raw('/docs')).text();
+    const sources = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(sources.every((source) => source.startsWith('/docs/'))).toBe(true);
+    const assets = await Promise.all(sources.map(async (source) => (await app.raw(source)).status));
+    expect(assets.every((status) => status === 200)).toBe(true);
+  });
+
+  test('Authorize logs a real user in with the password flow; "Try it out" on GET /users/me answers 200 with their name', async () => {
+    const user = await registeredUser(app);
+    const page = await browser.context.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(app.url)) outside.push(request.url());
+    });
+    await page.goto(`${app.url}/docs`);
+
+    await page.locator('.auth-wrapper .btn.authorize').click();
+    await page.locator('#oauth_username').fill(user.username);
+    await page.locator('#oauth_password').fill(user.password);
+    await page.locator('.auth-btn-wrapper .btn.modal-btn.authorize').click();
+    await page.locator('.auth-btn-wrapper button', { hasText: 'Logout' }).waitFor();
+    await page.locator('.auth-btn-wrapper .btn-done').click();
+
+    const operation = page.locator('#operations-users-getCurrentUser');
+    await operation.locator('.opblock-summary').click();
+    await operation.locator('.try-out__btn').click();
+    await operation.locator('.execute').click();
+    const live = operation.locator('.live-responses-table .response');
+    await live.locator('.response-col_status', { hasText: '200' }).waitFor();
+    const body = await live.locator('.response-col_description pre').first().innerText();
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'swagger-ui-users-me.png'), fullPage: true });
+    expect(JSON.parse(body)).toMatchObject({ username: user.username });
+    expect(outside).toEqual([]);
+  }, 60_000);
+});

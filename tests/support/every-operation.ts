@@ -1,0 +1,57 @@
+import type { components } from '../../generated/api';
+import type { TollgateClient } from '../../src/client';
+import type { OperationId } from '../../src/http/operation-types';
+
+/** What a call needs to name: example values against the mock, real ones against the server. */
+export interface CallContext {
+  /** A user that exists, with their password. */
+  readonly user: { readonly username: string; readonly password: string };
+  /** A user that does not exist yet. */
+  readonly newUser: components['schemas']['UserCreate'];
+  readonly userId: number;
+  readonly todoId: number;
+  readonly refreshToken: string | undefined;
+}
+
+type Headers = Record<string, string>;
+export type OperationCall = (client: TollgateClient, context: CallContext, headers?: Headers) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+const form = (headers: Headers = {}) => ({
+  bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>).toString(),
+  headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+});
+
+/**
+ * One valid call per operation, through the typed client. Typed by operationId, so an operation
+ * added to the spec does not compile until it has a call here.
+ */
+export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = {
+  createUser: (c, x, headers) => c.POST('/users', { body: x.newUser, headers }),
+  listUsers: (c, x, headers) => c.GET('/users', { params: { query: { limit: 20, username_prefix: x.user.username.slice(0, 3) } }, headers }),
+  getCurrentUser: (c, _x, headers) => c.GET('/users/me', { headers }),
+  updateCurrentUser: (c, x, headers) => c.PATCH('/users/me', { body: { email: `${x.user.username}@example.org` }, headers }),
+  changePassword: (c, x, headers) => c.PUT('/users/me/password', { body: { current_password: x.user.password, new_password: 'tr0ubadour and a longer tail' }, headers }),
+  endAllSessions: (c, _x, headers) => c.DELETE('/users/me/sessions', { headers }),
+  getUser: (c, x, headers) => c.GET('/users/{id}', { params: { path: { id: x.userId } }, headers }),
+  updateUser: (c, x, headers) => c.PATCH('/users/{id}', { params: { path: { id: x.userId } }, body: { is_active: false }, headers }),
+  issueToken: (c, x, headers) => c.POST('/token', { body: { grant_type: 'password', username: x.user.username, password: x.user.password }, ...form(headers) }),
+  // Without a token (refreshToken undefined) the form is valid too: RFC 7009 lets it come from the cookie.
+  revokeToken: (c, x, headers) =>
+    c.POST('/token/revoke', { body: { ...(x.refreshToken !== undefined && { token: x.refreshToken }), token_type_hint: 'refresh_token' }, ...form(headers), parseAs: 'text' }),
+  getJwks: (c, _x, headers) => c.GET('/.well-known/jwks.json', { headers }),
+  getAuthorizationServerMetadata: (c, _x, headers) => c.GET('/.well-known/oauth-authorization-server', { headers }),
+  listTodos: (c, _x, headers) => c.GET('/todos', { params: { query: { limit: 20 } }, headers }),
+  createTodo: (c, _x, headers) => c.POST('/todos', { body: { title: 'Buy milk' }, headers }),
+  getTodo: (c, x, headers) => c.GET('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
+  updateTodo: (c, x, headers) => c.PATCH('/todos/{id}', { params: { path: { id: x.todoId } }, body: { done: true }, headers }),
+  deleteTodo: (c, x, headers) => c.DELETE('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
+};
+
+/** The context matching the spec's own examples (user alice, id 1, todo 1). */
+export const EXAMPLE_CONTEXT: CallContext = {
+  user: { username: 'alice', password: 'correct horse battery staple' },
+  newUser: { username: 'alice', email: 'alice@example.com', password: 'correct horse battery staple' },
+  userId: 1,
+  todoId: 1,
+  refreshToken: '8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN',
+};
