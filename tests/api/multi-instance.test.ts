@@ -1,6 +1,5 @@
-import { updateUser } from '../../src/repositories/users.repository';
 import { movableClock } from '../support/clock';
-import { bearer, refresh, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
+import { bearer, refresh, registeredAdmin, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
 import { startTestAppOn, type TestApp } from '../support/test-app';
 import { describeOnPostgres, freshTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -60,9 +59,9 @@ describeOnPostgres('two instances behind a load balancer on one PostgreSQL', () 
     const user = await registeredUser(a);
     const { data } = await me(b, user.token);
     expect(data?.id).toEqual(expect.any(Number));
-    // TODO(multi-instance: deactivation on A locks the user out on B at once): deactivate through
-    // PATCH /users/{id} as an admin on A once the admin API lands, instead of the repository.
-    await updateUser(a.server.services.db, data?.id ?? 0, { is_active: 0 });
+    const admin = await registeredAdmin(a);
+    const deactivated = await a.client.PATCH('/users/{id}', { params: { path: { id: data?.id ?? 0 } }, body: { is_active: false }, headers: admin.auth });
+    expect(deactivated.response.status).toBe(200);
     expect((await me(b, user.token)).response.status).toBe(401);
     await expectInvalidGrant(await refresh(b, user.refreshToken));
   });
