@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
 import { createAccessTokens } from './security/access-tokens';
 import { resolveJwtSecret } from './security/jwt-secret';
+import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
@@ -24,7 +25,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   await migrateToLatest(database.db);
   const secret = resolveJwtSecret(config.jwtSecret, database.file, logger);
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
-  const tokens = createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
+  const tokens = withVerifiedTokenCache(createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens };
 
   const app = await createApp(loadSpec(), services);
