@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
@@ -5,6 +6,8 @@ import type { Config } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
+import { shareWithPrimary } from './metrics/cluster-metrics';
+import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
 import { resolveJwtSecret } from './security/jwt-secret';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
@@ -24,9 +27,12 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const secret = resolveJwtSecret(config.jwtSecret, database.file, logger);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
+  const metrics = createMetrics();
+  if (cluster.isWorker) shareWithPrimary(metrics.registry);
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited });
+  metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ secret, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens };
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, metrics };
 
   const app = await createApp(loadSpec(), services);
   const server = app.listen(config.port, config.host);

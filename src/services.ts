@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/schema';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
 import type { PasswordHasher } from './security/passwords';
 
@@ -14,4 +15,5 @@ export interface Services {
   readonly logger: Logger;
   readonly passwords: PasswordHasher;
   readonly tokens: AccessTokens;
+  readonly metrics: Metrics;
 }
