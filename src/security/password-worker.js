@@ -1,6 +1,7 @@
 'use strict';
 // Runs inside a worker thread (piscina): bcrypt is deliberately slow and must not block the event loop.
 const bcrypt = require('bcryptjs');
+const { performance } = require('node:perf_hooks');
 
 // Wall-clock milliseconds comparable across threads (each thread has its own performance.now origin).
 const now = () => performance.timeOrigin + performance.now();
