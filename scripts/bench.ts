@@ -104,7 +104,7 @@ function row(name: string, figures: LoadFigures, hello: LoadFigures): string {
 
 async function main(): Promise<void> {
   const comparesPerSecond = singleThreadCompares(BCRYPT_COST);
-  const hello = await startServerProcess({}, HELLO);
+  const hello = await startServerProcess({}, { main: HELLO });
   const helloFigures = await warmedLoad({ url: hello.url, connections: CONNECTIONS, seconds: SECONDS }, WARMUP);
   await hello.stop();
 

@@ -26,12 +26,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The built server (`node dist/src/main.js`, or another script) as operators run it, ready once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>, main = MAIN): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  /** Another script than the built server (the benchmark's bare Koa). */
+  readonly main?: string;
+  /** Called with each chunk of the server's stdout (its JSON log lines); ignored otherwise. */
+  readonly onStdout?: (chunk: string) => void;
+}
+
+/** The built server (`node dist/src/main.js`) as operators run it, ready once /healthz answers. */
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [options.main ?? MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'inherit'] });
+  if (options.onStdout) child.stdout?.setEncoding('utf8').on('data', options.onStdout);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await waitUntilHealthy(url, exited);
   const readyMs = performance.now() - spawned;
@@ -50,7 +58,7 @@ export async function startServerProcess(env: Record<string, string>, main = MAI
 async function waitUntilHealthy(url: string, exited: Promise<number | null>): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && !gone) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
@@ -59,7 +67,7 @@ async function waitUntilHealthy(url: string, exited: Promise<number | null>): Pr
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(gone ? 'the server exited during startup' : 'the server did not become healthy within 15 s');
+  throw new Error(gone ? 'the server exited during startup' : 'the server did not become healthy within 60 s');
 }
 
 function readRss(pid: number | undefined): number | undefined {
