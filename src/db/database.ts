@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './schema';
+import { ImmediateTransactionSqliteDialect } from './sqlite-immediate-transactions';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -25,6 +26,6 @@ export function openDatabase(databaseUrl: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: sqlite }) });
   return { db, file, close: () => db.destroy() };
 }

@@ -8,6 +8,8 @@ import { TEST_SECRET } from '../support/test-app';
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const USERS = 24;
 const TODOS_EACH = 5;
+const ROTATIONS = 4;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 interface LogLine {
   msg?: string;
@@ -31,19 +33,26 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** One person on their own: register, log in, write todos concurrently. Returns every status seen. */
+/** One person on their own: register, log in, write todos concurrently, rotate the refresh token. Returns every status seen. */
 async function person(url: string, i: number): Promise<number[]> {
   const username = `cluster${i}`;
   const password = `password-${i}-long`;
   const created = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@example.com`, password }) });
-  const token = await fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username, password }).toString() });
-  const { access_token } = (await token.json()) as { access_token: string };
+  const token = await fetch(`${url}/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'password', username, password }).toString() });
+  const { access_token, refresh_token } = (await token.json()) as { access_token: string; refresh_token: string };
   const writes = await Promise.all(
     Array.from({ length: TODOS_EACH }, (_, t) =>
       fetch(`${url}/todos`, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `todo ${t}` }) }),
     ),
   );
-  return [created.status, token.status, ...writes.map((w) => w.status)];
+  // Rotation is a read-then-write transaction: the case that SQLITE_BUSY broke across processes.
+  const rotations: number[] = [];
+  for (let r = 0, current = refresh_token; r < ROTATIONS; r += 1) {
+    const rotated = await fetch(`${url}/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current }).toString() });
+    rotations.push(rotated.status);
+    current = ((await rotated.json()) as { refresh_token: string }).refresh_token;
+  }
+  return [created.status, token.status, ...writes.map((w) => w.status), ...rotations];
 }
 
 describe('WORKERS=2 on SQLite', () => {
@@ -73,7 +82,7 @@ describe('WORKERS=2 on SQLite', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('concurrent registrations and todo writes all succeed, served by both workers, none lost', async () => {
+  test('concurrent registrations, todo writes and refresh rotations all succeed, served by both workers, none lost', async () => {
     const statuses = (await Promise.all(Array.from({ length: USERS }, (_, i) => person(server.url, i)))).flat();
     expect(statuses.filter((s) => s < 200 || s >= 300)).toEqual([]);
 
