@@ -22,6 +22,8 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
+    // Logins queue behind the hashing pool: a slow answer is a figure, not a connection error.
+    timeout: 30,
     ...(options.request && { requests: [options.request] }),
   });
   return {
