@@ -35,6 +35,9 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
     filename: path.join(__dirname, 'password-worker.js'),
     minThreads: 1,
     maxThreads: options.threads,
+    // Piscina's default (0) ends an extra thread the moment the queue is empty, and the next burst
+    // of logins pays to start it again; keep it for a while instead.
+    idleTimeout: 30_000,
   });
   const run = async <T>(name: string, task: Record<string, unknown>): Promise<T> => {
     const answer = (await pool.run({ ...task, queuedAt: performance.timeOrigin + performance.now() }, { name })) as TaskAnswer<T>;
