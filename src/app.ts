@@ -8,13 +8,15 @@ import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
 import { requestContext } from './http/request-context';
 import { responseValidation } from './http/response-validation';
+import { mountMetricsRoute } from './metrics/metrics-route';
+import { measureRequests } from './metrics/request-metrics';
 import type { Services } from './services';
 import type { Spec } from './spec';
 
 /**
- * The request's path through the app, outermost first: request id and access log → CORS → response
- * contract check → error rendering → meta routes → route lookup → body parsing (only for operations
- * that declare a body) → openapi-backend.
+ * The request's path through the app, outermost first: request id and access log → metrics → CORS →
+ * response contract check → error rendering → /metrics → meta routes → route lookup → body parsing
+ * (only for operations that declare a body) → openapi-backend.
  */
 export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
@@ -25,9 +27,11 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   app.proxy = services.config.trustProxy;
   app.maxIpsCount = 1;
   app.use(requestContext(services.logger));
+  app.use(measureRequests(services.metrics));
   app.use(corsForAllowedOrigins(services.config.allowedOrigins));
   app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));
   app.use(errorRenderer(services.logger));
+  mountMetricsRoute(app, services.config, services.metrics);
   mountMetaRoutes(app, spec);
   app.use(async (ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 export type ResponseValidationMode = 'strict' | 'log' | 'off';
 
 /** HS256 signs with a shared secret; the others with a private key whose public half we publish. */
@@ -44,6 +46,10 @@ export interface Config {
   readonly logLevel: string;
   readonly production: boolean;
   readonly responseValidation: ResponseValidationMode;
+  /** Processes serving the port (node:cluster); 1 means no cluster. */
+  readonly workers: number;
+  /** Bearer token that unlocks GET /metrics; without one, /metrics is open outside production and absent in it. */
+  readonly metricsToken: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -57,8 +63,14 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 
-/** Reads the environment once into a frozen, typed object; every problem is reported, one line each. */
-export function loadConfig(env: Env): Config {
+const MAX_WORKERS = 64;
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/**
+ * Reads the environment once into a frozen, typed object; every problem is reported, one line each.
+ * `cpuCount` sizes `WORKERS=auto` and the default hashing pool; a parameter so tests can fix it.
+ */
+export function loadConfig(env: Env, cpuCount: number = availableParallelism()): Config {
   const problems: string[] = [];
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -113,6 +125,15 @@ export function loadConfig(env: Env): Config {
   }
   const publicUrl = baseUrl(env.PUBLIC_URL, problems);
 
+  const workers = workerCount(env.WORKERS, cpuCount, problems);
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
+  if (workers > 1 && databaseUrl === 'sqlite::memory:') {
+    problems.push('WORKERS above 1 needs a database the workers share, not sqlite::memory:');
+  }
+
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -132,7 +153,8 @@ export function loadConfig(env: Env): Config {
     refreshCookieName: cookieName(env.REFRESH_COOKIE_NAME, problems),
     allowedOrigins: origins(env.ALLOWED_ORIGINS, problems),
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
-    passwordThreads: integer('PASSWORD_THREADS', 2, 1, 64),
+    // Bcrypt keeps a core busy per thread: all workers' pools together stay within the cores.
+    passwordThreads: integer('PASSWORD_THREADS', Math.max(1, Math.floor(cpuCount / workers)), 1, 64),
     trustProxy: boolean('TRUST_PROXY', false),
     loginMaxFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginMaxFailuresPerIp: integer('LOGIN_MAX_FAILURES_PER_IP', 100, 1, 1_000_000),
@@ -142,6 +164,8 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'log' : 'strict'),
+    workers,
+    metricsToken,
   };
   if (config.refreshCookie && config.allowedOrigins.length === 0) {
     problems.push('ALLOWED_ORIGINS must list the origins of your web app when REFRESH_COOKIE=true');
@@ -171,6 +195,16 @@ function checkDatabaseUrl(url: string): string | undefined {
 /** A URL may carry a password: problems are printed, so it never appears in them. */
 function redactPassword(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** `WORKERS`: a count, or `auto` for one per CPU; 1 when unset. */
+function workerCount(raw: string | undefined, cpuCount: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return 1;
+  if (raw === 'auto') return Math.max(1, Math.min(cpuCount, MAX_WORKERS));
+  const value = Number(raw);
+  if (/^\d+$/.test(raw) && value >= 1 && value <= MAX_WORKERS) return value;
+  problems.push(`WORKERS must be auto or an integer from 1 to ${MAX_WORKERS} (got "${raw}")`);
+  return 1;
 }
 
 const DEFAULT_REFRESH_COOKIE = 'tollgate_refresh';

@@ -1,14 +1,23 @@
+import cluster from 'node:cluster';
+import { runPrimary } from './cluster/primary';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const baseLogger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, baseLogger);
+  // In a cluster every line names the worker that wrote it.
+  const logger = cluster.isWorker ? baseLogger.child({ worker: process.pid }) : baseLogger;
   const running = await startServer(config, logger);
   logger.info({ url: running.url }, 'tollgate is listening');
 
+  let closing = false;
   const shutdown = (signal: string) => {
+    // A cluster worker may get both the terminal's SIGINT and the primary's SIGTERM: close once.
+    if (closing) return;
+    closing = true;
     logger.info({ signal }, 'shutting down');
     running.close().then(
       () => process.exit(0),

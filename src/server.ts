@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
@@ -5,9 +6,12 @@ import type { Config } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
+import { shareWithPrimary } from './metrics/cluster-metrics';
+import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
 import { resolveJwtSecret } from './security/jwt-secret';
 import { loadKeyRing, type KeyRing } from './security/key-ring';
+import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
@@ -27,9 +31,12 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     await database.close();
     throw error;
   });
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads });
-  const tokens = createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock });
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys };
+  const metrics = createMetrics();
+  if (cluster.isWorker) shareWithPrimary(metrics.registry);
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited });
+  metrics.watchHashQueue(passwords.queueDepth);
+  const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
   const app = await createApp(loadSpec(), services);
   const server = app.listen(config.port, config.host);
@@ -50,7 +57,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 }
 
 /** Key files are read here rather than in config.ts, but a bad one still fails startup with a ConfigError. */
-async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
+export async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
   const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
   return loadKeyRing(config, secret);
 }

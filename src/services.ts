@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/schema';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
 import type { KeyRing } from './security/key-ring';
 import type { PasswordHasher } from './security/passwords';
@@ -16,4 +17,5 @@ export interface Services {
   readonly passwords: PasswordHasher;
   readonly tokens: AccessTokens;
   readonly keys: KeyRing;
+  readonly metrics: Metrics;
 }

@@ -6,7 +6,9 @@ import path from 'node:path';
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
-  /** Resident set size in bytes, read from /proc (Linux), or undefined once it has exited. */
+  /** Milliseconds from spawn until /healthz first answered. */
+  readonly readyMs: number;
+  /** Resident set size in bytes of the process and its children (cluster workers), read from /proc (Linux). */
   rssBytes(): number | undefined;
   stop(): Promise<number | null>;
 }
@@ -24,17 +26,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface ServerProcessOptions {
+  /** Another script than the built server (the benchmark's bare Koa). */
+  readonly main?: string;
+  /** Called with each chunk of the server's stdout (its JSON log lines); ignored otherwise. */
+  readonly onStdout?: (chunk: string) => void;
+}
+
 /** The built server (`node dist/src/main.js`) as operators run it, ready once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const spawned = performance.now();
+  const child = spawn(process.execPath, [options.main ?? MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'inherit'] });
+  if (options.onStdout) child.stdout?.setEncoding('utf8').on('data', options.onStdout);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await waitUntilHealthy(url, exited);
+  const readyMs = performance.now() - spawned;
   return {
     url,
     child,
-    rssBytes: () => readRss(child.pid),
+    readyMs,
+    rssBytes: () => treeRss(child.pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -45,16 +58,16 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 async function waitUntilHealthy(url: string, exited: Promise<number | null>): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && !gone) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(gone ? 'the server exited during startup' : 'the server did not become healthy within 15 s');
+  throw new Error(gone ? 'the server exited during startup' : 'the server did not become healthy within 60 s');
 }
 
 function readRss(pid: number | undefined): number | undefined {
@@ -64,5 +77,20 @@ function readRss(pid: number | undefined): number | undefined {
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** RSS of a process plus its descendants: with WORKERS=N the cluster workers hold most of the memory. */
+function treeRss(pid: number | undefined): number | undefined {
+  const own = readRss(pid);
+  if (own === undefined || pid === undefined) return own;
+  return childrenOf(pid).reduce((total, child) => total + (treeRss(child) ?? 0), own);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }

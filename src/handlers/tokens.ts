@@ -37,6 +37,7 @@ async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToke
   const presented = presentedRefreshToken(services.config, body.refresh_token, input);
   if (presented === undefined) throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
   const result = await refreshSession(services, presented, body.scope);
+  if (result.outcome === 'reused') services.metrics.refreshReuseDetected();
   if (result.outcome === 'invalid_scope') throw scopeNotAllowed(result.refused);
   if (result.outcome !== 'issued') throw invalidRefreshToken();
   return tokenResponse(services, result.user, result.scopes, result.refreshToken);

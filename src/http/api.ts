@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { AppState } from './app-state';
 import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
 import { withFormats } from './ajv';
+import { buildOperationListOnce } from './operation-list';
 import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
@@ -86,6 +87,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
   }
   await backend.init();
+  buildOperationListOnce(backend.router);
   assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
 
   const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));

@@ -13,17 +13,39 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** Compares against `hash`, or against a dummy hash when there is no user, so both paths cost the same. */
   verify(password: string, hash: string | undefined): Promise<boolean>;
+  /** Tasks waiting for a free thread right now. */
+  queueDepth(): number;
   close(): Promise<void>;
 }
 
-export function createPasswordHasher(options: { cost: number; threads: number }): PasswordHasher {
+interface TaskAnswer<T> {
+  waitedMs: number;
+  result: T;
+}
+
+export interface PasswordHasherOptions {
+  cost: number;
+  threads: number;
+  /** Told how long each task waited for a thread (the pool's saturation, as metrics). */
+  onWait?: (seconds: number) => void;
+}
+
+export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
   const pool = new Piscina({
     filename: path.join(__dirname, 'password-worker.js'),
     minThreads: 1,
     maxThreads: options.threads,
+    // Piscina's default (0) ends an extra thread the moment the queue is empty, and the next burst
+    // of logins pays to start it again; keep it for a while instead.
+    idleTimeout: 30_000,
   });
-  const hash = (password: string): Promise<string> => pool.run({ password, cost: options.cost }, { name: 'hash' });
-  const compare = (password: string, against: string): Promise<boolean> => pool.run({ password, hash: against }, { name: 'compare' });
+  const run = async <T>(name: string, task: Record<string, unknown>): Promise<T> => {
+    const answer = (await pool.run({ ...task, queuedAt: performance.timeOrigin + performance.now() }, { name })) as TaskAnswer<T>;
+    options.onWait?.(Math.max(0, answer.waitedMs) / 1000);
+    return answer.result;
+  };
+  const hash = (password: string): Promise<string> => run('hash', { password, cost: options.cost });
+  const compare = (password: string, against: string): Promise<boolean> => run('compare', { password, hash: against });
 
   // Made once, at the configured cost, so that "no such user" takes as long as "wrong password".
   let dummyHash: Promise<string> | undefined;
@@ -36,6 +58,7 @@ export function createPasswordHasher(options: { cost: number; threads: number })
       await compare(password, await getDummyHash());
       return false;
     },
+    queueDepth: () => pool.queueSize,
     close: () => pool.destroy(),
   };
 }

@@ -1,0 +1,41 @@
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly connections: number;
+  readonly seconds: number;
+  /** Builds each request; called once per request with state kept per connection. */
+  readonly request?: autocannon.Request;
+}
+
+export interface LoadFigures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Connection errors, timeouts and non-2xx answers together. */
+  readonly errors: number;
+}
+
+/** One autocannon run; a warm-up is simply a run whose figures are thrown away. */
+export async function load(options: LoadOptions): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    // Logins queue behind the hashing pool: a slow answer is a figure, not a connection error.
+    timeout: 30,
+    ...(options.request && { requests: [options.request] }),
+  });
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** The same run preceded by a warm-up of `warmupSeconds` (JIT, caches, pools at full size). */
+export async function warmedLoad(options: LoadOptions, warmupSeconds: number): Promise<LoadFigures> {
+  if (warmupSeconds > 0) await load({ ...options, seconds: warmupSeconds });
+  return load(options);
+}

@@ -1,0 +1,69 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Config } from '../config';
+import { openDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { loadSigningKeys } from '../server';
+import type { Logger } from '../logger';
+import { serveClusterMetrics } from '../metrics/cluster-metrics';
+
+/**
+ * WORKERS=N: this process only supervises; N forks of main.ts serve the one port (node:cluster
+ * hands connections round-robin). State the workers share is prepared once, here, before they
+ * start, so they never race each other to migrate or to create a generated secret.
+ */
+export async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  await prepareSharedState(config, logger);
+  serveClusterMetrics();
+  let stopping = false;
+  const ready = new Set<number>();
+
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.once('listening', () => ready.add(worker.id));
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    // A worker that never got to listen would fail again: stop instead of looping.
+    if (!ready.has(worker.id)) {
+      logger.fatal({ worker: worker.process.pid, code, signal }, 'a worker failed to start; stopping');
+      stopAll(1);
+      return;
+    }
+    logger.error({ worker: worker.process.pid, code, signal }, 'a worker died; starting a replacement');
+    fork();
+  });
+
+  const stopAll = (exitCode: number): void => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    let remaining = workers.length;
+    if (remaining === 0) process.exit(exitCode);
+    for (const worker of workers) {
+      worker.once('exit', () => (remaining -= 1) === 0 && process.exit(exitCode));
+      // Each worker finishes its requests in flight and closes its pool and database (main.ts).
+      worker.process.kill('SIGTERM');
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down all workers');
+      stopAll(0);
+    });
+  }
+
+  for (let i = 0; i < config.workers; i += 1) fork();
+  logger.info({ workers: config.workers, password_threads_each: config.passwordThreads }, 'tollgate cluster started');
+}
+
+async function prepareSharedState(config: Config, logger: Logger): Promise<void> {
+  const database = openDatabase(config, logger);
+  try {
+    await migrateToLatest(database.db, database.dialect);
+    // Generates the dev secret once for every worker to read, and refuses unusable key files before any fork.
+    await loadSigningKeys(config, database.file, logger);
+  } finally {
+    await database.close();
+  }
+}

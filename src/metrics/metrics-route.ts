@@ -1,0 +1,43 @@
+import cluster from 'node:cluster';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type Koa from 'koa';
+import type { Config } from '../config';
+import { ApiError, notFound } from '../errors';
+import { methodNotAllowed } from '../http/api';
+import { clusterMetricsText } from './cluster-metrics';
+import type { Metrics } from './metrics';
+
+const PATH = '/metrics';
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
+
+/**
+ * GET /metrics, Prometheus text format. Operators' endpoint, not the clients' API: outside the
+ * spec like /healthz, so no SDK ever offers it. With METRICS_TOKEN it wants that bearer token;
+ * without one it is open in development and does not exist in production (secure by default:
+ * metrics reveal traffic and login failures).
+ */
+export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): void {
+  const expected = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
+  const enabled = expected !== undefined || !config.production;
+  app.use(async (ctx, next) => {
+    if (ctx.path !== PATH) return next();
+    if (!enabled) throw notFound(`No route for ${ctx.method} ${ctx.path}.`);
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
+    if (expected !== undefined) requireToken(ctx.get('Authorization'), expected);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = metrics.registry.contentType;
+    // In a cluster each worker counts only its own requests; the primary adds them all up.
+    ctx.body = cluster.isWorker ? await clusterMetricsText() : await metrics.registry.metrics();
+  });
+}
+
+function requireToken(header: string, expected: Buffer): void {
+  const presented = /^bearer +(\S+) *$/i.exec(header)?.[1];
+  if (presented === undefined) throw new ApiError(401, 'missing_token', 'GET /metrics needs the METRICS_TOKEN as a bearer token.', { headers: CHALLENGE });
+  // Digests of equal length, compared in constant time: the comparison reveals nothing about the token.
+  if (!timingSafeEqual(digest(presented), expected)) throw new ApiError(401, 'invalid_token', 'The metrics token is wrong.', { headers: CHALLENGE });
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

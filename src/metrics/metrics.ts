@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the app reports to Prometheus; one instance per process, passed in like every service. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** One finished API request; operationId is the spec's, so the label set stays small. */
+  requestFinished(operationId: string, status: number, seconds: number): void;
+  /** A password-grant answer: `success` or the RFC 6749 error code the client received. */
+  loginFinished(outcome: string): void;
+  /** A rotated refresh token came back outside its grace window: its family was revoked. */
+  refreshReuseDetected(): void;
+  /** Time a password task waited for a free hashing thread. */
+  hashWaited(seconds: number): void;
+  /** Reports the hashing pool's queue depth whenever /metrics is scraped. */
+  watchHashQueue(depth: () => number): void;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const HASH_WAIT_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requestDuration = new Histogram({
+    name: 'tollgate_http_request_duration_seconds',
+    help: 'API request duration by operationId and HTTP status.',
+    labelNames: ['operation_id', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Password-grant logins by outcome.', labelNames: ['outcome'] as const, registers: [registry] });
+  const reuses = new Counter({ name: 'tollgate_refresh_token_reuse_detected_total', help: 'Refresh tokens replayed after rotation; each revoked its family.', registers: [registry] });
+  const hashWait = new Histogram({ name: 'tollgate_password_hash_wait_seconds', help: 'Time a password hash or compare waited for a free hashing thread.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
+  let queueDepth: () => number = () => 0;
+  new Gauge({
+    name: 'tollgate_password_hash_queue_depth',
+    help: 'Password tasks waiting for a hashing thread.',
+    registers: [registry],
+    collect() {
+      this.set(queueDepth());
+    },
+  });
+
+  return {
+    registry,
+    requestFinished: (operationId, status, seconds) => requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
+    loginFinished: (outcome) => logins.inc({ outcome }),
+    refreshReuseDetected: () => reuses.inc(),
+    hashWaited: (seconds) => hashWait.observe(seconds),
+    watchHashQueue: (depth) => {
+      queueDepth = depth;
+    },
+  };
+}
