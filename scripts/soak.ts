@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServerProcess, type ServerProcess } from './support/server-process';
+import { LOAD_FROM_ONE_IP, startServerProcess, type ServerProcess } from './support/server-process';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const USERS = Number(process.env.SOAK_USERS ?? 32);
@@ -91,7 +91,7 @@ function average(values: number[]): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-soak-'));
-  const server = await startServerProcess({ DATABASE_URL: `sqlite:${path.join(dir, 'soak.db')}`, BCRYPT_COST, LOG_LEVEL: 'warn', JWT_SECRET: 'soak-secret-soak-secret-soak-secret-0123' });
+  const server = await startServerProcess({ DATABASE_URL: `sqlite:${path.join(dir, 'soak.db')}`, BCRYPT_COST, LOG_LEVEL: 'warn', JWT_SECRET: 'soak-secret-soak-secret-soak-secret-0123', ...LOAD_FROM_ONE_IP });
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(server.rssBytes() ?? 0), 1000);
   const started = Date.now();

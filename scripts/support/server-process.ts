@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
+/** Load scripts send everything from 127.0.0.1: without this the per-IP registration limit would refuse the load itself. */
+export const LOAD_FROM_ONE_IP = { REGISTRATION_MAX_PER_IP: '1000000' };
+
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;

@@ -63,8 +63,9 @@ describe('WORKERS=2 on SQLite', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
+    // Every registration comes from 127.0.0.1: the per-IP registration limit would refuse the load.
     server = await startServerProcess(
-      { WORKERS: '2', DATABASE_URL: `sqlite:${file}`, BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info' },
+      { WORKERS: '2', DATABASE_URL: `sqlite:${file}`, BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', REGISTRATION_MAX_PER_IP: '100000' },
       {
         main: MAIN,
         onStdout: (chunk) => {

@@ -32,6 +32,8 @@ export interface InvalidScenario {
   readonly admin?: boolean;
   /** A Host header: fetch cannot send one (node:http can), and Prism drops it when forwarding, so only the server is asked. */
   readonly host?: string;
+  /** Prism does not refuse unknown query parameters: it forwards them, and the server's 400 must come back unflagged. */
+  readonly prismForwards?: boolean;
   request(setup: Setup): { path: string; init: RequestInit };
 }
 
@@ -121,15 +123,16 @@ const noToken = (method: string, path: (s: Setup) => string): InvalidScenario =>
 const badQuery = (path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
 const todo = (s: Setup) => `/todos/${s.context.todoId}`;
 const user = (s: Setup) => `/users/${s.context.userId}`;
+/** A request the spec refuses for its path or query alone (a bad id, an unknown parameter). */
 const badId = (method: string, path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
 
 export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[] } = {
   createUser: jsonBodyErrors('POST', () => '/users', { username: 'a', email: 'not an email', password: 'short' }),
   listUsers: [badQuery('/users?limit=0', true), noToken('GET', () => '/users')],
-  getCurrentUser: [noToken('GET', () => '/users/me')],
+  getCurrentUser: [{ ...badQuery('/users/me?unknown=1'), prismForwards: true }, noToken('GET', () => '/users/me')],
   updateCurrentUser: [...jsonBodyErrors('PATCH', () => '/users/me', { email: 'not an email' }), noToken('PATCH', () => '/users/me')],
   changePassword: [...jsonBodyErrors('PUT', () => '/users/me/password', { current_password: 'x', new_password: 'short' }), noToken('PUT', () => '/users/me/password')],
-  endAllSessions: [noToken('DELETE', () => '/users/me/sessions')],
+  endAllSessions: [{ ...badId('DELETE', '/users/me/sessions?unknown=1'), prismForwards: true }, noToken('DELETE', () => '/users/me/sessions')],
   getUser: [badId('GET', '/users/0', true), noToken('GET', user)],
   updateUser: [...jsonBodyErrors('PATCH', user, {}, true), noToken('PATCH', user)],
   issueToken: [
@@ -137,7 +140,7 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
     { status: 413, request: () => ({ path: '/token', init: formPost(`grant_type=password&username=alice&password=${TOO_LARGE}`) }) },
   ],
   revokeToken: [{ status: 413, request: () => ({ path: '/token/revoke', init: formPost(`token=${TOO_LARGE}`) }) }],
-  getJwks: [],
+  getJwks: [{ status: 400, prismForwards: true, request: () => ({ path: '/.well-known/jwks.json?unknown=1', init: {} }) }],
   getAuthorizationServerMetadata: [{ status: 400, host: 'not a host', request: () => ({ path: '/.well-known/oauth-authorization-server', init: {} }) }],
   listTodos: [badQuery('/todos?limit=0'), noToken('GET', () => '/todos')],
   createTodo: [...jsonBodyErrors('POST', () => '/todos', { title: '' }), noToken('POST', () => '/todos')],

@@ -12,13 +12,16 @@ export const TABLES_THAT_MAY_CHANGE: Readonly<Record<string, string>> = {
 
 /** Every table of the database, row count and a hash of its rows; equal snapshots mean nothing was written. */
 export async function snapshotTables<DB>(db: Kysely<DB>): Promise<Record<string, string>> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db);
+  // Kysely's introspection reads sqlite_master or information_schema, whichever the dialect has.
+  const tables = (await db.introspection.getTables()).map((table) => table.name).sort();
   const snapshot: Record<string, string> = {};
-  for (const { name } of tables.rows) {
+  for (const name of tables) {
     if (name in TABLES_THAT_MAY_CHANGE) continue;
-    const rows = await sql.raw<Record<string, unknown>>(`select * from "${name.replace(/"/g, '""')}" order by rowid`).execute(db);
-    const hash = createHash('sha256').update(JSON.stringify(rows.rows)).digest('hex').slice(0, 16);
-    snapshot[name] = `${rows.rows.length} rows, ${hash}`;
+    const rows = await sql.raw<Record<string, unknown>>(`select * from "${name.replace(/"/g, '""')}"`).execute(db);
+    // Sorted here rather than by rowid, which PostgreSQL does not have.
+    const lines = rows.rows.map((row) => JSON.stringify(row)).sort();
+    const hash = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+    snapshot[name] = `${lines.length} rows, ${hash}`;
   }
   return snapshot;
 }
