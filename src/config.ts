@@ -50,6 +50,14 @@ export interface Config {
   readonly workers: number;
   /** Bearer token that unlocks GET /metrics; without one, /metrics is open outside production and absent in it. */
   readonly metricsToken: string | undefined;
+  /** Seconds to let in-flight requests finish after SIGTERM/SIGINT before their connections are cut. */
+  readonly shutdownTimeout: number;
+  /** Seconds a client has to send its request headers (slow-headers clients are cut off). */
+  readonly headersTimeout: number;
+  /** Seconds a client has to send its whole request, headers and body; the handler's own time is not counted. */
+  readonly requestTimeout: number;
+  /** Seconds an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeout: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -166,7 +174,15 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'log' : 'strict'),
     workers,
     metricsToken,
+    shutdownTimeout: integer('SHUTDOWN_TIMEOUT', 10, 0, 3600),
+    headersTimeout: integer('HEADERS_TIMEOUT', 10, 1, 300),
+    requestTimeout: integer('REQUEST_TIMEOUT', 30, 1, 3600),
+    keepAliveTimeout: integer('KEEP_ALIVE_TIMEOUT', 5, 1, 3600),
   };
+  // Node refuses a headers timeout longer than the request timeout; say so here rather than at listen().
+  if (config.headersTimeout > config.requestTimeout) {
+    problems.push(`HEADERS_TIMEOUT (${config.headersTimeout}) must not exceed REQUEST_TIMEOUT (${config.requestTimeout})`);
+  }
   if (config.refreshCookie && config.allowedOrigins.length === 0) {
     problems.push('ALLOWED_ORIGINS must list the origins of your web app when REFRESH_COOKIE=true');
   }

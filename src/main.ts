@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const running = await startServer(config, logger);
   logger.info({ url: running.url }, 'tollgate is listening');
 
+  // Exit 0 only when every in-flight request was answered; 1 when SHUTDOWN_TIMEOUT cut some off, so
+  // a supervisor's logs show that clients lost answers.
   let closing = false;
   const shutdown = (signal: string) => {
     // A cluster worker may get both the terminal's SIGINT and the primary's SIGTERM: close once.
@@ -20,7 +22,10 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     running.close().then(
-      () => process.exit(0),
+      (outcome) => {
+        logger.info({ outcome }, 'shutdown complete');
+        process.exit(outcome === 'drained' ? 0 : 1);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -6,6 +6,8 @@ import type { Config } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Logger } from './logger';
+import { gracefulClose, type CloseOutcome } from './http/graceful-close';
+import { createHttpServer } from './http/http-server';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
@@ -20,7 +22,11 @@ export interface RunningServer {
   readonly server: Server;
   readonly url: string;
   readonly services: Services;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT, then cuts them), then
+   * closes the password pool and the database. Resolves to how the requests ended.
+   */
+  close(): Promise<CloseOutcome>;
 }
 
 /** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
@@ -39,7 +45,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
   const app = await createApp(loadSpec(), services);
-  const server = app.listen(config.port, config.host);
+  const server = createHttpServer(app.callback(), config);
+  const closer = gracefulClose(server, logger);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -49,9 +57,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     services,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const outcome = await closer.close(config.shutdownTimeout * 1000);
       await passwords.close();
       await database.close();
+      return outcome;
     },
   };
 }

@@ -40,8 +40,13 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
     let remaining = workers.length;
     if (remaining === 0) process.exit(exitCode);
+    let code = exitCode;
     for (const worker of workers) {
-      worker.once('exit', () => (remaining -= 1) === 0 && process.exit(exitCode));
+      worker.once('exit', (workerCode) => {
+        // A worker whose SHUTDOWN_TIMEOUT cut requests off exits 1: so does the cluster.
+        if (workerCode !== 0) code = 1;
+        if ((remaining -= 1) === 0) process.exit(code);
+      });
       // Each worker finishes its requests in flight and closes its pool and database (main.ts).
       worker.process.kill('SIGTERM');
     }

@@ -15,6 +15,11 @@ export function openSqlite(databaseUrl: string): DatabaseHandle {
   if (file) mkdirSync(path.dirname(file), { recursive: true });
 
   const sqlite = new SqliteDatabase(file ?? MEMORY);
+  // WAL + synchronous=NORMAL: a commit is in the WAL file (the OS page cache) before the call returns,
+  // so a crash of this process, kill -9 included, loses no committed write (tests/process/crash.test.ts).
+  // Only an OS crash or power cut can lose the last commits since a checkpoint; the file still never
+  // corrupts. synchronous=FULL would close that gap with an fsync per commit, which better-sqlite3 runs
+  // on the event loop: measured ~6 ms per commit here against ~0.07 ms, stalling every request.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
