@@ -2,21 +2,41 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** Load scripts send everything from 127.0.0.1: without this the per-IP registration limit would refuse the load itself. */
 export const LOAD_FROM_ONE_IP = { REGISTRATION_MAX_PER_IP: '1000000' };
 
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** One JSON line the server logged (pino). */
+export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string };
+
 export interface ServerProcess {
   readonly url: string;
+  readonly port: number;
   readonly child: ChildProcess;
   /** Milliseconds from spawn until /healthz first answered. */
   readonly readyMs: number;
+  /** Settles once the process has exited and its output has been read to the end. */
+  readonly exited: Promise<ServerExit>;
+  /** Every line logged so far. */
+  logs(): readonly LogLine[];
+  /** The first line, already logged or still to come, that matches; rejects if the process exits first. */
+  logged(match: (line: LogLine) => boolean): Promise<LogLine>;
   /** Resident set size in bytes of the process and its children (cluster workers), read from /proc (Linux). */
   rssBytes(): number | undefined;
+  /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
-const MAIN = path.resolve(__dirname, '../../src/main.js');
+// Compiled, this file runs from dist/scripts/support; under ts-jest, from scripts/support.
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(path.basename(ROOT) === 'dist' ? ROOT : path.join(ROOT, 'dist'), 'src/main.js');
+const STARTUP_TIMEOUT_MS = 60_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,8 +52,17 @@ export async function freePort(): Promise<number> {
 export interface ServerProcessOptions {
   /** Another script than the built server (the benchmark's bare Koa). */
   readonly main?: string;
-  /** Called with each chunk of the server's stdout (its JSON log lines); ignored otherwise. */
+  /** Called with each chunk of the server's stdout (its JSON log lines), besides `logs()`. */
   readonly onStdout?: (chunk: string) => void;
+}
+
+// Started and not yet exited: killed if the caller forgets them, or fails before stopping them.
+const live = new Set<ChildProcess>();
+process.once('exit', killServerProcesses);
+
+/** SIGKILL for every server process still running; for test teardown. */
+export function killServerProcesses(): void {
+  for (const child of live) child.kill('SIGKILL');
 }
 
 /** The built server (`node dist/src/main.js`) as operators run it, ready once /healthz answers. */
@@ -41,27 +70,74 @@ export async function startServerProcess(env: Record<string, string>, options: S
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const child = spawn(process.execPath, [options.main ?? MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'inherit'] });
-  if (options.onStdout) child.stdout?.setEncoding('utf8').on('data', options.onStdout);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await waitUntilHealthy(url, exited);
+  const child = spawn(process.execPath, [options.main ?? MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  live.add(child);
+  const exited = new Promise<ServerExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  void exited.then(() => live.delete(child));
+  child.stdout?.setEncoding('utf8');
+  if (options.onStdout) child.stdout?.on('data', options.onStdout);
+  const log = collectLogs(child, exited);
+  try {
+    await waitUntilHealthy(url, exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   const readyMs = performance.now() - spawned;
   return {
     url,
+    port,
     child,
     readyMs,
+    exited,
+    ...log,
     rssBytes: () => treeRss(child.pid),
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return (await exited).code;
     },
   };
 }
 
-async function waitUntilHealthy(url: string, exited: Promise<number | null>): Promise<void> {
+function collectLogs(child: ChildProcess, exited: Promise<ServerExit>): Pick<ServerProcess, 'logs' | 'logged'> {
+  const lines: LogLine[] = [];
+  const waiters = new Set<(line: LogLine) => void>();
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { msg: text };
+    }
+    lines.push(line);
+    for (const waiter of waiters) waiter(line);
+  });
+  return {
+    logs: () => lines,
+    logged: (match) =>
+      new Promise((resolve, reject) => {
+        const found = lines.find(match);
+        if (found) return resolve(found);
+        const waiter = (line: LogLine) => {
+          if (match(line)) {
+            waiters.delete(waiter);
+            resolve(line);
+          }
+        };
+        waiters.add(waiter);
+        void exited.then(() => {
+          waiters.delete(waiter);
+          reject(new Error('the server exited before logging the awaited line'));
+        });
+      }),
+  };
+}
+
+async function waitUntilHealthy(url: string, exited: Promise<ServerExit>): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + 60_000;
+  // Generous: on a busy shared machine a cold start (spec parsing, ajv compiling) can take many seconds.
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline && !gone) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
@@ -70,7 +146,7 @@ async function waitUntilHealthy(url: string, exited: Promise<number | null>): Pr
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(gone ? 'the server exited during startup' : 'the server did not become healthy within 60 s');
+  throw new Error(gone ? 'the server exited during startup' : `the server did not become healthy within ${STARTUP_TIMEOUT_MS / 1000} s`);
 }
 
 function readRss(pid: number | undefined): number | undefined {

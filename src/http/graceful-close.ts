@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 
 /** `drained`: every in-flight request got its response. `forced`: some were cut at the deadline. */
@@ -14,10 +14,11 @@ export function gracefulClose(server: Server, logger: Logger): GracefulClose {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
-  server.prependListener('request', (_request, response: ServerResponse) => {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     inFlight.add(response);
-    // At debug level only: lets an operator (and the shutdown tests) see that a request has arrived.
-    logger.debug({ in_flight: inFlight.size }, 'request started');
+    // At debug level only: shows an operator (and the shutdown tests) that a request has arrived.
+    // The path without its query string, which may carry things that must never reach a log.
+    logger.debug({ method: request.method, path: request.url?.split('?')[0], in_flight: inFlight.size }, 'request started');
     if (draining) response.setHeader('Connection', 'close');
     response.once('close', () => {
       inFlight.delete(response);
