@@ -30,6 +30,12 @@ test('throttling: defaults from the issue, and each limit checked', () => {
   expect(problems.map((p) => p.split(' ')[0])).toEqual(['TRUST_PROXY', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_FAILURES_PER_IP', 'LOGIN_FAILURE_WINDOW', 'REGISTRATION_MAX_PER_IP']);
 });
 
+test('shutdown and server timeouts: defaults, limits, and headers never outlasting the request', () => {
+  expect(loadConfig({})).toMatchObject({ shutdownTimeout: 10, headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5 });
+  expect(problemsOf({ SHUTDOWN_TIMEOUT: '-1', HEADERS_TIMEOUT: '0', KEEP_ALIVE_TIMEOUT: 'soon' }).map((p) => p.split(' ')[0])).toEqual(['SHUTDOWN_TIMEOUT', 'HEADERS_TIMEOUT', 'KEEP_ALIVE_TIMEOUT']);
+  expect(problemsOf({ HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '15' })).toEqual(['HEADERS_TIMEOUT (20) must not exceed REQUEST_TIMEOUT (15)']);
+});
+
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
   expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
   expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
