@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { components } from '../../generated/api';
-import { startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
 import { serverDir } from '../support/server-dir';
 
 type User = components['schemas']['User'];
@@ -107,6 +107,8 @@ async function call(server: ServerProcess, pathname: string, init: RequestInit =
   const response = await fetch(server.url + pathname, init);
   return { status: response.status, body: await response.json() };
 }
+
+afterAll(killServerProcesses);
 
 describe('kill -9 under a write load', () => {
   it('keeps every acknowledged registration and todo, and the database intact', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { startServerProcess, type LogLine, type ServerProcess } from '../../scripts/support/server-process';
+import { killServerProcesses, startServerProcess, type LogLine, type ServerProcess } from '../../scripts/support/server-process';
 import { connectionError, openConnection, rawRequest } from '../support/raw-socket';
 import { serverDir } from '../support/server-dir';
 
@@ -8,7 +8,10 @@ jest.setTimeout(180_000);
 
 let folder: ReturnType<typeof serverDir>;
 beforeEach(() => (folder = serverDir()));
-afterEach(() => folder.remove());
+afterEach(() => {
+  killServerProcesses();
+  folder.remove();
+});
 
 const newUser = (name: string) => ({ username: name, email: `${name}@example.com`, password: `password of ${name}` });
 

@@ -1,4 +1,4 @@
-import { startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
 import { openConnection, rawRequest, trickle } from '../support/raw-socket';
 import { serverDir } from '../support/server-dir';
 
@@ -8,6 +8,8 @@ const HEADERS_TIMEOUT_S = 1;
 const REQUEST_TIMEOUT_S = 2;
 const KEEP_ALIVE_TIMEOUT_S = 1;
 const CUT_OFF_BOUND_MS = 20_000;
+
+jest.setTimeout(120_000);
 
 let server: ServerProcess;
 let folder: ReturnType<typeof serverDir>;
@@ -23,7 +25,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.stop();
+  await server?.stop();
+  killServerProcesses();
   folder.remove();
 });
 
