@@ -23,6 +23,8 @@ const SQLITE_ONLY = [
   '<rootDir>/tests/contract/',
   // Spawns the built server with WORKERS=2 on a SQLite file of its own: the dialect under test plays no part.
   '<rootDir>/tests/cluster/',
+  // The built server as a child process on a SQLite file: kill -9 recovery is about SQLite's WAL; shutdown and timeouts do not depend on the dialect.
+  '<rootDir>/tests/process/',
 ];
 
 const projects = [{ ...common, displayName: 'sqlite', globals: { TOLLGATE_TEST_DIALECT: 'sqlite' } }];

@@ -44,7 +44,7 @@ export async function startTestAppOn(databaseUrl: string, env: Record<string, st
     await assertConforms(init.method ?? 'GET', pathAndQuery.split('?')[0] ?? '', response);
     return response;
   };
-  return { url: server.url, server, client, raw, close: () => server.close() };
+  return { url: server.url, server, client, raw, close: async () => void (await server.close()) };
 }
 
 async function assertConforms(method: string, pathname: string, response: Response): Promise<void> {
