@@ -38,6 +38,10 @@ const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(path.basename(ROOT) === 'dist' ? ROOT : path.join(ROOT, 'dist'), 'src/main.js');
 const STARTUP_TIMEOUT_MS = 60_000;
 
+/**
+ * A port the OS just handed out and released, for processes that cannot listen on port 0 and
+ * report it (the built server, Prism). Another process could take it in between; callers retry.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
