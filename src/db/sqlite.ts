@@ -5,6 +5,7 @@ import { Kysely } from 'kysely';
 import type { DatabaseHandle } from './database';
 import type { Database } from './schema';
 import { ImmediateTransactionSqliteDialect } from './sqlite-immediate-transactions';
+import { withStatementCache } from './sqlite-statement-cache';
 
 const MEMORY = ':memory:';
 
@@ -25,6 +26,6 @@ export function openSqlite(databaseUrl: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }
