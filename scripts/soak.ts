@@ -6,7 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { components } from '../generated/api';
 import { LOAD_FROM_ONE_IP, startServerProcess, type ServerProcess } from './support/server-process';
+
+type TokenResponse = components['schemas']['TokenResponse'];
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const USERS = Number(process.env.SOAK_USERS ?? 32);
@@ -59,9 +62,9 @@ const json = (method: string, token: string, body?: unknown): RequestInit => ({
   ...(body !== undefined && { body: JSON.stringify(body) }),
 });
 
-function tokensOf(answer: Answer | undefined): { access_token: string; refresh_token: string } | undefined {
+function tokensOf(answer: Answer | undefined): TokenResponse | undefined {
   if (!answer?.ok) return undefined;
-  return JSON.parse(answer.text) as { access_token: string; refresh_token: string };
+  return JSON.parse(answer.text) as TokenResponse;
 }
 
 /** One person: register, log in, use the API with refreshes in between, log out; again, as a new person. */
@@ -75,9 +78,9 @@ async function virtualUser(server: ServerProcess, id: number, until: number): Pr
       await call('GET /users/me', `${server.url}/users/me`, json('GET', tokens.access_token));
       await call('POST /todos', `${server.url}/todos`, json('POST', tokens.access_token, { title: `todo ${i}` }));
       await call('GET /todos', `${server.url}/todos?limit=20`, json('GET', tokens.access_token));
-      if (i % 5 === 4) tokens = tokensOf(await call('POST /token (refresh)', `${server.url}/token`, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })));
+      if (i % 5 === 4) tokens = tokensOf(await call('POST /token (refresh)', `${server.url}/token`, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' })));
     }
-    if (tokens) await call('POST /token/revoke', `${server.url}/token/revoke`, form({ token: tokens.refresh_token }));
+    if (tokens) await call('POST /token/revoke', `${server.url}/token/revoke`, form({ token: tokens.refresh_token ?? '' }));
   }
 }
 

@@ -1,13 +1,5 @@
-import { ConfigError, loadConfig, type Env } from '../src/config';
-
-function problemsOf(env: Env): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? [...error.problems] : ['not a ConfigError'];
-  }
-}
+import { loadConfig } from '../src/config';
+import { configProblems } from './support/config-problems';
 
 const PG = { DATABASE_URL: 'postgres://tollgate@db.internal:5432/tollgate', JWT_SECRET: 'a-shared-secret' };
 
@@ -19,21 +11,21 @@ describe('DATABASE_URL and DATABASE_POOL_SIZE', () => {
   test('the pool holds 10 connections unless DATABASE_POOL_SIZE says otherwise', () => {
     expect(loadConfig(PG).databasePoolSize).toBe(10);
     expect(loadConfig({ ...PG, DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
-    expect(problemsOf({ ...PG, DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE must be an integer from 1 to 1000 (got "0")']);
+    expect(configProblems({ ...PG, DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE must be an integer from 1 to 1000 (got "0")']);
   });
 
   test.each(['mysql://x', 'postgres://', 'postgres://host-only', 'postgres:nothing', 'sqlite:'])('%s is refused', (url) => {
-    expect(problemsOf({ ...PG, DATABASE_URL: url })).toEqual([expect.stringMatching(/^DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres:\/\//)]);
+    expect(configProblems({ ...PG, DATABASE_URL: url })).toEqual([expect.stringMatching(/^DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres:\/\//)]);
   });
 
   test('a password in a refused URL is not repeated in the problem', () => {
-    const [problem] = problemsOf({ ...PG, DATABASE_URL: 'postgres://tollgate:hunter2@db.internal' });
+    const [problem] = configProblems({ ...PG, DATABASE_URL: 'postgres://tollgate:hunter2@db.internal' });
     expect(problem).toContain('postgres://tollgate:***@db.internal');
     expect(problem).not.toContain('hunter2');
   });
 
   test('PostgreSQL needs JWT_SECRET: instances sharing the database must share the secret', () => {
-    expect(problemsOf({ DATABASE_URL: PG.DATABASE_URL })).toEqual([
+    expect(configProblems({ DATABASE_URL: PG.DATABASE_URL })).toEqual([
       'JWT_SECRET must be set when DATABASE_URL is PostgreSQL: every instance must sign and verify with the same secret',
     ]);
   });

@@ -1,32 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+import { configProblems } from './support/config-problems';
 import { keyPair, tempDir } from './support/keys';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? [...error.problems] : ['not a ConfigError'];
-  }
-}
 
 test('JWT_ALGORITHM defaults to HS256 and accepts only HS256, RS256, ES256, EdDSA', () => {
   expect(loadConfig({}).jwtAlgorithm).toBe('HS256');
-  expect(problemsOf({ JWT_ALGORITHM: 'none' })).toEqual(['JWT_ALGORITHM must be one of HS256, RS256, ES256, EdDSA (got "none")']);
-  expect(problemsOf({ JWT_ALGORITHM: 'hs256' })).toHaveLength(1);
+  expect(configProblems({ JWT_ALGORITHM: 'none' })).toEqual(['JWT_ALGORITHM must be one of HS256, RS256, ES256, EdDSA (got "none")']);
+  expect(configProblems({ JWT_ALGORITHM: 'hs256' })).toHaveLength(1);
 });
 
 test('an asymmetric algorithm needs JWT_PRIVATE_KEY_FILE; HS256 refuses one (a forgotten JWT_ALGORITHM)', () => {
-  expect(problemsOf({ JWT_ALGORITHM: 'EdDSA' })).toEqual(['JWT_PRIVATE_KEY_FILE must name a PEM private key file when JWT_ALGORITHM=EdDSA']);
-  expect(problemsOf({ JWT_PRIVATE_KEY_FILE: '/keys/tollgate.pem' })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA/)]);
+  expect(configProblems({ JWT_ALGORITHM: 'EdDSA' })).toEqual(['JWT_PRIVATE_KEY_FILE must name a PEM private key file when JWT_ALGORITHM=EdDSA']);
+  expect(configProblems({ JWT_PRIVATE_KEY_FILE: '/keys/tollgate.pem' })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA/)]);
 });
 
 test('production: HS256 still requires JWT_SECRET, an asymmetric algorithm does not', () => {
-  expect(problemsOf({ NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' })).toEqual([]);
-  expect(problemsOf({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })[0]).toMatch(/^JWT_SECRET/);
+  expect(configProblems({ NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })[0]).toMatch(/^JWT_SECRET/);
 });
 
 test('PUBLIC_URL: an http(s) URL, trailing slash dropped; the issuer defaults to it', () => {
@@ -35,7 +27,7 @@ test('PUBLIC_URL: an http(s) URL, trailing slash dropped; the issuer defaults to
   expect(loadConfig({ PUBLIC_URL: 'https://auth.example.com', JWT_ISSUER: 'other' }).jwtIssuer).toBe('other');
   expect(loadConfig({})).toMatchObject({ publicUrl: undefined, jwtIssuer: 'tollgate' });
   for (const bad of ['auth.example.com', 'ftp://example.com', 'https://example.com/?a=1', 'https://example.com/#x']) {
-    expect(problemsOf({ PUBLIC_URL: bad })).toEqual([`PUBLIC_URL must be an http(s) URL like https://auth.example.com (got "${bad}")`]);
+    expect(configProblems({ PUBLIC_URL: bad })).toEqual([`PUBLIC_URL must be an http(s) URL like https://auth.example.com (got "${bad}")`]);
   }
 });
 

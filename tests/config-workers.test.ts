@@ -1,13 +1,8 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig, type Env } from '../src/config';
+import { configProblems } from './support/config-problems';
 
-function problemsOf(env: Record<string, string>, cpus = 2): string[] {
-  try {
-    loadConfig(env, cpus);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? [...error.problems] : ['not a ConfigError'];
-  }
-}
+// Two CPUs unless a test says otherwise, whatever machine runs the suite.
+const problemsOf = (env: Env, cpus = 2): string[] => configProblems(env, cpus);
 
 describe('WORKERS', () => {
   test('defaults to one process, whose hashing pool gets every core', () => {

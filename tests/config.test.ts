@@ -2,44 +2,36 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
+import { configProblems } from './support/config-problems';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? [...error.problems] : ['not a ConfigError'];
-  }
-}
 
 test('defaults', () => {
   expect(loadConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/tollgate.db', accessTokenTtl: 900, bcryptCost: 12, logLevel: 'info', responseValidation: 'strict' });
 });
 
 test('every invalid variable is reported, one line each, naming it', () => {
-  const problems = problemsOf({ PORT: 'abc', BCRYPT_COST: '99', ACCESS_TOKEN_TTL: '-5', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+  const problems = configProblems({ PORT: 'abc', BCRYPT_COST: '99', ACCESS_TOKEN_TTL: '-5', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
   expect(problems.map((p) => p.split(' ')[0])).toEqual(['DATABASE_URL', 'PORT', 'ACCESS_TOKEN_TTL', 'BCRYPT_COST', 'LOG_LEVEL']);
 });
 
 test('throttling: defaults from the issue, and each limit checked', () => {
   expect(loadConfig({})).toMatchObject({ trustProxy: false, loginMaxFailures: 5, loginMaxFailuresPerIp: 100, loginFailureWindow: 900, registrationMaxPerIp: 20, registrationWindow: 3600 });
-  const problems = problemsOf({ TRUST_PROXY: 'yes', LOGIN_MAX_FAILURES: '0', LOGIN_MAX_FAILURES_PER_IP: 'many', LOGIN_FAILURE_WINDOW: '-1', REGISTRATION_MAX_PER_IP: '1.5', REGISTRATION_WINDOW: '' });
+  const problems = configProblems({ TRUST_PROXY: 'yes', LOGIN_MAX_FAILURES: '0', LOGIN_MAX_FAILURES_PER_IP: 'many', LOGIN_FAILURE_WINDOW: '-1', REGISTRATION_MAX_PER_IP: '1.5', REGISTRATION_WINDOW: '' });
   expect(problems.map((p) => p.split(' ')[0])).toEqual(['TRUST_PROXY', 'LOGIN_MAX_FAILURES', 'LOGIN_MAX_FAILURES_PER_IP', 'LOGIN_FAILURE_WINDOW', 'REGISTRATION_MAX_PER_IP']);
 });
 
 test('shutdown and server timeouts: defaults, limits, and headers never outlasting the request', () => {
   expect(loadConfig({})).toMatchObject({ shutdownTimeout: 10, headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5 });
-  expect(problemsOf({ SHUTDOWN_TIMEOUT: '-1', HEADERS_TIMEOUT: '0', KEEP_ALIVE_TIMEOUT: 'soon' }).map((p) => p.split(' ')[0])).toEqual(['SHUTDOWN_TIMEOUT', 'HEADERS_TIMEOUT', 'KEEP_ALIVE_TIMEOUT']);
-  expect(problemsOf({ HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '15' })).toEqual(['HEADERS_TIMEOUT (20) must not exceed REQUEST_TIMEOUT (15)']);
+  expect(configProblems({ SHUTDOWN_TIMEOUT: '-1', HEADERS_TIMEOUT: '0', KEEP_ALIVE_TIMEOUT: 'soon' }).map((p) => p.split(' ')[0])).toEqual(['SHUTDOWN_TIMEOUT', 'HEADERS_TIMEOUT', 'KEEP_ALIVE_TIMEOUT']);
+  expect(configProblems({ HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '15' })).toEqual(['HEADERS_TIMEOUT (20) must not exceed REQUEST_TIMEOUT (15)']);
 });
 
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
-  expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
-  expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
-  expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
+  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
+  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
 });
 
 describe('the server process', () => {

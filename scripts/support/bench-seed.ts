@@ -1,5 +1,7 @@
 /** Users, todos and sessions for the benchmark, made over HTTP like any client would. */
 
+import type { components } from '../../generated/api';
+
 export interface SeededUser {
   readonly username: string;
   readonly password: string;
@@ -12,10 +14,7 @@ export interface Seed {
   readonly refreshTokens: string[];
 }
 
-interface TokenAnswer {
-  access_token: string;
-  refresh_token: string;
-}
+type TokenAnswer = components['schemas']['TokenResponse'];
 
 async function send(url: string, init: RequestInit): Promise<Response> {
   const response = await fetch(url, init);
@@ -48,7 +47,7 @@ export async function seed(baseUrl: string, users: number, todosEach: number, se
   const refreshTokens = await Promise.all(
     Array.from({ length: sessions }, async (_, i) => {
       const user = seeded[i % seeded.length] as SeededUser;
-      return (await login(baseUrl, user.username, user.password)).refresh_token;
+      return (await login(baseUrl, user.username, user.password)).refresh_token ?? '';
     }),
   );
   return { users: seeded, refreshTokens };

@@ -1,3 +1,4 @@
+import type { components } from '../../generated/api';
 import { registerUser } from '../../src/services/registration';
 import type { TestApp } from './test-app';
 
@@ -10,18 +11,8 @@ export interface TestUser {
   auth: { Authorization: string };
 }
 
-export interface TokenBody {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token?: string;
-  scope: string;
-}
-
-export interface OAuthErrorBody {
-  error: string;
-  error_description?: string;
-}
+export type TokenBody = components['schemas']['TokenResponse'];
+export type OAuthErrorBody = components['schemas']['OAuthError'];
 
 let counter = 0;
 
