@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
+import { LOAD_FROM_ONE_IP, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
 import { TEST_SECRET } from '../support/test-app';
 
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
@@ -63,9 +63,8 @@ describe('WORKERS=2 on SQLite', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    // Every registration comes from 127.0.0.1: the per-IP registration limit would refuse the load.
     server = await startServerProcess(
-      { WORKERS: '2', DATABASE_URL: `sqlite:${file}`, BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', REGISTRATION_MAX_PER_IP: '100000' },
+      { WORKERS: '2', DATABASE_URL: `sqlite:${file}`, BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', ...LOAD_FROM_ONE_IP },
       {
         main: MAIN,
         onStdout: (chunk) => {

@@ -1,5 +1,5 @@
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
-import { openConnection, rawRequest, trickle } from '../support/raw-socket';
+import { openConnection, rawRequest, trickle, type RawConnection } from '../support/raw-socket';
 import { serverDir } from '../support/server-dir';
 
 // Short timeouts so the test runs in seconds; the bound below is generous because this 2-core
@@ -32,6 +32,14 @@ afterAll(async () => {
 
 const elapsedMs = (since: number): number => Date.now() - since;
 
+/** The trickling client was answered 408 and disconnected within the bound, after sending more than once. */
+async function expectCutOffWith408(slow: RawConnection, started: number, dripping: Promise<number>): Promise<void> {
+  await slow.closed;
+  expect(elapsedMs(started)).toBeLessThan(CUT_OFF_BOUND_MS);
+  expect(await dripping).toBeGreaterThan(1);
+  expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+}
+
 describe('server timeouts', () => {
   it('cuts off a client that sends its headers slowly, while a normal client is served', async () => {
     const slow = await openConnection(server.port);
@@ -44,10 +52,7 @@ describe('server timeouts', () => {
     expect(normal.status).toBe(200);
     expect(await normal.json()).toEqual({ status: 'ok' });
 
-    await slow.closed;
-    expect(elapsedMs(started)).toBeLessThan(CUT_OFF_BOUND_MS);
-    expect(await dripping).toBeGreaterThan(1);
-    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    await expectCutOffWith408(slow, started, dripping);
   });
 
   it('cuts off a client that sends its body slowly', async () => {
@@ -56,10 +61,7 @@ describe('server timeouts', () => {
     const started = Date.now();
     const dripping = trickle(slow, ' ', 200);
 
-    await slow.closed;
-    expect(elapsedMs(started)).toBeLessThan(CUT_OFF_BOUND_MS);
-    expect(await dripping).toBeGreaterThan(1);
-    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    await expectCutOffWith408(slow, started, dripping);
   });
 
   it('closes an idle keep-alive connection', async () => {

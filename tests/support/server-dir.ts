@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LOAD_FROM_ONE_IP } from '../../scripts/support/server-process';
 
 export const PROCESS_SECRET = 'process-secret-process-secret-0123456789';
 
@@ -11,8 +12,7 @@ export function serverDir(): { dir: string; file: string; env: Record<string, st
   return {
     dir,
     file,
-    // Every test client registers from 127.0.0.1: the registration limit would stop the load tests.
-    env: { DATABASE_URL: `sqlite:${file}`, JWT_SECRET: PROCESS_SECRET, BCRYPT_COST: '4', PASSWORD_THREADS: '1', LOG_LEVEL: 'warn', REGISTRATION_MAX_PER_IP: '1000000' },
+    env: { DATABASE_URL: `sqlite:${file}`, JWT_SECRET: PROCESS_SECRET, BCRYPT_COST: '4', PASSWORD_THREADS: '1', LOG_LEVEL: 'warn', ...LOAD_FROM_ONE_IP },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
