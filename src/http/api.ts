@@ -105,7 +105,14 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
         throw validationFailed([{ location: 'path', message: 'is not valid percent-encoded UTF-8' }]);
       }
       const request: Request = { method: ctx.method, path: ctx.path, headers: ctx.headers as Request['headers'], query: ctx.query as Request['query'], body: ctx.request.body };
-      const scope: RequestScope = { clientIp: ctx.ip, serverOrigin: serverOriginOf(ctx), logger: (ctx.state as AppState).logger };
+      const scope: RequestScope = {
+        clientIp: ctx.ip,
+        // Parsed only when a handler asks (the metadata document), not on every request.
+        get serverOrigin() {
+          return serverOriginOf(ctx);
+        },
+        logger: (ctx.state as AppState).logger,
+      };
       // openapi-backend passes handleRequest's extra arguments on to the operation handler.
       const result = (await backend.handleRequest(request, scope)) as HandlerResult;
       ctx.status = result.status;
@@ -127,7 +134,9 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       body: c.request.requestBody,
       cookies: c.request.cookies ?? {},
       origin: firstHeader(c.request.headers.origin),
-      serverOrigin: scope.serverOrigin,
+      get serverOrigin() {
+        return scope.serverOrigin;
+      },
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
       clientIp: scope.clientIp,
     } as unknown as OperationInput<OperationId>;
