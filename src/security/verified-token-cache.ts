@@ -26,7 +26,7 @@ export function withVerifiedTokenCache(tokens: AccessTokens, clock: Clock, maxEn
       const cached = cache.get(token);
       if (cached !== undefined) {
         cache.delete(token);
-        // Same rule as jsonwebtoken: a token is expired from the second its `exp` names.
+        // Same rule as the verifier: a token is expired from the second its `exp` names.
         if (epochSeconds(clock) < cached.exp) {
           cache.set(token, cached);
           return cached;
