@@ -31,7 +31,7 @@ export interface RunningServer {
 
 /** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const database = openDatabase(config, logger);
+  const database = await openDatabase(config, logger);
   await migrateToLatest(database.db, database.dialect);
   const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
     await database.close();

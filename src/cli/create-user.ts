@@ -84,7 +84,7 @@ function printFieldErrors(errors: readonly FieldError[]): number {
 }
 
 async function register(config: Config, input: UserCreate, role: Role): Promise<number> {
-  const database = openDatabase(config);
+  const database = await openDatabase(config);
   // One thread: a single hash gains nothing from a pool, and each extra thread costs startup time.
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
   try {

@@ -43,7 +43,7 @@ export const seed: Command = {
       return EXIT.usage;
     }
     const { user, todo } = fixturesFromSpec();
-    const database = openDatabase(config);
+    const database = await openDatabase(config);
     const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
     try {
       await migrateToLatest(database.db, database.dialect);

@@ -63,7 +63,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 async function prepareSharedState(config: Config, logger: Logger): Promise<void> {
-  const database = openDatabase(config, logger);
+  const database = await openDatabase(config, logger);
   try {
     await migrateToLatest(database.db, database.dialect);
     // Generates the dev secret once for every worker to read, and refuses unusable key files before any fork.

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { isPostgresUrl, type Config } from '../config';
 import type { Logger } from '../logger';
 import type { SqlDialect } from './migrations/portable';
-import { openPostgres } from './postgres';
 import type { Database } from './schema';
 import { openSqlite } from './sqlite';
 
@@ -15,7 +14,12 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** The dialect is chosen here from DATABASE_URL (checked in config.ts) and nowhere else. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'databasePoolSize'>, logger?: Logger): DatabaseHandle {
-  return isPostgresUrl(config.databaseUrl) ? openPostgres(config.databaseUrl, config.databasePoolSize, logger) : openSqlite(config.databaseUrl);
+/**
+ * The dialect is chosen here from DATABASE_URL (checked in config.ts) and nowhere else. pg is
+ * required only when it is used: loading it took about a tenth of a SQLite server's startup.
+ */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'databasePoolSize'>, logger?: Logger): Promise<DatabaseHandle> {
+  if (!isPostgresUrl(config.databaseUrl)) return openSqlite(config.databaseUrl);
+  const { openPostgres } = await import('./postgres');
+  return openPostgres(config.databaseUrl, config.databasePoolSize, logger);
 }
