@@ -60,6 +60,11 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     // check our schemas: most of a second at startup. The spec is checked once, by `npm run lint:spec`.
     ajvOpts: { validateSchema: false },
     customizeAjv: (ajv) => withFormats(ajv),
+    // Quick mode compiles no validator up front. Otherwise openapi-backend compiles response and
+    // response-header validators we never call (responses are checked by our own validator): a
+    // third of startup, and memory held for the process's life. Request validators are compiled
+    // below, before the first request.
+    quick: true,
   });
   const allowedMethods = (path: string): string[] =>
     METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
@@ -90,6 +95,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
   }
   await backend.init();
+  backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
   assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
 
