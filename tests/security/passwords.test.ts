@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createPasswordHasher, passwordTooLong } from '../../src/security/passwords';
 import { grantScopes } from '../../src/security/scopes';
 
@@ -27,4 +28,28 @@ test('scopes: omitted = all the role allows; more than allowed is refused', () =
   expect(grantScopes('admin', undefined)).toEqual({ granted: ['me', 'todos:read', 'todos:write', 'users:admin'] });
   expect(grantScopes('user', 'me users:admin')).toEqual({ refused: ['users:admin'] });
   expect(grantScopes('user', 'todos:write me')).toEqual({ granted: ['me', 'todos:write'] });
+});
+
+/** Nice value of each thread of this process, from /proc (Linux): field 19 of task/<tid>/stat. */
+function threadNiceValues(): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    nice.set(Number(tid), Number(fields[16]));
+  }
+  return nice;
+}
+
+test('hashing threads run at a lower priority than the event loop, which keeps its own', async () => {
+  const before = threadNiceValues();
+  const fresh = createPasswordHasher({ cost: 4, threads: 1 });
+  try {
+    await fresh.hash('start the pool');
+    const after = threadNiceValues();
+    expect(after.get(process.pid)).toBe(before.get(process.pid));
+    const newThreads = [...after].filter(([tid]) => !before.has(tid));
+    expect(newThreads.map(([, nice]) => nice)).toContain(Math.min(19, (before.get(process.pid) ?? 0) + 10));
+  } finally {
+    await fresh.close();
+  }
 });
