@@ -20,19 +20,25 @@ export function createResponseValidator(dereferenced: OpenAPIV3_1.Document): Res
   // validateSchema off: checking our schemas against the meta-schema is lint:spec's job, not every startup's.
   const ajv = withFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false }));
   const responses = new Map<string, Record<string, Response>>();
+  // Compiled on first use: most error responses are rarely sent, and compiling all of them took a
+  // tenth of startup and memory held for the process's life.
   const validators = new Map<string, ValidateFunction>();
+  const validatorFor = (operationId: string, status: string, mediaType: string): ValidateFunction | undefined => {
+    const key = `${operationId} ${status} ${mediaType}`;
+    let validate = validators.get(key);
+    if (validate) return validate;
+    const schema = responses.get(operationId)?.[status]?.content?.[mediaType]?.schema;
+    if (!schema) return undefined;
+    validate = ajv.compile(schema);
+    validators.set(key, validate);
+    return validate;
+  };
 
   for (const pathItem of Object.values(dereferenced.paths ?? {})) {
     for (const method of METHODS) {
       const operation = pathItem?.[method] as Operation | undefined;
       if (!operation?.operationId) continue;
-      const byStatus = (operation.responses ?? {}) as Record<string, Response>;
-      responses.set(operation.operationId, byStatus);
-      for (const [status, response] of Object.entries(byStatus)) {
-        for (const [mediaType, media] of Object.entries(response.content ?? {})) {
-          if (media.schema) validators.set(`${operation.operationId} ${status} ${mediaType}`, ajv.compile(media.schema));
-        }
-      }
+      responses.set(operation.operationId, (operation.responses ?? {}) as Record<string, Response>);
     }
   }
 
@@ -47,7 +53,7 @@ export function createResponseValidator(dereferenced: OpenAPIV3_1.Document): Res
       if (mediaTypes.length === 0) {
         return body === undefined || body === null || body === '' ? [] : [`${operationId} ${status}: documented without a body, but one was sent`];
       }
-      const validate = mediaType ? validators.get(`${operationId} ${documented} ${mediaType}`) : undefined;
+      const validate = mediaType ? validatorFor(operationId, documented, mediaType) : undefined;
       if (!validate) return [`${operationId} ${status}: content type ${mediaType ?? '(none)'} is not one of ${mediaTypes.join(', ')}`];
       if (validate(body)) return [];
       return (validate.errors ?? []).map((e) => `${operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`);
