@@ -33,10 +33,13 @@ export interface PasswordHasherOptions {
 export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
   const pool = new Piscina({
     filename: path.join(__dirname, 'password-worker.js'),
-    minThreads: 1,
+    // No thread until the first hash, and none after idleTimeout without one: an idle server holds
+    // no hashing thread (about 9 MB of RSS each). The first login after a quiet spell pays to start
+    // one: about 0.13 s measured here, once.
+    minThreads: 0,
     maxThreads: options.threads,
-    // Piscina's default (0) ends an extra thread the moment the queue is empty, and the next burst
-    // of logins pays to start it again; keep it for a while instead.
+    // Piscina's default (0) would end it the moment the queue is empty, and every burst of logins
+    // would pay that start again.
     idleTimeout: 30_000,
   });
   const run = async <T>(name: string, task: Record<string, unknown>): Promise<T> => {
