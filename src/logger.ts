@@ -19,3 +19,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * For the access line only: its fields are fixed (request id, method, path, status, operationId,
+ * duration) and none can hold a secret, so it skips the redaction pass, which doubled the cost of
+ * the one line every request writes.
+ */
+export function accessLoggerOf(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}

@@ -117,7 +117,9 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
         get serverOrigin() {
           return serverOriginOf(ctx);
         },
-        logger: (ctx.state as AppState).logger,
+        get logger() {
+          return (ctx.state as AppState).logger;
+        },
       };
       // openapi-backend passes handleRequest's extra arguments on to the operation handler.
       const result = (await backend.handleRequest(request, scope)) as HandlerResult;
@@ -146,7 +148,12 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       principal: c.security?.[SECURITY_SCHEME] as Principal | undefined,
       clientIp: scope.clientIp,
     } as unknown as OperationInput<OperationId>;
-    return handler(input, { ...services, logger: scope.logger });
+    return handler(input, {
+      ...services,
+      get logger() {
+        return scope.logger;
+      },
+    });
   };
 }
 
