@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Spec } from '../spec';
 import { methodNotAllowed } from './api';
 import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
@@ -23,10 +23,15 @@ export function mountMetaRoutes(app: Koa, spec: Spec): void {
     ctx.body = spec.yaml;
   });
   mountDocsRoutes(router);
-  const rejectOtherMethods: Middleware = async (ctx, next) => {
-    if (META_PATHS.has(ctx.path)) throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
-    await next();
+  const routes = router.routes() as unknown as Middleware;
+  const rejectOtherMethods = (ctx: Context) => async () => {
+    throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
   };
-  app.use(router.routes());
-  app.use(rejectOtherMethods);
+  // API requests skip the router: matching them against every meta route was work on each one.
+  // The router ignores a trailing slash, and so does this check.
+  app.use((ctx, next) => (META_PATHS.has(withoutTrailingSlash(ctx.path)) ? routes(ctx, rejectOtherMethods(ctx)) : next()));
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
 }
