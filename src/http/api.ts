@@ -9,6 +9,7 @@ import type { AppState } from './app-state';
 import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
 import { withFormats } from './ajv';
 import { buildOperationListOnce } from './operation-list';
+import { rememberOperationMatches } from './operation-matches';
 import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
@@ -97,6 +98,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   await backend.init();
   backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
+  rememberOperationMatches(backend.router);
   assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
 
   const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
