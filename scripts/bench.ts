@@ -21,6 +21,7 @@ const LOGIN_FLOOD_CONNECTIONS = 16;
 const USERS = 50;
 const TODOS_EACH = 20;
 const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
+const USER_READ = path.resolve(__dirname, 'support/koa-user-read.js');
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 // A run that stops abandons up to one refresh token per connection (consumed, answer unread):
 // enough sessions for the warm-up's losses and a full measured run.
@@ -34,15 +35,27 @@ function rotating<T>(items: readonly T[]): () => T {
 }
 
 function bearerRequest(method: 'GET' | 'POST', path: string, body?: unknown): Case {
-  return (seeded) => {
-    const user = rotating(seeded.users);
-    return {
-      method,
-      path,
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${user().accessToken}` } }),
-    };
+  return (seeded) => bearerRequestWith(method, path, body, rotating(seeded.users.map((user) => user.accessToken)));
+}
+
+function bearerRequestWith(method: 'GET' | 'POST', path: string, body: unknown, nextToken: () => string): autocannon.Request {
+  return {
+    method,
+    path,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` } }),
   };
+}
+
+/** The floor: bare Koa reading one user row per request, driven exactly as GET /users/me is. */
+async function koaUserRead(dir: string): Promise<LoadFigures> {
+  const floor = await startServerProcess({ DATABASE_FILE: path.join(dir, 'floor.db') }, { main: USER_READ });
+  const tokens = Array.from({ length: USERS }, (_, i) => `user-${i + 1}`);
+  try {
+    return await warmedLoad({ url: floor.url, connections: CONNECTIONS, seconds: SECONDS, request: bearerRequestWith('GET', '/users/me', undefined, rotating(tokens)) }, WARMUP);
+  } finally {
+    await floor.stop();
+  }
 }
 
 const passwordLogin: Case = (seeded) => {
@@ -136,6 +149,7 @@ async function main(): Promise<void> {
 
   const postgres = process.env.DATABASE_URL?.startsWith('postgres');
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
+  const floorFigures = await koaUserRead(dir);
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
   const server = await startServerProcess({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP });
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -156,6 +170,7 @@ async function main(): Promise<void> {
   console.log(`database: ${postgres ? 'PostgreSQL' : 'SQLite (WAL)'}; WORKERS=${process.env.WORKERS ?? '1'}; bcrypt cost ${BCRYPT_COST}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`);
   console.log(`${'case'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'× hello'.padStart(8)}`);
   console.log(row('bare Koa hello (ceiling)', helloFigures, helloFigures));
+  console.log(row('bare Koa + SQLite user read (floor)', floorFigures, helloFigures));
   for (const [name, figures] of results) console.log(row(name, figures, helloFigures));
   const logins = results.find(([name]) => name === 'POST /token (password)')?.[1].requestsPerSecond ?? 0;
   console.log(`\nbcryptjs compare, one thread, cost ${BCRYPT_COST}: ${comparesPerSecond.toFixed(1)}/s; password grant: ${(logins / comparesPerSecond).toFixed(2)}× that`);

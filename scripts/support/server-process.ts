@@ -62,6 +62,10 @@ export interface ServerProcessOptions {
   readonly main?: string;
   /** Called with each chunk of the server's stdout (its JSON log lines), besides `logs()`. */
   readonly onStdout?: (chunk: string) => void;
+  /** A command the server runs under (e.g. valgrind and its options), in front of `node main`. */
+  readonly wrapper?: readonly string[];
+  /** How long to wait for /healthz; the default suits a plain start on a busy machine. */
+  readonly startupTimeoutMs?: number;
 }
 
 // Started and not yet exited: killed if the caller forgets them, or fails before stopping them.
@@ -78,7 +82,8 @@ export async function startServerProcess(env: Record<string, string>, options: S
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const child = spawn(process.execPath, [options.main ?? MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, options.main ?? MAIN];
+  const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   live.add(child);
   const exited = new Promise<ServerExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   void exited.then(() => live.delete(child));
@@ -86,7 +91,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
   if (options.onStdout) child.stdout?.on('data', options.onStdout);
   const log = collectLogs(child, exited);
   try {
-    await waitUntilHealthy(url, exited);
+    await waitUntilHealthy(url, exited, options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -141,11 +146,11 @@ function collectLogs(child: ChildProcess, exited: Promise<ServerExit>): Pick<Ser
   };
 }
 
-async function waitUntilHealthy(url: string, exited: Promise<ServerExit>): Promise<void> {
+async function waitUntilHealthy(url: string, exited: Promise<ServerExit>, timeoutMs: number): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
   // Generous: on a busy shared machine a cold start (spec parsing, ajv compiling) can take many seconds.
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
@@ -154,7 +159,7 @@ async function waitUntilHealthy(url: string, exited: Promise<ServerExit>): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(gone ? 'the server exited during startup' : `the server did not become healthy within ${STARTUP_TIMEOUT_MS / 1000} s`);
+  throw new Error(gone ? 'the server exited during startup' : `the server did not become healthy within ${timeoutMs / 1000} s`);
 }
 
 function readRss(pid: number | undefined): number | undefined {

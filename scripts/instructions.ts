@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:instructions`: CPU instructions the server's event-loop thread spends per request,
+ * counted by valgrind's callgrind. Load figures on a shared 2-core machine move by 20 % from one run
+ * to the next; this count repeats to within a fraction of a percent, so it shows what a change to
+ * the request path saves. Requests are sent one at a time after a warm-up, and only the main thread
+ * is counted (GC helpers and the JIT's compiler threads run beside it). Under valgrind everything
+ * runs dozens of times slower and V8 optimizes differently: compare counts with counts, never with timings.
+ * Needs valgrind (Debian: `apt-get install valgrind`). Knobs: INSTRUCTIONS_REQUESTS (default 600).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { components } from '../generated/api';
+import { startServerProcess, type ServerProcess } from './support/server-process';
+
+const REQUESTS = Number(process.env.INSTRUCTIONS_REQUESTS ?? 600);
+const WARMUP_REQUESTS = 400;
+const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
+const PASSWORD = 'instructions-password-1';
+
+type TokenAnswer = components['schemas']['TokenResponse'];
+type Todo = components['schemas']['Todo'];
+
+interface Case {
+  readonly name: string;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
+}
+
+function callgrindCommand(outputDir: string): string[] {
+  // --smc-check: V8 writes machine code into memory it then runs; --separate-threads: one count per thread.
+  return ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--smc-check=all-non-file', '--dump-instr=no', `--callgrind-out-file=${outputDir}/cg.%p`, `--log-file=${outputDir}/valgrind.log`];
+}
+
+/** Instructions of the process's first thread (the event loop) in dump number `part`, once valgrind has written it. */
+async function mainThreadInstructions(outputDir: string, pid: number, part: number): Promise<number> {
+  const file = path.join(outputDir, `cg.${pid}.${part}-01`);
+  for (let waited = 0; waited < 60_000; waited += 200) {
+    // callgrind_control returns once the request is made; the thread's file is complete when its summary line is there.
+    const summary = existsSync(file) ? /^summary: (\d+)$/m.exec(readFileSync(file, 'utf8')) : null;
+    if (summary) return Number(summary[1]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`callgrind wrote no ${file}; its log:\n${readFileSync(path.join(outputDir, 'valgrind.log'), 'utf8')}`);
+}
+
+async function send(url: string, request: Case, token: string | undefined): Promise<void> {
+  const response = await fetch(`${url}${request.path}`, {
+    method: request.method ?? 'GET',
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) },
+    ...(request.body && { body: request.body }),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${request.method ?? 'GET'} ${request.path} answered ${response.status}`);
+}
+
+/**
+ * valgrind names its control pipes after $USER and $HOST, and the server runs with HOST=127.0.0.1
+ * (its listen address): callgrind_control must look them up under the same names.
+ */
+function callgrindControl(command: '--zero' | '--dump', pid: number): void {
+  execFileSync('callgrind_control', [command, String(pid)], { stdio: 'ignore', env: { ...process.env, HOST: '127.0.0.1' } });
+}
+
+async function countPerRequest(server: ServerProcess, outputDir: string, part: number, request: Case, token: string | undefined): Promise<number> {
+  const pid = server.child.pid as number;
+  for (let i = 0; i < WARMUP_REQUESTS; i += 1) await send(server.url, request, token);
+  callgrindControl('--zero', pid);
+  for (let i = 0; i < REQUESTS; i += 1) await send(server.url, request, token);
+  callgrindControl('--dump', pid);
+  return (await mainThreadInstructions(outputDir, pid, part)) / REQUESTS;
+}
+
+async function signUp(url: string): Promise<{ token: string; todoId: number }> {
+  const username = `instructions_${process.pid}`;
+  const json = { 'content-type': 'application/json' };
+  await fetch(`${url}/users`, { method: 'POST', headers: json, body: JSON.stringify({ username, email: `${username}@example.com`, password: PASSWORD }) });
+  const login = await fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username, password: PASSWORD }) });
+  const token = ((await login.json()) as TokenAnswer).access_token;
+  let todo: Todo | undefined;
+  for (let i = 0; i < 20; i += 1) {
+    const created = await fetch(`${url}/todos`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ title: `todo ${i}` }) });
+    todo = (await created.json()) as Todo;
+  }
+  return { token, todoId: (todo as Todo).id };
+}
+
+async function underCallgrind<T>(env: Record<string, string>, main: string | undefined, work: (server: ServerProcess, outputDir: string) => Promise<T>): Promise<T> {
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'tollgate-callgrind-'));
+  const server = await startServerProcess(env, { wrapper: callgrindCommand(outputDir), startupTimeoutMs: 300_000, ...(main && { main }) });
+  try {
+    return await work(server, outputDir);
+  } finally {
+    await server.stop();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  const hello = await underCallgrind({}, HELLO, (server, dir) => countPerRequest(server, dir, 1, { name: 'hello', path: '/' }, undefined));
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-instructions-'));
+  const env = { NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dataDir, 'instructions.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'instructions-secret-instructions-secret-0123' };
+  const rows = await underCallgrind(env, undefined, async (server, dir) => {
+    const { token, todoId } = await signUp(server.url);
+    const cases: Case[] = [
+      { name: 'GET /users/me', path: '/users/me' },
+      { name: 'GET /todos (20)', path: '/todos?limit=20' },
+      { name: 'GET /todos/{id}', path: `/todos/${todoId}` },
+      { name: 'POST /todos', path: '/todos', method: 'POST', body: JSON.stringify({ title: 'counted' }) },
+    ];
+    const counted: [string, number][] = [];
+    for (const [index, request] of cases.entries()) counted.push([request.name, await countPerRequest(server, dir, index + 1, request, token)]);
+    return counted;
+  });
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.log(`\nevent-loop instructions per request (callgrind, ${REQUESTS} sequential requests after ${WARMUP_REQUESTS} of warm-up, SQLite)\n`);
+  console.log(`${'case'.padEnd(20)} ${'instructions'.padStart(12)} ${"× hello's".padStart(10)}`);
+  for (const [name, count] of [['bare Koa hello', hello] as [string, number], ...rows]) {
+    console.log(`${name.padEnd(20)} ${Math.round(count).toLocaleString('en-US').padStart(12)} ${(count / hello).toFixed(1).padStart(10)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
