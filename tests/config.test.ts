@@ -28,6 +28,13 @@ test('shutdown and server timeouts: defaults, limits, and headers never outlasti
   expect(configProblems({ HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '15' })).toEqual(['HEADERS_TIMEOUT (20) must not exceed REQUEST_TIMEOUT (15)']);
 });
 
+test('responses are checked strictly outside production, not at all in production unless asked', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+  expect(loadConfig({}).responseValidation).toBe('strict');
+  expect(loadConfig(production).responseValidation).toBe('off');
+  expect(loadConfig({ ...production, RESPONSE_VALIDATION: 'log' }).responseValidation).toBe('log');
+});
+
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
   expect(configProblems({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
   expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
