@@ -1,8 +1,8 @@
 /**
  * `npm run bench:instructions`: CPU instructions the server's event-loop thread spends per request,
  * counted by valgrind's callgrind. Load figures on a shared 2-core machine move by 20 % from one run
- * to the next; this count repeats to within a fraction of a percent, so it shows what a change to
- * the request path saves. Requests are sent one at a time after a warm-up, and only the main thread
+ * to the next; runs of one build agree on this count to within about 1 % (the same code built twice
+ * has differed by up to 5 %), so it shows what a larger change to the request path saves. Requests are sent one at a time after a warm-up, and only the main thread
  * is counted (GC helpers and the JIT's compiler threads run beside it). Under valgrind everything
  * runs dozens of times slower and V8 optimizes differently: compare counts with counts, never with timings.
  * Needs valgrind (Debian: `apt-get install valgrind`). Knobs: INSTRUCTIONS_REQUESTS (default 600).

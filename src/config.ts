@@ -172,7 +172,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
     // Off in production: every test runs strict, and checking each response cost 20 % of the
-    // instructions of GET /todos (a page of 20) and 3 % of GET /users/me (npm run bench:instructions).
+    // instructions of GET /todos (a page of 20) and about 3 % of GET /users/me (npm run bench:instructions).
     responseValidation: oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'off' : 'strict'),
     workers,
     metricsToken,
