@@ -12,14 +12,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { components } from '../generated/api';
+import { seed, send, type SeededUser } from './support/bench-seed';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 const REQUESTS = Number(process.env.INSTRUCTIONS_REQUESTS ?? 600);
 const WARMUP_REQUESTS = 400;
 const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
-const PASSWORD = 'instructions-password-1';
 
-type TokenAnswer = components['schemas']['TokenResponse'];
+type TodoPage = components['schemas']['TodoPage'];
 type Todo = components['schemas']['Todo'];
 
 interface Case {
@@ -46,14 +46,9 @@ async function mainThreadInstructions(outputDir: string, pid: number, part: numb
   throw new Error(`callgrind wrote no ${file}; its log:\n${readFileSync(path.join(outputDir, 'valgrind.log'), 'utf8')}`);
 }
 
-async function send(url: string, request: Case, token: string | undefined): Promise<void> {
-  const response = await fetch(`${url}${request.path}`, {
-    method: request.method ?? 'GET',
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) },
-    ...(request.body && { body: request.body }),
-  });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${request.method ?? 'GET'} ${request.path} answered ${response.status}`);
+async function sendCase(url: string, request: Case, token: string | undefined): Promise<void> {
+  const headers = { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) };
+  await (await send(`${url}${request.path}`, { method: request.method ?? 'GET', headers, ...(request.body && { body: request.body }) })).arrayBuffer();
 }
 
 /**
@@ -66,25 +61,19 @@ function callgrindControl(command: '--zero' | '--dump', pid: number): void {
 
 async function countPerRequest(server: ServerProcess, outputDir: string, part: number, request: Case, token: string | undefined): Promise<number> {
   const pid = server.child.pid as number;
-  for (let i = 0; i < WARMUP_REQUESTS; i += 1) await send(server.url, request, token);
+  for (let i = 0; i < WARMUP_REQUESTS; i += 1) await sendCase(server.url, request, token);
   callgrindControl('--zero', pid);
-  for (let i = 0; i < REQUESTS; i += 1) await send(server.url, request, token);
+  for (let i = 0; i < REQUESTS; i += 1) await sendCase(server.url, request, token);
   callgrindControl('--dump', pid);
   return (await mainThreadInstructions(outputDir, pid, part)) / REQUESTS;
 }
 
+/** One user with 20 todos (the bench's seed), its token, and the id of one of its todos. */
 async function signUp(url: string): Promise<{ token: string; todoId: number }> {
-  const username = `instructions_${process.pid}`;
-  const json = { 'content-type': 'application/json' };
-  await fetch(`${url}/users`, { method: 'POST', headers: json, body: JSON.stringify({ username, email: `${username}@example.com`, password: PASSWORD }) });
-  const login = await fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username, password: PASSWORD }) });
-  const token = ((await login.json()) as TokenAnswer).access_token;
-  let todo: Todo | undefined;
-  for (let i = 0; i < 20; i += 1) {
-    const created = await fetch(`${url}/todos`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ title: `todo ${i}` }) });
-    todo = (await created.json()) as Todo;
-  }
-  return { token, todoId: (todo as Todo).id };
+  const { users } = await seed(url, 1, 20, 0);
+  const token = (users[0] as SeededUser).accessToken;
+  const page = (await (await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as TodoPage;
+  return { token, todoId: (page.items[0] as Todo).id };
 }
 
 async function underCallgrind<T>(env: Record<string, string>, main: string | undefined, work: (server: ServerProcess, outputDir: string) => Promise<T>): Promise<T> {

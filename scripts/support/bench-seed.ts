@@ -16,7 +16,8 @@ export interface Seed {
 
 type TokenAnswer = components['schemas']['TokenResponse'];
 
-async function send(url: string, init: RequestInit): Promise<Response> {
+/** fetch that fails on any answer but 2xx, naming the request and the answer. */
+export async function send(url: string, init: RequestInit = {}): Promise<Response> {
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`);
   return response;
