@@ -66,6 +66,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     // third of startup, and memory held for the process's life. Request validators are compiled
     // below, before the first request.
     quick: true,
+    validate: hasSomethingToValidate,
   });
   const allowedMethods = (path: string): string[] =>
     METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
@@ -169,6 +170,16 @@ function adapt(handler: OperationHandler<OperationId>, services: Services) {
       },
     });
   };
+}
+
+/**
+ * An operation without parameters or a request body has one thing to check: that the query string
+ * is empty (its validator refuses unknown query keys and accepts any header or cookie). Without a
+ * query string that validator always passes, and skipping it saves a tenth of such a request's work.
+ */
+function hasSomethingToValidate(c: Context): boolean {
+  const { parameters, requestBody } = c.operation;
+  return requestBody !== undefined || (parameters?.length ?? 0) > 0 || Object.keys(c.request.query ?? {}).length > 0;
 }
 
 /** Koa would answer a 200 without a body with its status text ("OK"); RFC 7009 wants it empty. */
