@@ -3,18 +3,32 @@ import type { Middleware } from 'koa';
 import { accessLoggerOf, type Logger } from '../logger';
 import type { AppState } from './app-state';
 
+/**
+ * A class rather than properties added to Koa's `{}`: every request's state has one shape, and the
+ * child logger (a measurable share of a request's work) is made only when something logs.
+ */
+class RequestState implements AppState {
+  operationId?: string = undefined;
+  private requestLogger: Logger | undefined = undefined;
+
+  constructor(
+    readonly requestId: string,
+    private readonly parentLogger: Logger,
+  ) {}
+
+  get logger(): Logger {
+    return (this.requestLogger ??= this.parentLogger.child({ request_id: this.requestId }));
+  }
+}
+
 /** Gives each request an id (echoed as X-Request-Id, and in 500 bodies) and logs one line per request. */
 export function requestContext(logger: Logger): Middleware {
   const accessLog = accessLoggerOf(logger);
   return async function trackRequest(ctx, next) {
     const started = process.hrtime.bigint();
-    const state = ctx.state as AppState;
     const requestId = randomUUID();
-    state.requestId = requestId;
-    // Made on first use: most requests log nothing but the access line, and a child logger per
-    // request was a measurable share of each one's work.
-    let requestLogger: Logger | undefined;
-    Object.defineProperty(state, 'logger', { get: () => (requestLogger ??= logger.child({ request_id: requestId })), enumerable: true });
+    const state = new RequestState(requestId, logger);
+    ctx.state = state;
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
