@@ -107,10 +107,9 @@ async function main(): Promise<void> {
       { name: 'POST /todos', path: '/todos', method: 'POST', body: JSON.stringify({ title: 'counted' }) },
     ];
     const counted: [string, number][] = [];
-    let part = 0;
-    for (const request of cases.filter((c) => !ONLY || ONLY.includes(c.name))) {
-      part += 1;
-      counted.push([request.name, await countPerRequest(server, dir, part, request, token)]);
+    // callgrind numbers its dumps from 1: one per case counted.
+    for (const [index, request] of cases.filter((c) => !ONLY || ONLY.includes(c.name)).entries()) {
+      counted.push([request.name, await countPerRequest(server, dir, index + 1, request, token)]);
     }
     return counted;
   });

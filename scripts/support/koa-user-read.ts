@@ -6,6 +6,9 @@
  */
 import Database from 'better-sqlite3';
 import Koa from 'koa';
+import type { components } from '../../generated/api';
+
+type User = components['schemas']['User'];
 
 const USERS = 50;
 const db = new Database(process.env.DATABASE_FILE ?? ':memory:');
@@ -20,7 +23,7 @@ interface UserRow {
   id: number;
   username: string;
   email: string;
-  role: string;
+  role: User['roles'][number];
   is_active: number;
   created_at: string;
 }
@@ -37,6 +40,8 @@ app.use((ctx) => {
     ctx.status = 401;
     return;
   }
-  ctx.body = { id: user.id, username: user.username, email: user.email, role: user.role, is_active: user.is_active === 1, created_at: user.created_at };
+  // The same JSON as tollgate's answer (the spec's User), so both serialize the same work.
+  const body: User = { id: user.id, username: user.username, email: user.email, is_active: user.is_active === 1, roles: [user.role], created_at: user.created_at };
+  ctx.body = body;
 });
 app.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
