@@ -15,24 +15,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { components } from '../generated/api';
-import { seed, send, type SeededUser } from './support/bench-seed';
+import { send } from './support/bench-seed';
+import { caseHeaders, countedServerEnv, HELLO_CASE, signUp, type RequestCase } from './support/request-cases';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 const REQUESTS = Number(process.env.INSTRUCTIONS_REQUESTS ?? 1000);
 const WARMUP_REQUESTS = Number(process.env.INSTRUCTIONS_WARMUP ?? 3000);
 const ONLY = process.env.INSTRUCTIONS_CASES?.split(',').map((name) => name.trim());
 const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
-
-type TodoPage = components['schemas']['TodoPage'];
-type Todo = components['schemas']['Todo'];
-
-interface Case {
-  readonly name: string;
-  readonly path: string;
-  readonly method?: 'GET' | 'POST';
-  readonly body?: string;
-}
 
 function callgrindCommand(outputDir: string): string[] {
   // --smc-check: V8 writes machine code into memory it then runs; --separate-threads: one count per thread.
@@ -51,9 +41,8 @@ async function mainThreadInstructions(outputDir: string, pid: number, part: numb
   throw new Error(`callgrind wrote no ${file}; its log:\n${readFileSync(path.join(outputDir, 'valgrind.log'), 'utf8')}`);
 }
 
-async function sendCase(url: string, request: Case, token: string | undefined): Promise<void> {
-  const headers = { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) };
-  await (await send(`${url}${request.path}`, { method: request.method ?? 'GET', headers, ...(request.body && { body: request.body }) })).arrayBuffer();
+async function sendCase(url: string, request: RequestCase, token: string | undefined): Promise<void> {
+  await (await send(`${url}${request.path}`, { method: request.method ?? 'GET', headers: caseHeaders(request, token), ...(request.body && { body: request.body }) })).arrayBuffer();
 }
 
 /**
@@ -64,21 +53,13 @@ function callgrindControl(command: '--zero' | '--dump', pid: number): void {
   execFileSync('callgrind_control', [command, String(pid)], { stdio: 'ignore', env: { ...process.env, HOST: '127.0.0.1' } });
 }
 
-async function countPerRequest(server: ServerProcess, outputDir: string, part: number, request: Case, token: string | undefined): Promise<number> {
+async function countPerRequest(server: ServerProcess, outputDir: string, part: number, request: RequestCase, token: string | undefined): Promise<number> {
   const pid = server.child.pid as number;
   for (let i = 0; i < WARMUP_REQUESTS; i += 1) await sendCase(server.url, request, token);
   callgrindControl('--zero', pid);
   for (let i = 0; i < REQUESTS; i += 1) await sendCase(server.url, request, token);
   callgrindControl('--dump', pid);
   return (await mainThreadInstructions(outputDir, pid, part)) / REQUESTS;
-}
-
-/** One user with 20 todos (the bench's seed), its token, and the id of one of its todos. */
-async function signUp(url: string): Promise<{ token: string; todoId: number }> {
-  const { users } = await seed(url, 1, 20, 0);
-  const token = (users[0] as SeededUser).accessToken;
-  const page = (await (await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as TodoPage;
-  return { token, todoId: (page.items[0] as Todo).id };
 }
 
 async function underCallgrind<T>(env: Record<string, string>, main: string | undefined, work: (server: ServerProcess, outputDir: string) => Promise<T>): Promise<T> {
@@ -94,21 +75,14 @@ async function underCallgrind<T>(env: Record<string, string>, main: string | und
 
 async function main(): Promise<void> {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-  const hello = await underCallgrind({}, HELLO, (server, dir) => countPerRequest(server, dir, 1, { name: 'hello', path: '/' }, undefined));
+  const hello = await underCallgrind({}, HELLO, (server, dir) => countPerRequest(server, dir, 1, HELLO_CASE, undefined));
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-instructions-'));
-  const env = { NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dataDir, 'instructions.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'instructions-secret-instructions-secret-0123' };
-  const rows = await underCallgrind(env, undefined, async (server, dir) => {
-    const { token, todoId } = await signUp(server.url);
-    const cases: Case[] = [
-      { name: 'GET /users/me', path: '/users/me' },
-      { name: 'GET /todos (20)', path: '/todos?limit=20' },
-      { name: 'GET /todos/{id}', path: `/todos/${todoId}` },
-      { name: 'POST /todos', path: '/todos', method: 'POST', body: JSON.stringify({ title: 'counted' }) },
-    ];
+  const rows = await underCallgrind(countedServerEnv(dataDir), undefined, async (server, dir) => {
+    const { token, cases } = await signUp(server.url, ONLY);
     const counted: [string, number][] = [];
     // callgrind numbers its dumps from 1: one per case counted.
-    for (const [index, request] of cases.filter((c) => !ONLY || ONLY.includes(c.name)).entries()) {
+    for (const [index, request] of cases.entries()) {
       counted.push([request.name, await countPerRequest(server, dir, index + 1, request, token)]);
     }
     return counted;
@@ -117,7 +91,7 @@ async function main(): Promise<void> {
 
   console.log(`\nevent-loop instructions per request (callgrind, ${REQUESTS} sequential requests after ${WARMUP_REQUESTS} of warm-up, SQLite)\n`);
   console.log(`${'case'.padEnd(20)} ${'instructions'.padStart(12)} ${"× hello's".padStart(10)}`);
-  for (const [name, count] of [['bare Koa hello', hello] as [string, number], ...rows]) {
+  for (const [name, count] of [[HELLO_CASE.name, hello] as [string, number], ...rows]) {
     console.log(`${name.padEnd(20)} ${Math.round(count).toLocaleString('en-US').padStart(12)} ${(count / hello).toFixed(1).padStart(10)}`);
   }
 }

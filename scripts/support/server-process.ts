@@ -64,6 +64,8 @@ export interface ServerProcessOptions {
   readonly onStdout?: (chunk: string) => void;
   /** A command the server runs under (e.g. valgrind and its options), in front of `node main`. */
   readonly wrapper?: readonly string[];
+  /** Options for node itself, between `node` and `main` (V8 flags NODE_OPTIONS refuses, e.g. --trace-gc-nvp). */
+  readonly nodeFlags?: readonly string[];
   /** How long to wait for /healthz; the default suits a plain start on a busy machine. */
   readonly startupTimeoutMs?: number;
 }
@@ -82,7 +84,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, options.main ?? MAIN];
+  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, ...(options.nodeFlags ?? []), options.main ?? MAIN];
   const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   live.add(child);
   const exited = new Promise<ServerExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));

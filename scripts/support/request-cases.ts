@@ -1,0 +1,46 @@
+/** The requests the per-request counters (`bench:instructions`, `bench:allocations`) measure, and the one user they run as. */
+import path from 'node:path';
+import type { components } from '../../generated/api';
+import { seed, send, type SeededUser } from './bench-seed';
+
+type TodoPage = components['schemas']['TodoPage'];
+type Todo = components['schemas']['Todo'];
+
+export interface RequestCase {
+  readonly name: string;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
+}
+
+export const HELLO_CASE: RequestCase = { name: 'bare Koa hello', path: '/' };
+
+/** One user with 20 todos (the bench's seed) and its token. */
+export interface SignedUp {
+  readonly token: string;
+  readonly cases: readonly RequestCase[];
+}
+
+/** Signs one user up and names the cases, keeping those in `only` (all when it is undefined). */
+export async function signUp(url: string, only: readonly string[] | undefined): Promise<SignedUp> {
+  const { users } = await seed(url, 1, 20, 0);
+  const token = (users[0] as SeededUser).accessToken;
+  const page = (await (await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as TodoPage;
+  const cases: RequestCase[] = [
+    { name: 'GET /users/me', path: '/users/me' },
+    { name: 'GET /todos (20)', path: '/todos?limit=20' },
+    { name: 'GET /todos/{id}', path: `/todos/${(page.items[0] as Todo).id}` },
+    { name: 'POST /todos', path: '/todos', method: 'POST', body: JSON.stringify({ title: 'counted' }) },
+  ];
+  return { token, cases: cases.filter((c) => !only || only.includes(c.name)) };
+}
+
+/** The headers a case's request carries. */
+export function caseHeaders(request: RequestCase, token: string | undefined): Record<string, string> {
+  return { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) };
+}
+
+/** The server the counters measure: production settings on a fresh SQLite file in `dataDir`. */
+export function countedServerEnv(dataDir: string): Record<string, string> {
+  return { NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
+}
