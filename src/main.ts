@@ -1,3 +1,5 @@
+// First: V8 flags must be set before the app allocates anything.
+import './v8-flags';
 import cluster from 'node:cluster';
 import { runPrimary } from './cluster/primary';
 import { ConfigError, loadConfig } from './config';

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { components } from '../../generated/api';
 import { seed, send, type SeededUser } from './bench-seed';
+import { LOAD_FROM_ONE_IP } from './server-process';
 
 type TodoPage = components['schemas']['TodoPage'];
 type Todo = components['schemas']['Todo'];
@@ -15,16 +16,20 @@ export interface RequestCase {
 
 export const HELLO_CASE: RequestCase = { name: 'bare Koa hello', path: '/' };
 
-/** One user with 20 todos (the bench's seed) and its token. */
+/** The token of the first of the users signed up, and the cases to run with it. */
 export interface SignedUp {
   readonly token: string;
   readonly cases: readonly RequestCase[];
 }
 
-/** Signs one user up and names the cases, keeping those in `only` (all when it is undefined). */
-export async function signUp(url: string, only: readonly string[] | undefined): Promise<SignedUp> {
-  const { users } = await seed(url, 1, 20, 0);
-  const token = (users[0] as SeededUser).accessToken;
+/**
+ * Signs `users` users up, 20 todos each, and names the cases, keeping those in `only` (all when it
+ * is undefined). Signing up many at once is a burst of slow requests (each waits for the hash pool),
+ * which is what a server has been through before it serves fast ones.
+ */
+export async function signUp(url: string, only: readonly string[] | undefined, users = 1): Promise<SignedUp> {
+  const seeded = await seed(url, users, 20, 0);
+  const token = (seeded.users[0] as SeededUser).accessToken;
   const page = (await (await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as TodoPage;
   const cases: RequestCase[] = [
     { name: 'GET /users/me', path: '/users/me' },
@@ -42,5 +47,5 @@ export function caseHeaders(request: RequestCase, token: string | undefined): Re
 
 /** The server the counters measure: production settings on a fresh SQLite file in `dataDir`. */
 export function countedServerEnv(dataDir: string): Record<string, string> {
-  return { NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
+  return { ...LOAD_FROM_ONE_IP, NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
 }
