@@ -2,8 +2,8 @@
  * `npm run bench:allocations`: bytes the server allocates per request, and what the young-generation
  * collections cost, under the bench's load (50 connections). Every object a request allocates is
  * work for V8's scavenger, and objects still in use by the requests in flight are copied at each
- * scavenge: on `GET /users/me` a scavenge every ~25 ms, each pausing the event loop ~3 ms, is a tenth
- * of the server's time and the tail of its latency. Counted from V8's own trace (--trace-gc-nvp:
+ * scavenge, whose pause every request in flight waits out: at 0.7 ms a scavenge every ~30 ms costs
+ * 2–3 % of the server's time; at the 3.5 ms V8's pretenuring caused (src/v8-flags.ts), a tenth. Counted from V8's own trace (--trace-gc-nvp:
  * bytes allocated since the previous collection), so the figure does not depend on how fast the
  * machine is today: runs of one build agree within about 1 %, where requests/s moves by 20 %. The
  * pauses are times, and move with the machine. The first and last collection of a run each straddle
@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { load } from './support/load';
 import { caseHeaders, countedServerEnv, HELLO_CASE, signUp, type RequestCase } from './support/request-cases';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
@@ -56,18 +56,12 @@ function collections(server: ServerProcess): Collection[] {
   });
 }
 
+/** `amount` requests of one case; the run's wall time in ms. */
 async function drive(server: ServerProcess, request: RequestCase, token: string | undefined, amount: number): Promise<number> {
-  const result = await autocannon({
-    url: `${server.url}${request.path}`,
-    connections: CONNECTIONS,
-    amount,
-    method: request.method ?? 'GET',
-    headers: caseHeaders(request, token),
-    ...(request.body && { body: request.body }),
-  });
-  const failed = result.errors + result.timeouts + result.non2xx;
-  if (failed > 0) throw new Error(`${request.name}: ${failed} of ${amount} requests failed`);
-  return result.duration * 1000;
+  const { method = 'GET', body } = request;
+  const figures = await load({ url: `${server.url}${request.path}`, connections: CONNECTIONS, amount, request: { method, headers: caseHeaders(request, token), ...(body && { body }) } });
+  if (figures.errors > 0) throw new Error(`${request.name}: ${figures.errors} of ${amount} requests failed`);
+  return (amount / figures.requestsPerSecond) * 1000;
 }
 
 async function measure(server: ServerProcess, request: RequestCase, token: string | undefined): Promise<Allocations> {

@@ -1,12 +1,14 @@
 import autocannon from 'autocannon';
 
-export interface LoadOptions {
+interface Load {
   readonly url: string;
   readonly connections: number;
-  readonly seconds: number;
   /** Builds each request; called once per request with state kept per connection. */
   readonly request?: autocannon.Request;
 }
+
+/** A run of a fixed length, or of a fixed number of requests (for counts per request). */
+export type LoadOptions = Load & ({ readonly seconds: number } | { readonly amount: number });
 
 export interface LoadFigures {
   readonly requestsPerSecond: number;
@@ -21,7 +23,7 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
-    duration: options.seconds,
+    ...('amount' in options ? { amount: options.amount } : { duration: options.seconds }),
     // Logins queue behind the hashing pool: a slow answer is a figure, not a connection error.
     timeout: 30,
     ...(options.request && { requests: [options.request] }),
@@ -35,7 +37,7 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
 }
 
 /** The same run preceded by a warm-up of `warmupSeconds` (JIT, caches, pools at full size). */
-export async function warmedLoad(options: LoadOptions, warmupSeconds: number): Promise<LoadFigures> {
+export async function warmedLoad(options: Load & { readonly seconds: number }, warmupSeconds: number): Promise<LoadFigures> {
   if (warmupSeconds > 0) await load({ ...options, seconds: warmupSeconds });
   return load(options);
 }
