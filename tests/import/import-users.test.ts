@@ -136,4 +136,24 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
     expect(await storedUser('judy')).toEqual({ password_hash: expect.stringMatching(/^\$argon2i\$/), is_active: 1, role: 'admin' });
     expect((await storedUser('peggy'))?.is_active).toBe(0);
   });
+
+  test('a wrong password against an Argon2 hash is invalid_grant, and the hash stays as it was', async () => {
+    const before = (await storedUser('judy'))?.password_hash;
+    const response = await login('judy', 'not judy password');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
+    expect((await storedUser('judy'))?.password_hash).toBe(before);
+  });
+
+  test('the first successful login replaces the Argon2 hash with bcrypt at BCRYPT_COST; the password keeps working', async () => {
+    expect((await login('ivan', 'ivan password')).status).toBe(200);
+    expect((await storedUser('ivan'))?.password_hash).toMatch(/^\$2[ab]\$04\$[./A-Za-z0-9]{53}$/);
+    expect((await login('ivan', 'ivan password')).status).toBe(200);
+    expect((await login('ivan', 'wrong password')).status).toBe(400);
+  });
+
+  test('an inactive Argon2 user is refused and keeps its hash', async () => {
+    expect((await login('peggy', 'peggy password')).status).toBe(400);
+    expect((await storedUser('peggy'))?.password_hash).toMatch(/^\$argon2id\$/);
+  });
 });
