@@ -321,16 +321,24 @@ export interface components {
          * @example web-app
          */
         ClientId: string;
-        /** @description The form of `POST /token`; `grant_type` selects the grant. */
+        /**
+         * @description The form of `POST /token`; `grant_type` selects the grant, and a form without one is a
+         *     password grant (as FastAPI's `OAuth2PasswordRequestForm` reads it). Parameters the endpoint
+         *     does not know are ignored (RFC 6749 §3.2); every parameter, known or not, appears at most
+         *     once (a repeated one is `invalid_request`).
+         */
         TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"];
+        /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
         PasswordGrantRequest: {
             /** @constant */
-            grant_type: "password";
+            grant_type?: "password";
             username: string;
             /** Format: password */
             password: string;
             scope?: components["schemas"]["Scope"];
             client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
         };
         /** @description `refresh_token` may be left out only when the refresh-token cookie carries it. */
         RefreshTokenGrantRequest: {
@@ -339,7 +347,14 @@ export interface components {
             refresh_token?: components["schemas"]["RefreshToken"];
             scope?: components["schemas"]["Scope"];
             client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
         };
+        /**
+         * @description A form parameter the OAuth endpoints do not know: ignored (RFC 6749 §3.2), yet, like every
+         *     parameter, sent once (a repeated one arrives as a list and is `invalid_request`).
+         */
+        IgnoredParameter: string;
         TokenResponse: {
             access_token: string;
             /** @constant */
@@ -349,12 +364,17 @@ export interface components {
             refresh_token?: components["schemas"]["RefreshToken"];
             scope: string;
         };
-        /** @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it. */
+        /**
+         * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it.
+         *     Unknown parameters are ignored (RFC 6749 §3.2); a repeated parameter is `invalid_request`.
+         */
         RevocationRequest: {
             token?: string;
             /** @enum {string} */
             token_type_hint?: "refresh_token" | "access_token";
             client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
         };
         OAuthError: {
             /**

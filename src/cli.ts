@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createUser } from './cli/create-user';
+import { importUsersCommand } from './cli/import-users';
 import { seed } from './cli/seed';
 import { EXIT, UsageError, type Command, type Flags } from './cli/command';
 import { ConfigError } from './config';
@@ -7,6 +8,7 @@ import { ConfigError } from './config';
 // A Map, not an object literal, so "constructor" or "__proto__" can never resolve to a command.
 const COMMANDS = new Map<string, Command>([
   ['create-user', createUser],
+  ['import-users', importUsersCommand],
   ['seed', seed],
 ]);
 

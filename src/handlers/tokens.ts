@@ -19,7 +19,8 @@ const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_
 /** RFC 6749 token endpoint: §4.3 password grant and §6 refresh grant. */
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
   const { body } = input;
-  return body.grant_type === 'password' ? passwordGrant(body, input, services) : refreshGrant(body, input, services);
+  // A form without grant_type is a password grant (the spec's PasswordGrantRequest; FastAPI clients send none).
+  return body.grant_type === 'refresh_token' ? refreshGrant(body, input, services) : passwordGrant(body, input, services);
 };
 
 async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {

@@ -130,6 +130,9 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   const backend = new OpenAPI31Backend({
     definition: structuredClone(spec.document),
     strict: true,
+    // `/users/` and `/users/me/` are `/users` and `/users/me`, answered directly (no redirect: a
+    // 307 would make clients resend credentials): the FastAPI tutorials call them with the slash.
+    ignoreTrailingSlashes: true,
     coerceTypes: true,
     // Each of openapi-backend's ajv instances would otherwise compile the JSON Schema meta-schema to
     // check our schemas: most of a second at startup. The spec is checked once, by `npm run lint:spec`.

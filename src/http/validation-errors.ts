@@ -16,12 +16,20 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
   });
 }
 
-type Schema = { oneOf?: Schema[]; properties?: Record<string, { const?: unknown }> };
+type Schema = { oneOf?: Schema[]; required?: string[]; properties?: Record<string, { const?: unknown }> };
 
-/** The grant types a token request schema accepts, in the order of its `oneOf` branches. */
-export function grantTypesOf(requestBodySchema: unknown): string[] {
+/** The grant types of a token request schema, in the order of its `oneOf` branches, and the one a form without `grant_type` means. */
+export interface GrantTypes {
+  readonly names: readonly string[];
+  readonly implied: string | undefined;
+}
+
+export function grantTypesOf(requestBodySchema: unknown): GrantTypes {
   const branches = (requestBodySchema as Schema | undefined)?.oneOf ?? [];
-  return branches.map((branch) => String(branch.properties?.grant_type?.const));
+  const names = branches.map((branch) => String(branch.properties?.grant_type?.const));
+  // The spec marks the implied grant by not requiring `grant_type` in its branch.
+  const implied = branches.findIndex((branch) => !(branch.required ?? []).includes('grant_type'));
+  return { names, implied: implied < 0 ? undefined : names[implied] };
 }
 
 /**
@@ -29,12 +37,14 @@ export function grantTypesOf(requestBodySchema: unknown): string[] {
  * the grant type decides: an unknown one is `unsupported_grant_type`, and only the errors of the
  * `oneOf` branch of the named grant describe what is wrong (the others fail by definition).
  */
-export function toOAuthRequestError(body: unknown, errors: readonly ErrorObject[], grantTypes: readonly string[]): OAuthError {
-  const grantType = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).grant_type : undefined;
+export function toOAuthRequestError(body: unknown, errors: readonly ErrorObject[], grantTypes: GrantTypes): OAuthError {
+  const sent = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).grant_type : undefined;
+  const grantType = sent ?? grantTypes.implied;
   let relevant = errors.filter((e) => e.keyword !== 'oneOf');
-  if (grantTypes.length > 0) {
-    if (typeof grantType !== 'string') return new OAuthError('invalid_request', 'Missing parameter: grant_type.');
-    const branch = grantTypes.indexOf(grantType);
+  if (grantTypes.names.length > 0) {
+    if (grantType === undefined) return new OAuthError('invalid_request', 'Missing parameter: grant_type.');
+    if (typeof grantType !== 'string') return new OAuthError('invalid_request', 'grant_type must be sent once, as text.');
+    const branch = grantTypes.names.indexOf(grantType);
     if (branch < 0) return new OAuthError('unsupported_grant_type', `Grant type "${grantType.slice(0, 40)}" is not supported.`);
     relevant = relevant.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath) || e.schemaPath.includes(`/oneOf/${branch}/`));
   }

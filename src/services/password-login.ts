@@ -4,6 +4,7 @@ import { loginThrottled, OAuthError } from '../errors';
 import { findUserByNormalizedUsername } from '../repositories/users.repository';
 import type { Services } from '../services';
 import { admitLogin } from './attempt-limits';
+import { verifyStoredPassword } from './imported-hash-login';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
 
@@ -20,7 +21,7 @@ export async function authenticatePassword(deps: Deps, username: string, passwor
     throw loginThrottled(admission.retryAfter);
   }
   // Always runs bcrypt (against a dummy hash for unknown users) so timing does not reveal who exists.
-  const passwordMatches = await deps.passwords.verify(password, user?.password_hash);
+  const passwordMatches = await verifyStoredPassword(deps, password, user);
   if (!user || !passwordMatches || user.is_active !== 1) {
     audit(deps.logger, 'login_failed', { user_id: user?.id, reason: !user ? 'unknown_user' : !passwordMatches ? 'wrong_password' : 'inactive_user' });
     throw invalidCredentials();

@@ -60,13 +60,11 @@ describe('issueToken', () => {
 
   test.each([
     ['missing password', { grant_type: 'password', username: 'alice' }, 'invalid_request', 'Missing parameter: password.'],
-    ['missing grant_type', { username: 'alice', password: 'secret12' }, 'invalid_request', 'Missing parameter: grant_type.'],
+    ['missing grant_type and username (a password grant by default)', { password: 'secret12' }, 'invalid_request', 'Missing parameter: username.'],
     ['another grant type', { grant_type: 'client_credentials' }, 'unsupported_grant_type', 'Grant type "client_credentials" is not supported.'],
-    ['an unknown parameter', { grant_type: 'password', username: 'alice', password: 'secret12', color: 'red' }, 'invalid_request', 'color is not a known field'],
     ['a NUL byte in the username', { grant_type: 'password', username: 'ali\u0000ce', password: 'secret12' }, 'invalid_request', expect.stringMatching(/^username must match pattern/)],
     ['a refresh grant without a token', { grant_type: 'refresh_token' }, 'invalid_request', 'Missing parameter: refresh_token.'],
     ['a refresh token with foreign characters', { grant_type: 'refresh_token', refresh_token: 'not*base64url' }, 'invalid_request', expect.stringMatching(/^refresh_token must match pattern/)],
-    ['a password field in a refresh grant', { grant_type: 'refresh_token', refresh_token: 'abc', password: 'x' }, 'invalid_request', 'password is not a known field'],
   ])('%s → 400 with the RFC 6749 error code, describing only the named grant', async (_name, fields, error, description) => {
     const response = await app.raw('/token', tokenRequest(fields));
     expect(response.status).toBe(400);
