@@ -39,7 +39,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   });
   const metrics = createMetrics();
   if (cluster.isWorker) shareWithPrimary(metrics.registry);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited });
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
