@@ -26,6 +26,14 @@ export async function markRefreshTokenRotated(db: Db, id: number, rotatedAt: str
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Past the reuse grace window a sealed successor is only a liability: with a copy of the database,
+ * an old token would open it. Forgotten, a late replay finds nothing to hand out and counts as reuse.
+ */
+export async function clearSealedSuccessorsRotatedBefore(db: Db, cutoff: string): Promise<void> {
+  await db.updateTable('refresh_tokens').set({ successor_sealed: null }).where('successor_sealed', 'is not', null).where('rotated_at', '<', cutoff).execute();
+}
+
 export async function revokeRefreshTokenFamily(db: Db, familyId: string, revokedAt: string): Promise<void> {
   await revokeUntilNoneLive(db, 'family_id', familyId, revokedAt);
 }
