@@ -108,8 +108,10 @@ export interface paths {
         /**
          * Activate, deactivate or change the role of a user
          * @description Deactivating a user locks them out at once: their access tokens, refresh tokens and
-         *     password all stop working from this response on. A role change applies to the scopes of
-         *     tokens already issued on their next use. Admins cannot deactivate or demote themselves.
+         *     password all stop working from this response on. A role change (to a role other than the
+         *     current one) ends every session of the user the same way: their access and refresh tokens
+         *     stop working and they log in again to get tokens of the new role. Admins cannot deactivate
+         *     or demote themselves.
          */
         patch: operations["updateUser"];
         trace?: never;
