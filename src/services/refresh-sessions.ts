@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { audit } from '../audit';
 import type { Database, RefreshTokenRow, UserRow } from '../db/schema';
 import {
-  clearSealedSuccessorsRotatedBefore,
+  clearSealedSuccessor,
+  findSealedRotatedBefore,
   findRefreshTokenByHash,
   insertRefreshToken,
   markRefreshTokenRotated,
@@ -25,6 +26,7 @@ export type RefreshOutcome =
   | { outcome: 'reused' };
 
 const INVALID = { outcome: 'invalid' } as const;
+const SEAL_SWEEP_BATCH = 50;
 
 /**
  * A new family: one login on one device. Returns the token (only its hash is stored), or undefined
@@ -117,7 +119,8 @@ function newRow(deps: Deps, token: string, userId: number, scope: string) {
 /** Each token request first forgets the sealed successors whose grace window is over, so a later copy of the database holds none. */
 async function forgetExpiredSuccessors(deps: Deps): Promise<void> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.config.refreshReuseGrace * 1000).toISOString();
-  await clearSealedSuccessorsRotatedBefore(deps.db, cutoff);
+  // Bounded per request: a backlog (after downtime) drains over the next requests instead of stalling one.
+  for (const id of await findSealedRotatedBefore(deps.db, cutoff, SEAL_SWEEP_BATCH)) await clearSealedSuccessor(deps.db, id, cutoff);
 }
 
 function isExpired(deps: Deps, row: RefreshTokenRow): boolean {
