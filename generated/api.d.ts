@@ -108,8 +108,10 @@ export interface paths {
         /**
          * Activate, deactivate or change the role of a user
          * @description Deactivating a user locks them out at once: their access tokens, refresh tokens and
-         *     password all stop working from this response on. A role change applies to the scopes of
-         *     tokens already issued on their next use. Admins cannot deactivate or demote themselves.
+         *     password all stop working from this response on. A role change (to a role other than the
+         *     current one) ends every session of the user the same way: their access and refresh tokens
+         *     stop working and they log in again to get tokens of the new role. Admins cannot deactivate
+         *     or demote themselves.
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -280,7 +282,12 @@ export interface components {
         Email: string;
         /**
          * Format: password
-         * @description 8 characters to 72 UTF-8 bytes (bcrypt ignores anything past 72 bytes, so longer ones are refused).
+         * @description 8 to 72 characters (Unicode code points, counted as sent), any characters but U+0000: every
+         *     such password is accepted. The server normalises it to Unicode NFKC before hashing, so
+         *     every spelling of the same text (NFC, NFD, full-width forms) is the same password. A
+         *     normalised password longer than 72 UTF-8 bytes, which bcrypt would truncate, is first
+         *     reduced to base64(HMAC-SHA-256(key "tollgate-password-prehash-v1", password)) and that is
+         *     given to bcrypt, so no character is ignored.
          * @example correct horse battery staple
          */
         Password: string;
@@ -975,6 +982,30 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description Too many wrong passwords. Wrong `current_password` values count as failed logins of this
+             *     user from this client IP (the same `LOGIN_MAX_FAILURES` and `LOGIN_MAX_FAILURES_PER_IP`
+             *     per `LOGIN_FAILURE_WINDOW`, shared with `/token`); while throttled the password is not
+             *     checked, so the right one gets this same answer.
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:too_many_requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "code": "too_many_requests",
+                     *       "detail": "Too many failed password attempts. Try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

@@ -13,20 +13,24 @@ export interface AuditEvents {
   registration_throttled: { retry_after: number };
   login_succeeded: { user_id: number };
   /** user_id is absent for an unknown username; the username itself is not logged (people type passwords into it). */
-  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' };
+  /** superseded: the password was right, but a password change, deactivation or logout everywhere committed before the session could start. */
+  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' | 'superseded' };
   login_throttled: { user_id?: number; limit: LoginLimitName; retry_after: number };
   refresh_token_reuse_detected: { user_id: number; family_id: string };
   refresh_token_revoked: { user_id: number; family_id: string };
   logout_everywhere: { user_id: number };
   password_changed: { user_id: number };
   password_change_failed: { user_id: number; reason: 'wrong_password' };
+  password_change_throttled: { user_id: number; limit: LoginLimitName; retry_after: number };
+  /** A successful login replaced a hash at another cost, from before normalisation, or of another scheme. */
+  password_rehashed: { user_id: number };
   /** An administrator changed a user (PATCH /users/{id}); only the fields that were sent. */
   user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role };
 }
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'registration_throttled', 'refresh_token_reuse_detected']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

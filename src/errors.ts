@@ -61,5 +61,9 @@ const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
 export const loginThrottled = (retryAfterSeconds: number): OAuthError =>
   new OAuthError('temporarily_unavailable', 'Too many failed login attempts. Try again later.', 429, retryAfter(retryAfterSeconds));
 
+/** PUT /users/me/password shares the login limits: a wrong current password is a failed login. */
+export const passwordChangeThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many failed password attempts. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
 export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });

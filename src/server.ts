@@ -14,6 +14,7 @@ import { createAccessTokens } from './security/access-tokens';
 import { resolveJwtSecret } from './security/jwt-secret';
 import { loadKeyRing, type KeyRing } from './security/key-ring';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
+import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
@@ -39,7 +40,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   });
   const metrics = createMetrics();
   if (cluster.isWorker) shareWithPrimary(metrics.registry);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited });
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme] });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };

@@ -43,6 +43,8 @@ export interface RefreshTokenTable {
   rotated_at: string | null;
   successor_sealed: string | null;
   revoked_at: string | null;
+  /** The user's token_version when the family began; refresh refuses it once the user's has moved on. */
+  token_version: number;
 }
 
 /** One counted attempt (a failed login, a registration) while it is inside its sliding window. */

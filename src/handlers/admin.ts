@@ -22,8 +22,8 @@ export const getUser: OperationHandler<'getUser'> = async ({ path }, { db }) => 
 };
 
 /**
- * Deactivation ends every session in the same transaction, so no refresh token outlives it; the
- * security handler already refuses an inactive user's access tokens on their next request.
+ * Deactivation and a role change end every session in the same transaction (token version bumped,
+ * refresh families revoked), so no token issued before outlives them.
  */
 export const updateUser: OperationHandler<'updateUser'> = async (input, services) => {
   const admin = authenticated(input).user;
@@ -35,8 +35,10 @@ export const updateUser: OperationHandler<'updateUser'> = async (input, services
   }
   const changes: UserChanges = { ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }), ...(role !== undefined && { role }) };
   const updated = await services.db.transaction().execute(async (trx) => {
+    const before = role === undefined ? undefined : await findUserById(trx, input.path.id);
     const row = await updateUserRow(trx, input.path.id, changes);
-    if (row && is_active === false) await endAllSessionsOf(trx, row.id, services.clock.now().toISOString());
+    // A role change ends the sessions too: a demoted admin's tokens must not become admin tokens again on re-promotion.
+    if (row && (is_active === false || (before && before.role !== row.role))) await endAllSessionsOf(trx, row.id, services.clock.now().toISOString());
     return row;
   });
   if (!updated) throw userNotFound();

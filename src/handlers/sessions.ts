@@ -1,9 +1,9 @@
 import { audit } from '../audit';
-import { ApiError, validationFailed } from '../errors';
+import { ApiError, passwordChangeThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
-import { MAX_PASSWORD_BYTES, passwordTooLong } from '../security/passwords';
 import { clearRefreshCookie } from '../security/refresh-cookie';
+import { admitLogin } from '../services/attempt-limits';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 
 const wrongPassword = () =>
@@ -18,17 +18,23 @@ export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, 
   return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };
 
-/** A stolen access token alone cannot take the account over: the current password is required. */
+/**
+ * A stolen access token alone cannot take the account over: the current password is required, and
+ * guessing it is throttled exactly like guessing at /token (same counters, checked before bcrypt).
+ */
 export const changePassword: OperationHandler<'changePassword'> = async (input, services) => {
   const { user } = authenticated(input);
   const { current_password, new_password } = input.body;
-  if (passwordTooLong(new_password)) {
-    throw validationFailed([{ location: 'body', field: 'new_password', message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` }]);
+  const admission = await admitLogin(services, user.username, input.clientIp);
+  if (admission.outcome === 'throttled') {
+    audit(services.logger, 'password_change_throttled', { user_id: user.id, limit: admission.limit, retry_after: admission.retryAfter });
+    throw passwordChangeThrottled(admission.retryAfter);
   }
-  if (!(await services.passwords.verify(current_password, user.password_hash))) {
+  if (!(await services.passwords.verify(current_password, user.password_hash)).matches) {
     audit(services.logger, 'password_change_failed', { user_id: user.id, reason: 'wrong_password' });
     throw wrongPassword();
   }
+  await admission.succeeded();
   const password_hash = await services.passwords.hash(new_password);
   const now = services.clock.now().toISOString();
   // One transaction: a new password with old sessions still alive must never be observable.

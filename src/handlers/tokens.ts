@@ -1,10 +1,11 @@
+import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import { OAuthError } from '../errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
 import { grantScopes } from '../security/scopes';
-import { authenticatePassword } from '../services/password-login';
+import { authenticatePassword, invalidCredentials } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
 import type { Services } from '../services';
 
@@ -31,6 +32,11 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);
   const refreshToken = await startRefreshFamily(services, user, grant.granted);
+  // The password was right but a password change, deactivation or logout everywhere committed meanwhile.
+  if (refreshToken === undefined) {
+    audit(services.logger, 'login_failed', { user_id: user.id, reason: 'superseded' });
+    throw invalidCredentials();
+  }
   return tokenResponse(services, user, grant.granted, refreshToken);
 }
 

@@ -11,6 +11,8 @@ export interface Metrics {
   refreshReuseDetected(): void;
   /** Time a password task waited for a free hashing thread. */
   hashWaited(seconds: number): void;
+  /** One bcrypt comparison at this cost (how much work a login did, whoever it was for). */
+  passwordCompared(cost: number): void;
   /** Reports the hashing pool's queue depth whenever /metrics is scraped. */
   watchHashQueue(depth: () => number): void;
 }
@@ -31,6 +33,7 @@ export function createMetrics(): Metrics {
   const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Password-grant logins by outcome.', labelNames: ['outcome'] as const, registers: [registry] });
   const reuses = new Counter({ name: 'tollgate_refresh_token_reuse_detected_total', help: 'Refresh tokens replayed after rotation; each revoked its family.', registers: [registry] });
   const hashWait = new Histogram({ name: 'tollgate_password_hash_wait_seconds', help: 'Time a password hash or compare waited for a free hashing thread.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
+  const comparisons = new Counter({ name: 'tollgate_password_comparisons_total', help: 'bcrypt comparisons by cost.', labelNames: ['cost'] as const, registers: [registry] });
   let queueDepth: () => number = () => 0;
   new Gauge({
     name: 'tollgate_password_hash_queue_depth',
@@ -47,6 +50,7 @@ export function createMetrics(): Metrics {
     loginFinished: (outcome) => logins.inc({ outcome }),
     refreshReuseDetected: () => reuses.inc(),
     hashWaited: (seconds) => hashWait.observe(seconds),
+    passwordCompared: (cost) => comparisons.inc({ cost: String(cost) }),
     watchHashQueue: (depth) => {
       queueDepth = depth;
     },

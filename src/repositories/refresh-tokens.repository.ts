@@ -26,6 +26,21 @@ export async function markRefreshTokenRotated(db: Db, id: number, rotatedAt: str
   return result.numUpdatedRows > 0n;
 }
 
+/** Rows still holding a sealed successor although they were rotated before `cutoff`. */
+export async function findSealedRotatedBefore(db: Db, cutoff: string, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('refresh_tokens').select('id').where('successor_sealed', 'is not', null).where('rotated_at', '<', cutoff).limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Past the reuse grace window a sealed successor is only a liability: with a copy of the database,
+ * an old token would open it. One row per statement on purpose: a statement holding several row
+ * locks could deadlock on PostgreSQL with a revocation locking the same rows in another order.
+ */
+export async function clearSealedSuccessor(db: Db, id: number, cutoff: string): Promise<void> {
+  await db.updateTable('refresh_tokens').set({ successor_sealed: null }).where('id', '=', id).where('rotated_at', '<', cutoff).execute();
+}
+
 export async function revokeRefreshTokenFamily(db: Db, familyId: string, revokedAt: string): Promise<void> {
   await revokeUntilNoneLive(db, 'family_id', familyId, revokedAt);
 }

@@ -29,7 +29,3 @@ export async function insertUsersSkippingConflicts(db: Db, rows: readonly NewUse
   return inserted.map((row) => row.username_normalized);
 }
 
-/** Replaces the hash only if it is still `from`: a password change that won the race is kept. */
-export async function replacePasswordHash(db: Db, id: number, from: string, to: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: to }).where('id', '=', id).where('password_hash', '=', from).execute();
-}

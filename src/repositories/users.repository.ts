@@ -49,6 +49,28 @@ export async function incrementTokenVersion(db: Db, id: number): Promise<void> {
     .execute();
 }
 
+/**
+ * Takes the user's row lock (a no-op UPDATE) if they are still active at this token version; false
+ * otherwise. Held until the transaction ends, it orders a login against a concurrent password change,
+ * deactivation or logout everywhere (each updates this row first): on PostgreSQL this UPDATE waits for
+ * theirs to commit and then sees the new version; on SQLite writers never overlap.
+ */
+export async function lockUserAtTokenVersion(db: Db, id: number, tokenVersion: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set((eb) => ({ token_version: eb.ref('token_version') }))
+    .where('id', '=', id)
+    .where('token_version', '=', tokenVersion)
+    .where('is_active', '=', 1)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Replaces the hash only if it is still the one that was verified: a concurrent password change wins. */
+export async function replacePasswordHash(db: Db, id: number, verifiedHash: string, newHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: newHash }).where('id', '=', id).where('password_hash', '=', verifiedHash).execute();
+}
+
 export interface UserPageQuery {
   /** Users after this id (0 for the first page), oldest first. */
   readonly afterId: number;

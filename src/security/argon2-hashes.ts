@@ -1,4 +1,5 @@
 import { verify } from '@node-rs/argon2';
+import type { ForeignHashScheme } from './passwords';
 
 // PHC strings as pwdlib, argon2-cffi and passlib write them: Argon2id or Argon2i, version 19,
 // memory/time/parallelism, then base64 (unpadded) salt and digest. Argon2d is not for passwords.
@@ -20,3 +21,6 @@ export async function verifyArgon2(password: string, hash: string): Promise<bool
     return false;
   }
 }
+
+/** Imported Argon2 hashes as a scheme the password hasher verifies (and asks to rehash on a match). */
+export const argon2Scheme: ForeignHashScheme = { recognizes: isArgon2Hash, verify: verifyArgon2 };

@@ -21,4 +21,9 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** Each answer says how long the task queued for a free thread, for the hash-pool wait metric. */
 exports.hash = ({ password, cost, queuedAt }) => ({ waitedMs: now() - queuedAt, result: bcrypt.hashSync(password, cost) });
-exports.compare = ({ password, hash, queuedAt }) => ({ waitedMs: now() - queuedAt, result: bcrypt.compareSync(password, hash) });
+
+/** Index of the first candidate that matches, or -1. Every candidate costs a comparison until one matches. */
+exports.compare = ({ candidates, hash, queuedAt }) => ({
+  waitedMs: now() - queuedAt,
+  result: candidates.findIndex((candidate) => bcrypt.compareSync(candidate, hash)),
+});

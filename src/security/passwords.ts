@@ -1,18 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import bcrypt from 'bcryptjs';
 import { Piscina } from 'piscina';
+import { bcryptCandidatesOf, bcryptInputOf, normalizePassword } from './password-input';
 
-/** bcrypt reads at most 72 bytes; longer passwords are refused instead of silently truncated. */
-export const MAX_PASSWORD_BYTES = 72;
+export interface Verification {
+  matches: boolean;
+  /**
+   * The password is right but the stored hash should be replaced by `hash(password)`: another
+   * bcrypt cost than the configured one, made before normalisation, or another scheme.
+   */
+  needsRehash: boolean;
+}
 
-export function passwordTooLong(password: string): boolean {
-  return Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
+/** Another hash format (e.g. imported Argon2 hashes): recognised by its stored string, always rehashed after a match. */
+export interface ForeignHashScheme {
+  recognizes(stored: string): boolean;
+  verify(password: string, stored: string): Promise<boolean>;
 }
 
 export interface PasswordHasher {
+  /** bcrypt at the configured cost of the normalised (and, past 72 bytes, pre-hashed) password. */
   hash(password: string): Promise<string>;
-  /** Compares against `hash`, or against a dummy hash when there is no user, so both paths cost the same. */
-  verify(password: string, hash: string | undefined): Promise<boolean>;
+  /** Compares against `stored`, or against a dummy hash at the configured cost when there is no user, so both paths cost the same. */
+  verify(password: string, stored: string | undefined): Promise<Verification>;
   /** Tasks waiting for a free thread right now. */
   queueDepth(): number;
   close(): Promise<void>;
@@ -28,6 +38,25 @@ export interface PasswordHasherOptions {
   threads: number;
   /** Told how long each task waited for a thread (the pool's saturation, as metrics). */
   onWait?: (seconds: number) => void;
+  /** Told the bcrypt cost of every comparison made: the work a verification did, as metrics. */
+  onCompare?: (cost: number) => void;
+  schemes?: readonly ForeignHashScheme[];
+}
+
+const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+
+/** The cost of a bcrypt hash, or undefined for anything else. */
+export function bcryptCostOf(stored: string): number | undefined {
+  const match = BCRYPT_HASH.exec(stored);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A hash no password matches, at the configured cost: only the salt needs randomness, so it is
+ * made without hashing anything and the first unknown-user login costs no more than the next.
+ */
+function dummyHashAt(cost: number): string {
+  return bcrypt.genSaltSync(cost) + bcrypt.genSaltSync(4).slice(-22) + 'A'.repeat(9);
 }
 
 export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
@@ -47,19 +76,34 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
     options.onWait?.(Math.max(0, answer.waitedMs) / 1000);
     return answer.result;
   };
-  const hash = (password: string): Promise<string> => run('hash', { password, cost: options.cost });
-  const compare = (password: string, against: string): Promise<boolean> => run('compare', { password, hash: against });
-
-  // Made once, at the configured cost, so that "no such user" takes as long as "wrong password".
-  let dummyHash: Promise<string> | undefined;
-  const getDummyHash = (): Promise<string> => (dummyHash ??= hash(randomBytes(16).toString('hex')));
+  const compare = async (candidates: string[], against: string, cost: number): Promise<number> => {
+    const matched = await run<number>('compare', { candidates, hash: against });
+    // Every candidate is compared unless one matches: a wrong password does all the work.
+    for (let i = 0; i < (matched === -1 ? candidates.length : matched + 1); i++) options.onCompare?.(cost);
+    return matched;
+  };
+  const dummyHash = dummyHashAt(options.cost);
 
   return {
-    hash,
+    hash: (password) => run('hash', { password: bcryptInputOf(normalizePassword(password)), cost: options.cost }),
     async verify(password, stored) {
-      if (stored !== undefined) return compare(password, stored);
-      await compare(password, await getDummyHash());
-      return false;
+      const candidates = bcryptCandidatesOf(password);
+      const cost = stored === undefined ? undefined : bcryptCostOf(stored);
+      if (stored === undefined || cost === undefined) {
+        const scheme = stored === undefined ? undefined : options.schemes?.find((s) => s.recognizes(stored));
+        if (scheme && stored !== undefined) {
+          // The dummy comparison runs alongside on the hashing threads: a wrong password against an
+          // imported hash lasts as long as one against any other hash (unless the imported scheme's
+          // own parameters cost more than bcrypt at the configured cost).
+          const [matches] = await Promise.all([scheme.verify(password, stored), compare(candidates, dummyHash, options.cost)]);
+          return { matches, needsRehash: true };
+        }
+        // No user (or a hash nobody can read): the same comparisons a real user at the configured cost costs.
+        await compare(candidates, dummyHash, options.cost);
+        return { matches: false, needsRehash: false };
+      }
+      const matched = await compare(candidates, stored, cost);
+      return { matches: matched !== -1, needsRehash: matched > 0 || (matched === 0 && cost !== options.cost) };
     },
     queueDepth: () => pool.queueSize,
     close: () => pool.destroy(),

@@ -1,17 +1,20 @@
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
 import { loginThrottled, OAuthError } from '../errors';
-import { findUserByNormalizedUsername } from '../repositories/users.repository';
+import { findUserByNormalizedUsername, replacePasswordHash } from '../repositories/users.repository';
 import type { Services } from '../services';
 import { admitLogin } from './attempt-limits';
-import { verifyStoredPassword } from './imported-hash-login';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
 
 // One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
-const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
+export const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
 
-/** The user whose username and password these are, unless the attempt is throttled or wrong. */
+/**
+ * The user whose username and password these are, unless the attempt is throttled or wrong. The
+ * row is the one the password was checked against: its token_version is what a session may be
+ * started under (startRefreshFamily re-checks it).
+ */
 export async function authenticatePassword(deps: Deps, username: string, password: string, clientIp: string): Promise<UserRow> {
   const user = await findUserByNormalizedUsername(deps.db, username.toLowerCase());
   const admission = await admitLogin(deps, username, clientIp);
@@ -20,13 +23,23 @@ export async function authenticatePassword(deps: Deps, username: string, passwor
     // Refused before the password is looked at: the right one gets this same answer.
     throw loginThrottled(admission.retryAfter);
   }
-  // Always runs bcrypt (against a dummy hash for unknown users) so timing does not reveal who exists.
-  const passwordMatches = await verifyStoredPassword(deps, password, user);
-  if (!user || !passwordMatches || user.is_active !== 1) {
-    audit(deps.logger, 'login_failed', { user_id: user?.id, reason: !user ? 'unknown_user' : !passwordMatches ? 'wrong_password' : 'inactive_user' });
+  // Always runs bcrypt at the configured cost (against a dummy hash for unknown users) so timing does not reveal who exists.
+  const { matches, needsRehash } = await deps.passwords.verify(password, user?.password_hash);
+  if (!user || !matches || user.is_active !== 1) {
+    audit(deps.logger, 'login_failed', { user_id: user?.id, reason: !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive_user' });
     throw invalidCredentials();
   }
   await admission.succeeded();
+  if (needsRehash) await rehash(deps, user, password);
   audit(deps.logger, 'login_succeeded', { user_id: user.id });
   return user;
+}
+
+/**
+ * A hash at another cost (or made before normalisation, or by another scheme) is replaced on the
+ * first successful login: from then on this user's logins cost what everyone else's do.
+ */
+async function rehash(deps: Deps, user: UserRow, password: string): Promise<void> {
+  await replacePasswordHash(deps.db, user.id, user.password_hash, await deps.passwords.hash(password));
+  audit(deps.logger, 'password_rehashed', { user_id: user.id });
 }

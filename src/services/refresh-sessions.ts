@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { audit } from '../audit';
 import type { Database, RefreshTokenRow, UserRow } from '../db/schema';
-import { findRefreshTokenByHash, insertRefreshToken, markRefreshTokenRotated, revokeRefreshTokenFamily, revokeRefreshTokensOfUser } from '../repositories/refresh-tokens.repository';
-import { findUserById, incrementTokenVersion } from '../repositories/users.repository';
+import {
+  clearSealedSuccessor,
+  findSealedRotatedBefore,
+  findRefreshTokenByHash,
+  insertRefreshToken,
+  markRefreshTokenRotated,
+  revokeRefreshTokenFamily,
+  revokeRefreshTokensOfUser,
+} from '../repositories/refresh-tokens.repository';
+import { findUserById, incrementTokenVersion, lockUserAtTokenVersion } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
 import type { Services } from '../services';
@@ -18,12 +26,22 @@ export type RefreshOutcome =
   | { outcome: 'reused' };
 
 const INVALID = { outcome: 'invalid' } as const;
+const SEAL_SWEEP_BATCH = 50;
 
-/** A new family: one login on one device. Returns the token; only its hash is stored. */
-export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<string> {
+/**
+ * A new family: one login on one device. Returns the token (only its hash is stored), or undefined
+ * when the user's token_version or active flag changed since `user` was read, i.e. since the password
+ * was checked: a password change, deactivation or logout everywhere that answered first must not
+ * lose the race to a login that was still hashing.
+ */
+export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<string | undefined> {
+  await forgetExpiredSuccessors(deps);
   const token = newRefreshToken();
-  await insertRefreshToken(deps.db, { ...newRow(deps, token, user.id, scopes.join(' ')), family_id: randomUUID() });
-  return token;
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await lockUserAtTokenVersion(trx, user.id, user.token_version))) return undefined;
+    await insertRefreshToken(trx, { ...newRow(deps, token, user.id, scopes.join(' ')), family_id: randomUUID(), token_version: user.token_version });
+    return token;
+  });
 }
 
 /**
@@ -31,6 +49,7 @@ export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: read
  * done. Outcomes are values: a detected reuse must commit its revocation, not roll it back.
  */
 export async function refreshSession(deps: Deps, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
+  await forgetExpiredSuccessors(deps);
   return deps.db.transaction().execute(async (trx) => {
     const row = await findRefreshTokenByHash(trx, hashRefreshToken(presented));
     if (!row || row.revoked_at !== null) return INVALID;
@@ -46,7 +65,7 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
       const current = await findRefreshTokenByHash(trx, row.token_hash);
       return current && current.revoked_at === null ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
     }
-    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id });
+    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id, token_version: row.token_version });
     return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes };
   });
 }
@@ -72,7 +91,8 @@ type Grant = { outcome: 'granted'; user: UserRow; scopes: Scope[] } | { outcome:
 
 async function grantFor(trx: Db, row: RefreshTokenRow, requestedScope: string | undefined): Promise<Grant> {
   const user = await findUserById(trx, row.user_id);
-  if (!user || user.is_active !== 1) return INVALID;
+  // A family started before the user's last password change, deactivation, logout everywhere or role change is over.
+  if (!user || user.is_active !== 1 || user.token_version !== row.token_version) return INVALID;
   const scopes = narrowScopes(user.role, row.scope, requestedScope);
   return 'refused' in scopes ? { outcome: 'invalid_scope', refused: scopes.refused } : { outcome: 'granted', user, scopes: scopes.granted };
 }
@@ -94,6 +114,13 @@ function newRow(deps: Deps, token: string, userId: number, scope: string) {
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + deps.config.refreshTokenTtl * 1000).toISOString(),
   };
+}
+
+/** Each token request first forgets the sealed successors whose grace window is over, so a later copy of the database holds none. */
+async function forgetExpiredSuccessors(deps: Deps): Promise<void> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.config.refreshReuseGrace * 1000).toISOString();
+  // Bounded per request: a backlog (after downtime) drains over the next requests instead of stalling one.
+  for (const id of await findSealedRotatedBefore(deps.db, cutoff, SEAL_SWEEP_BATCH)) await clearSealedSuccessor(deps.db, id, cutoff);
 }
 
 function isExpired(deps: Deps, row: RefreshTokenRow): boolean {

@@ -1,9 +1,8 @@
 import type { components } from '../../generated/api';
-import { conflict, validationFailed } from '../errors';
+import { conflict } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
 import { existsUserWithNameOrEmail, insertUser } from '../repositories/users.repository';
-import { passwordTooLong, MAX_PASSWORD_BYTES } from '../security/passwords';
 import type { Services } from '../services';
 
 type UserCreate = components['schemas']['UserCreate'];
@@ -13,9 +12,6 @@ export const userExists = () => conflict('user_exists', 'A user with this userna
 
 /** Shared by POST /users and the operator CLI, so both enforce the same rules. */
 export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {
-  if (passwordTooLong(input.password)) {
-    throw validationFailed([{ location: 'body', field: 'password', message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` }]);
-  }
   const username_normalized = input.username.toLowerCase();
   const email_normalized = input.email.toLowerCase();
   // Cheap early answer that spares a bcrypt hash; the unique indexes below remain the real guard against races.

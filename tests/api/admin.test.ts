@@ -131,8 +131,30 @@ describe('updateUser', () => {
     expect((await app.client.GET('/users', { headers: bearer(promoted.access_token) })).response.status).toBe(200);
 
     expect((await patchUser(id, { roles: ['user'] })).data).toMatchObject({ roles: ['user'] });
-    expect((await app.client.GET('/users', { headers: bearer(promoted.access_token) })).response.status).toBe(403);
-    expect((await app.client.GET('/users/me', { headers: bearer(promoted.access_token) })).response.status).toBe(200);
+    expect((await app.client.GET('/users', { headers: bearer(promoted.access_token) })).response.status).toBe(401);
+  });
+
+  test('a role change ends every session: after demotion and re-promotion the old admin tokens stay dead', async () => {
+    const user = await registeredUser(app);
+    const id = await userIdOf(user);
+    await patchUser(id, { roles: ['admin'] });
+    // The promotion itself ended the session the user had as a user.
+    expect((await app.client.GET('/users/me', { headers: user.auth })).response.status).toBe(401);
+    expect((await refresh(app, user.refreshToken)).status).toBe(400);
+    const asAdmin = (await (await login(app, user.username, user.password)).json()) as TokenBody;
+
+    expect((await patchUser(id, { roles: ['user'] })).response.status).toBe(200);
+    expect((await patchUser(id, { roles: ['admin'] })).response.status).toBe(200);
+    expect((await app.client.GET('/users', { headers: bearer(asAdmin.access_token) })).response.status).toBe(401);
+    expect((await refresh(app, asAdmin.refresh_token!)).status).toBe(400);
+    expect((await login(app, user.username, user.password)).status).toBe(200);
+  });
+
+  test('sending the role a user already has changes nothing and ends no session', async () => {
+    const user = await registeredUser(app);
+    expect((await patchUser(await userIdOf(user), { roles: ['user'] })).response.status).toBe(200);
+    expect((await app.client.GET('/users/me', { headers: user.auth })).response.status).toBe(200);
+    expect((await refresh(app, user.refreshToken)).status).toBe(200);
   });
 
   test('an admin cannot deactivate or demote themselves (409 self_lockout), and nothing changes', async () => {

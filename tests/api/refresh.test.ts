@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '../support/test-app';
 import { movableClock, type MovableClock } from '../support/clock';
+import { hashRefreshToken, openSuccessor } from '../../src/security/refresh-token-secrets';
 import { bearer, login, refresh, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
 
 let app: TestApp;
@@ -11,6 +12,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const GRACE_PASSED = 11;
+
+async function reuseCount(): Promise<number> {
+  const metric = app.server.services.metrics.registry.getSingleMetric('tollgate_refresh_token_reuse_detected_total');
+  return (await metric?.get())?.values[0]?.value ?? 0;
+}
 
 async function tokens(response: Response): Promise<TokenBody> {
   expect(response.status).toBe(200);
@@ -93,6 +99,23 @@ describe('issueToken (grant_type=refresh_token)', () => {
     await expectInvalidGrant(await refresh(app, user.refreshToken));
     await expectInvalidGrant(await refresh(app, successor.refresh_token ?? ''));
     expect((await tokens(await refresh(app, otherDevice.refresh_token ?? ''))).access_token).toEqual(expect.any(String));
+  });
+
+  test('past the grace window the sealed successor is gone: a database copy plus the old token yields no live token, and counts as reuse', async () => {
+    const user = await registeredUser(app);
+    const successor = await tokens(await refresh(app, user.refreshToken));
+    clock.advance(GRACE_PASSED);
+    // Any token request after the window (here another user's login) forgets the expired seals.
+    await registeredUser(app);
+
+    const copy = await app.server.services.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(user.refreshToken)).executeTakeFirstOrThrow();
+    const opened = copy.successor_sealed === null ? undefined : openSuccessor(user.refreshToken, copy.successor_sealed);
+    expect(opened).toBeUndefined();
+
+    const reusesBefore = await reuseCount();
+    await expectInvalidGrant(await refresh(app, user.refreshToken));
+    expect(await reuseCount()).toBe(reusesBefore + 1);
+    await expectInvalidGrant(await refresh(app, successor.refresh_token ?? ''));
   });
 
   test('within the grace window the rotated token answers the same successor and a fresh access token (tabs racing)', async () => {

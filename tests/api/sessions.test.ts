@@ -74,7 +74,7 @@ describe('changePassword', () => {
 
   test.each([
     ['a new password under 8 characters', { new_password: 'short' }, 'new_password'],
-    ['a new password over 72 UTF-8 bytes', { new_password: 'é'.repeat(40) }, 'new_password'],
+    ['a new password over 72 characters', { new_password: 'é'.repeat(73) }, 'new_password'],
     ['no current password', { current_password: undefined }, 'current_password'],
     ['an unknown field', { confirm: 'x' }, 'confirm'],
   ])('%s → 400 validation_failed; the old password still works', async (_name, override, field) => {

@@ -76,7 +76,12 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     ...secured('updateCurrentUser', 'todos:read'),
     { status: 409, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email } }) },
   ],
-  changePassword: [success('changePassword', 204), ...secured('changePassword', 'todos:read'), { status: 400, run: call('changePassword', (x) => ({ user: { ...x.user, password: 'not the password' } })) }],
+  changePassword: [
+    success('changePassword', 204),
+    ...secured('changePassword', 'todos:read'),
+    { status: 400, run: call('changePassword', (x) => ({ user: { ...x.user, password: 'not the password' } })) },
+    throttled('changePassword', (x) => ({ user: { ...x.user, password: 'not the password' } })),
+  ],
   endAllSessions: [success('endAllSessions', 204), ...secured('endAllSessions', 'todos:read')],
   getUser: [success('getUser', 200, true), ...secured('getUser', 'me', true), missing('getUser', true)],
   updateUser: [

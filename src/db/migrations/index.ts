@@ -14,6 +14,7 @@ import type { Migration } from 'kysely';
 import * as usersAndTodos from './2026_11_23_0001_users_and_todos';
 import * as refreshTokens from './2026_11_24_0001_refresh_tokens';
 import * as throttleEvents from './2026_11_25_0001_throttle_events';
+import * as refreshTokenVersions from './2026_11_28_0001_refresh_token_versions';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
 /** Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production). */
@@ -21,6 +22,7 @@ const migrations: Record<string, PortableMigration> = {
   '2026_11_23_0001_users_and_todos': usersAndTodos,
   '2026_11_24_0001_refresh_tokens': refreshTokens,
   '2026_11_25_0001_throttle_events': throttleEvents,
+  '2026_11_28_0001_refresh_token_versions': refreshTokenVersions,
 };
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
