@@ -2,6 +2,7 @@ import Koa from 'koa';
 import { handlers } from './handlers';
 import { createApi } from './http/api';
 import type { AppState } from './http/app-state';
+import { canonicaliseClientAddresses } from './http/client-address';
 import { parseDeclaredBodies } from './http/body-parser';
 import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
@@ -26,6 +27,7 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   // entry, the one our own proxy appended: the ones before it are whatever the client sent.
   app.proxy = services.config.trustProxy;
   app.maxIpsCount = 1;
+  canonicaliseClientAddresses(app);
   app.use(requestContext(services.logger));
   app.use(measureRequests(services.metrics));
   app.use(corsForAllowedOrigins(services.config.allowedOrigins));

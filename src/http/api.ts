@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { AppState } from './app-state';
 import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
 import { withFormats } from './ajv';
+import { clientKeyOf } from './client-address';
 import { buildOperationListOnce } from './operation-list';
 import { rememberOperationMatches } from './operation-matches';
 import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
@@ -45,10 +46,11 @@ export interface Api {
  * closures and a new property layout on every request (`npm run bench:allocations` counts it).
  */
 class RequestScope {
-  readonly clientIp: string;
+  constructor(private readonly ctx: KoaContext) {}
 
-  constructor(private readonly ctx: KoaContext) {
-    this.clientIp = ctx.ip;
+  /** Worked out only when a handler asks (the attempt limits): most requests never do. */
+  get clientIp(): string {
+    return clientKeyOf(this.ctx.ip);
   }
 
   /** Parsed only when a handler asks (the metadata document), not on every request. */
@@ -69,7 +71,6 @@ class HandlerInput {
   readonly cookies: Readonly<Record<string, string | undefined>>;
   readonly origin: string | undefined;
   readonly principal: Principal | undefined;
-  readonly clientIp: string;
 
   constructor(
     c: Context,
@@ -84,7 +85,10 @@ class HandlerInput {
     this.cookies = c.request.cookies ?? {};
     this.origin = firstHeader(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
-    this.clientIp = scope.clientIp;
+  }
+
+  get clientIp(): string {
+    return this.scope.clientIp;
   }
 
   get serverOrigin(): string | undefined {
