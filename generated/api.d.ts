@@ -91,7 +91,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -246,7 +246,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -658,17 +658,17 @@ export interface components {
          */
         RefreshCookie: components["schemas"]["RefreshToken"];
         /**
-         * @description The user's id.
+         * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
          */
         UserId: components["schemas"]["Id"];
         /**
-         * @description The todo's id.
+         * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
          */
         TodoId: components["schemas"]["Id"];
         /**
-         * @description Page size.
+         * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 20
          */
         Limit: number;
@@ -729,7 +729,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size.
+                 * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
@@ -987,7 +987,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -1030,7 +1030,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -1394,7 +1394,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size.
+                 * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1490,7 +1490,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -1530,7 +1530,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -1559,7 +1559,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import type { AppState } from './app-state';
 import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
 import { withFormats } from './ajv';
+import { canonicalIntegerCheck } from './canonical-integers';
 import { clientKeyOf } from './client-address';
 import { buildOperationListOnce } from './operation-list';
 import { rememberOperationMatches } from './operation-matches';
@@ -146,6 +147,8 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     quick: true,
     validate: hasSomethingToValidate,
   });
+  // Filled in once the spec is dereferenced (init); no request arrives before.
+  let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
     METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
 
@@ -162,7 +165,10 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
       throw result?.error ?? new Error('security handler rejected the request without an error');
     },
     postSecurityHandler: (c: Context) => {
-      if (c.security.authorized || !c.operation.security?.length) requireDeclaredContentType(c);
+      if (c.security.authorized || !c.operation.security?.length) {
+        requireDeclaredContentType(c);
+        requireCanonicalIntegers(c);
+      }
     },
     validationFail: (c: Context) => {
       const errors = c.validation.errors ?? [];
@@ -175,6 +181,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
   }
   await backend.init();
+  requireCanonicalIntegers = canonicalIntegerCheck(backend.getOperations());
   backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
   rememberOperationMatches(backend.router);
