@@ -150,7 +150,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   // Filled in once the spec is dereferenced (init); no request arrives before.
   let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
-    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
+    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
 
   backend.register({
     notFound: (c: Context) => {
@@ -190,16 +190,17 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
-    operationIdOf: (method, path) => backend.router.matchOperation({ method, path, headers: {} })?.operationId,
+    operationIdOf: (method, path) => backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
     allowedMethods,
     readsBody: (operationId) => withBody.has(operationId),
     async handle(ctx) {
+      const method = routingMethodOf(ctx.method);
       // openapi-backend decodes path parameters with decodeURIComponent, which throws on `%`, `%zz` or bytes that are not UTF-8.
-      if (!isDecodable(ctx.path) && backend.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} })) {
+      if (!isDecodable(ctx.path) && backend.router.matchOperation({ method, path: ctx.path, headers: {} })) {
         throw validationFailed([{ location: 'path', message: 'is not valid percent-encoded UTF-8' }]);
       }
       const request: Request & Partial<ParsedRequest> = {
-        method: ctx.method,
+        method,
         path: ctx.path,
         headers: ctx.headers as Request['headers'],
         query: ctx.query as Request['query'],
@@ -219,6 +220,14 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
       else if (result.status !== 204) emptyBody(ctx);
     },
   };
+}
+
+/**
+ * RFC 9110 §9.3.2: HEAD is GET without the body. It runs the GET operation (same status and
+ * headers); Koa sends no body for a HEAD request and keeps the Content-Length the body would have had.
+ */
+function routingMethodOf(method: string): string {
+  return method === 'HEAD' ? 'GET' : method;
 }
 
 function adapt(handler: OperationHandler<OperationId>, services: Services) {
