@@ -14,7 +14,13 @@ afterAll(() => app.close());
 
 /** Header fields that differ from one response to the next whatever the method, and the connection's own (hop-by-hop) ones. */
 const PER_RESPONSE = new Set(['date', 'x-request-id', 'connection', 'keep-alive']);
-const stableHeaders = (response: Response) => [...response.headers].filter(([name]) => !PER_RESPONSE.has(name));
+function stableHeaders(response: Response): [string, string][] {
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    if (!PER_RESPONSE.has(name)) headers.push([name, value]);
+  });
+  return headers;
+}
 
 async function compare(path: string, headers: Record<string, string> = {}): Promise<{ get: Response; head: Response }> {
   const get = await fetch(app.url + path, { headers });
