@@ -37,6 +37,9 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   mountMetaRoutes(app, spec);
   app.use(async (ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
+    // API answers are about a user or a credential: no cache keeps them, errors included. The
+    // public documents (discovery, JWKS) replace it with their own Cache-Control.
+    ctx.set('Cache-Control', 'no-store');
     await next();
   });
   app.use(parseDeclaredBodies((ctx) => api.readsBody((ctx.state as AppState).operationId)));
