@@ -2,17 +2,15 @@ import type { Context as KoaContext } from 'koa';
 import { OpenAPIBackend, type Context, type ParsedRequest, type Request } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
-import type { Logger } from '../logger';
 import type { Spec } from '../spec';
 import type { Services } from '../services';
-import type { AppState } from './app-state';
-import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
+import { createBearerSecurityHandler, SECURITY_SCHEME } from '../security/bearer';
 import { withFormats } from './ajv';
 import { canonicalIntegerCheck } from './canonical-integers';
-import { clientKeyOf } from './client-address';
 import { buildOperationListOnce } from './operation-list';
 import { rememberOperationMatches } from './operation-matches';
-import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
+import type { HandlerMap, OperationHandler, OperationId } from './operation-types';
+import { adapt, RequestScope } from './request-scope';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
 
@@ -41,89 +39,6 @@ export interface Api {
   handle(ctx: KoaContext): Promise<void>;
 }
 
-/**
- * What a handler learns about the request beyond the operation's input. The three per-request
- * objects below are classes, not object literals with getters: a literal with an accessor makes new
- * closures and a new property layout on every request (`npm run bench:allocations` counts it).
- */
-class RequestScope {
-  constructor(private readonly ctx: KoaContext) {}
-
-  /** Worked out only when a handler asks (the attempt limits): most requests never do. */
-  get clientIp(): string {
-    return clientKeyOf(this.ctx.ip);
-  }
-
-  /** Parsed only when a handler asks (the metadata document), not on every request. */
-  get serverOrigin(): string | undefined {
-    return serverOriginOf(this.ctx);
-  }
-
-  get logger(): Logger {
-    return (this.ctx.state as AppState).logger;
-  }
-}
-
-/** The operation's input as the handler sees it (OperationInput). */
-class HandlerInput {
-  readonly path: unknown;
-  readonly query: unknown;
-  readonly body: unknown;
-  readonly cookies: Readonly<Record<string, string | undefined>>;
-  readonly origin: string | undefined;
-  readonly principal: Principal | undefined;
-
-  constructor(
-    c: Context,
-    private readonly scope: RequestScope,
-  ) {
-    // The request passed validation against the spec, which is what makes these shapes true.
-    // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
-    const coerced = c.validation?.coerced;
-    this.path = coerced?.params ?? c.request.params;
-    this.query = coerced?.query ?? c.request.query;
-    this.body = c.request.requestBody;
-    this.cookies = c.request.cookies ?? {};
-    this.origin = firstHeader(c.request.headers.origin);
-    this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
-  }
-
-  get clientIp(): string {
-    return this.scope.clientIp;
-  }
-
-  get serverOrigin(): string | undefined {
-    return this.scope.serverOrigin;
-  }
-}
-
-/** The app's services, with the logger of the request being handled. */
-class RequestServices implements Services {
-  readonly config: Services['config'];
-  readonly db: Services['db'];
-  readonly clock: Services['clock'];
-  readonly passwords: Services['passwords'];
-  readonly tokens: Services['tokens'];
-  readonly keys: Services['keys'];
-  readonly metrics: Services['metrics'];
-
-  constructor(
-    services: Services,
-    private readonly scope: RequestScope,
-  ) {
-    this.config = services.config;
-    this.db = services.db;
-    this.clock = services.clock;
-    this.passwords = services.passwords;
-    this.tokens = services.tokens;
-    this.keys = services.keys;
-    this.metrics = services.metrics;
-  }
-
-  get logger(): Logger {
-    return this.scope.logger;
-  }
-}
 
 interface HandlerResult {
   status: number;
@@ -230,9 +145,6 @@ function routingMethodOf(method: string): string {
   return method === 'HEAD' ? 'GET' : method;
 }
 
-function adapt(handler: OperationHandler<OperationId>, services: Services) {
-  return (c: Context, scope: RequestScope) => handler(new HandlerInput(c, scope) as unknown as OperationInput<OperationId>, new RequestServices(services, scope));
-}
 
 /**
  * An operation without parameters or a request body has one thing to check: that the query string
@@ -255,14 +167,6 @@ function formSchemaOf(c: Context): unknown {
   return body && 'content' in body ? body.content['application/x-www-form-urlencoded']?.schema : undefined;
 }
 
-/** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
-function serverOriginOf(ctx: KoaContext): string | undefined {
-  try {
-    return new URL(`${ctx.protocol}://${ctx.host}`).origin;
-  } catch {
-    return undefined;
-  }
-}
 
 function isDecodable(path: string): boolean {
   try {
@@ -273,9 +177,6 @@ function isDecodable(path: string): boolean {
   }
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Startup fails when the spec and the handler map disagree in either direction. */
 function assertHandlersMatchOperations(operationIds: string[], handlerIds: string[]): void {
