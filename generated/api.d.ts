@@ -91,7 +91,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -248,7 +248,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -471,7 +471,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "too_many_requests" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "too_many_requests" | "internal_error";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -490,6 +490,48 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The request line, headers or body did not arrive within HEADERS_TIMEOUT / REQUEST_TIMEOUT;
+         *     the connection is closed. Answered before routing, so as problem details on every path.
+         */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:request_timeout",
+                 *       "title": "Request timeout",
+                 *       "status": 408,
+                 *       "code": "request_timeout",
+                 *       "detail": "The request did not arrive in time."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request line and headers exceed 16 KB; the connection is closed. Answered before
+         *     routing, so as problem details on every path.
+         */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:headers_too_large",
+                 *       "title": "Request headers too large",
+                 *       "status": 431,
+                 *       "code": "headers_too_large",
+                 *       "detail": "The request line and headers must not exceed 16 KB."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed or fails validation (a query parameter the operation does not declare included); `errors` names each offending field. */
         BadRequest: {
             headers: {
@@ -685,17 +727,17 @@ export interface components {
          */
         RefreshCookie: components["schemas"]["RefreshToken"];
         /**
-         * @description The user's id.
+         * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
          */
         UserId: components["schemas"]["Id"];
         /**
-         * @description The todo's id.
+         * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
          */
         TodoId: components["schemas"]["Id"];
         /**
-         * @description Page size.
+         * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 20
          */
         Limit: number;
@@ -756,7 +798,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size.
+                 * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
@@ -806,6 +848,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenAdmin"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -851,10 +895,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRegistrations"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -891,6 +937,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -936,9 +984,11 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -980,6 +1030,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /**
@@ -1006,6 +1057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1029,6 +1081,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1038,7 +1092,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -1072,6 +1126,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenAdmin"];
             404: components["responses"]["UserNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1081,7 +1137,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The user's id.
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["UserId"];
@@ -1124,6 +1180,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenAdmin"];
             404: components["responses"]["UserNotFound"];
+            408: components["responses"]["RequestTimeout"];
             /** @description An admin tried to deactivate or demote themselves. */
             409: {
                 headers: {
@@ -1144,6 +1201,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1189,7 +1247,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description The token request failed (RFC 6749 §5.2). */
+            /** @description The token request failed (RFC 6749 §5.2); a request that is not valid HTTP at all is answered before routing, as problem details. */
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
@@ -1198,8 +1256,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:malformed_request",
+                     *       "title": "Malformed request",
+                     *       "status": 400,
+                     *       "code": "malformed_request",
+                     *       "detail": "The request is not valid HTTP/1.1."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            408: components["responses"]["RequestTimeout"];
             /** @description The request body is larger than 100 KB. */
             413: {
                 headers: {
@@ -1236,6 +1305,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            431: components["responses"]["HeadersTooLarge"];
             /** @description Unexpected server error. */
             500: {
                 headers: {
@@ -1289,7 +1359,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is malformed (RFC 6749 §5.2). */
+            /** @description The request is malformed (RFC 6749 §5.2); a request that is not valid HTTP at all is answered before routing, as problem details. */
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
@@ -1298,8 +1368,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:malformed_request",
+                     *       "title": "Malformed request",
+                     *       "status": 400,
+                     *       "code": "malformed_request",
+                     *       "detail": "The request is not valid HTTP/1.1."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            408: components["responses"]["RequestTimeout"];
             /** @description The request body is larger than 100 KB. */
             413: {
                 headers: {
@@ -1315,6 +1396,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            431: components["responses"]["HeadersTooLarge"];
             /** @description Unexpected server error. */
             500: {
                 headers: {
@@ -1366,6 +1448,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1438,6 +1522,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1445,7 +1531,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size.
+                 * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 20
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1487,6 +1573,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1530,8 +1618,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1541,7 +1631,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -1572,6 +1662,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1581,7 +1673,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -1601,6 +1693,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1610,7 +1704,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The todo's id.
+                 * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
                  * @example 1
                  */
                 id: components["parameters"]["TodoId"];
@@ -1650,8 +1744,10 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import { handlers } from './handlers';
 import { createApi } from './http/api';
 import type { AppState } from './http/app-state';
+import { canonicaliseClientAddresses } from './http/client-address';
 import { parseDeclaredBodies } from './http/body-parser';
 import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
@@ -26,6 +27,7 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   // entry, the one our own proxy appended: the ones before it are whatever the client sent.
   app.proxy = services.config.trustProxy;
   app.maxIpsCount = 1;
+  canonicaliseClientAddresses(app);
   app.use(requestContext(services.logger));
   app.use(measureRequests(services.metrics));
   app.use(corsForAllowedOrigins(services.config.allowedOrigins));
@@ -35,6 +37,9 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   mountMetaRoutes(app, spec);
   app.use(async (ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
+    // API answers are about a user or a credential: no cache keeps them, errors included. The
+    // public documents (discovery, JWKS) replace it with their own Cache-Control.
+    ctx.set('Cache-Control', 'no-store');
     await next();
   });
   app.use(parseDeclaredBodies((ctx) => api.readsBody((ctx.state as AppState).operationId)));

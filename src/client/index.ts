@@ -16,8 +16,11 @@ export interface ClientOptions {
 
 /** The typed openapi-fetch client for every operation, plus the session helpers. */
 export interface TollgateClient extends Client<paths> {
-  /** The password grant; on success the tokens are held and sent from then on. */
-  login(username: string, password: string, scope?: string): Promise<FetchResponse<paths['/token']['post'], object, 'application/json'>>;
+  /**
+   * The password grant; on success the tokens are held and sent from then on. Errors are RFC 6749
+   * JSON, or problem details for what the server refuses before routing (408, 431): any media type.
+   */
+  login(username: string, password: string, scope?: string): Promise<FetchResponse<paths['/token']['post'], object, `${string}/${string}`>>;
   /** Revokes the held refresh token (this device's session) and forgets both tokens. */
   logout(): Promise<void>;
   /** Whether an access token is held (it may have expired; the next call refreshes it if it can). */

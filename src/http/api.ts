@@ -2,15 +2,15 @@ import type { Context as KoaContext } from 'koa';
 import { OpenAPIBackend, type Context, type ParsedRequest, type Request } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
-import type { Logger } from '../logger';
 import type { Spec } from '../spec';
 import type { Services } from '../services';
-import type { AppState } from './app-state';
-import { createBearerSecurityHandler, SECURITY_SCHEME, type Principal } from '../security/bearer';
+import { createBearerSecurityHandler, SECURITY_SCHEME } from '../security/bearer';
 import { withFormats } from './ajv';
+import { canonicalIntegerCheck } from './canonical-integers';
 import { buildOperationListOnce } from './operation-list';
 import { rememberOperationMatches } from './operation-matches';
-import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
+import type { HandlerMap, OperationHandler, OperationId } from './operation-types';
+import { adapt, RequestScope } from './request-scope';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
 
@@ -39,86 +39,6 @@ export interface Api {
   handle(ctx: KoaContext): Promise<void>;
 }
 
-/**
- * What a handler learns about the request beyond the operation's input. The three per-request
- * objects below are classes, not object literals with getters: a literal with an accessor makes new
- * closures and a new property layout on every request (`npm run bench:allocations` counts it).
- */
-class RequestScope {
-  readonly clientIp: string;
-
-  constructor(private readonly ctx: KoaContext) {
-    this.clientIp = ctx.ip;
-  }
-
-  /** Parsed only when a handler asks (the metadata document), not on every request. */
-  get serverOrigin(): string | undefined {
-    return serverOriginOf(this.ctx);
-  }
-
-  get logger(): Logger {
-    return (this.ctx.state as AppState).logger;
-  }
-}
-
-/** The operation's input as the handler sees it (OperationInput). */
-class HandlerInput {
-  readonly path: unknown;
-  readonly query: unknown;
-  readonly body: unknown;
-  readonly cookies: Readonly<Record<string, string | undefined>>;
-  readonly origin: string | undefined;
-  readonly principal: Principal | undefined;
-  readonly clientIp: string;
-
-  constructor(
-    c: Context,
-    private readonly scope: RequestScope,
-  ) {
-    // The request passed validation against the spec, which is what makes these shapes true.
-    // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
-    const coerced = c.validation?.coerced;
-    this.path = coerced?.params ?? c.request.params;
-    this.query = coerced?.query ?? c.request.query;
-    this.body = c.request.requestBody;
-    this.cookies = c.request.cookies ?? {};
-    this.origin = firstHeader(c.request.headers.origin);
-    this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
-    this.clientIp = scope.clientIp;
-  }
-
-  get serverOrigin(): string | undefined {
-    return this.scope.serverOrigin;
-  }
-}
-
-/** The app's services, with the logger of the request being handled. */
-class RequestServices implements Services {
-  readonly config: Services['config'];
-  readonly db: Services['db'];
-  readonly clock: Services['clock'];
-  readonly passwords: Services['passwords'];
-  readonly tokens: Services['tokens'];
-  readonly keys: Services['keys'];
-  readonly metrics: Services['metrics'];
-
-  constructor(
-    services: Services,
-    private readonly scope: RequestScope,
-  ) {
-    this.config = services.config;
-    this.db = services.db;
-    this.clock = services.clock;
-    this.passwords = services.passwords;
-    this.tokens = services.tokens;
-    this.keys = services.keys;
-    this.metrics = services.metrics;
-  }
-
-  get logger(): Logger {
-    return this.scope.logger;
-  }
-}
 
 interface HandlerResult {
   status: number;
@@ -145,8 +65,10 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     quick: true,
     validate: hasSomethingToValidate,
   });
+  // Filled in once the spec is dereferenced (init); no request arrives before.
+  let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
-    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).map((m) => m.toUpperCase());
+    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
 
   backend.register({
     notFound: (c: Context) => {
@@ -161,7 +83,10 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
       throw result?.error ?? new Error('security handler rejected the request without an error');
     },
     postSecurityHandler: (c: Context) => {
-      if (c.security.authorized || !c.operation.security?.length) requireDeclaredContentType(c);
+      if (c.security.authorized || !c.operation.security?.length) {
+        requireDeclaredContentType(c);
+        requireCanonicalIntegers(c);
+      }
     },
     validationFail: (c: Context) => {
       const errors = c.validation.errors ?? [];
@@ -174,6 +99,7 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
     backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
   }
   await backend.init();
+  requireCanonicalIntegers = canonicalIntegerCheck(backend.getOperations());
   backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
   rememberOperationMatches(backend.router);
@@ -182,16 +108,17 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
-    operationIdOf: (method, path) => backend.router.matchOperation({ method, path, headers: {} })?.operationId,
+    operationIdOf: (method, path) => backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
     allowedMethods,
     readsBody: (operationId) => withBody.has(operationId),
     async handle(ctx) {
+      const method = routingMethodOf(ctx.method);
       // openapi-backend decodes path parameters with decodeURIComponent, which throws on `%`, `%zz` or bytes that are not UTF-8.
-      if (!isDecodable(ctx.path) && backend.router.matchOperation({ method: ctx.method, path: ctx.path, headers: {} })) {
+      if (!isDecodable(ctx.path) && backend.router.matchOperation({ method, path: ctx.path, headers: {} })) {
         throw validationFailed([{ location: 'path', message: 'is not valid percent-encoded UTF-8' }]);
       }
       const request: Request & Partial<ParsedRequest> = {
-        method: ctx.method,
+        method,
         path: ctx.path,
         headers: ctx.headers as Request['headers'],
         query: ctx.query as Request['query'],
@@ -213,9 +140,14 @@ export async function createApi(spec: Spec, services: Services, handlers: Handle
   };
 }
 
-function adapt(handler: OperationHandler<OperationId>, services: Services) {
-  return (c: Context, scope: RequestScope) => handler(new HandlerInput(c, scope) as unknown as OperationInput<OperationId>, new RequestServices(services, scope));
+/**
+ * RFC 9110 §9.3.2: HEAD is GET without the body. It runs the GET operation (same status and
+ * headers); Koa sends no body for a HEAD request and keeps the Content-Length the body would have had.
+ */
+function routingMethodOf(method: string): string {
+  return method === 'HEAD' ? 'GET' : method;
 }
+
 
 /**
  * An operation without parameters or a request body has one thing to check: that the query string
@@ -238,14 +170,6 @@ function formSchemaOf(c: Context): unknown {
   return body && 'content' in body ? body.content['application/x-www-form-urlencoded']?.schema : undefined;
 }
 
-/** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
-function serverOriginOf(ctx: KoaContext): string | undefined {
-  try {
-    return new URL(`${ctx.protocol}://${ctx.host}`).origin;
-  } catch {
-    return undefined;
-  }
-}
 
 function isDecodable(path: string): boolean {
   try {
@@ -256,9 +180,6 @@ function isDecodable(path: string): boolean {
   }
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Startup fails when the spec and the handler map disagree in either direction. */
 function assertHandlersMatchOperations(operationIds: string[], handlerIds: string[]): void {

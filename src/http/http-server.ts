@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Config } from '../config';
+import { answerClientErrorsWithProblems } from './client-errors';
 
 type Timeouts = Pick<Config, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
 
@@ -13,7 +14,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1000;
  * keep-alive connection is closed. The time a handler takes is not limited here.
  */
 export function createHttpServer(listener: RequestListener, timeouts: Timeouts): Server {
-  return createServer(
+  const server = createServer(
     {
       headersTimeout: timeouts.headersTimeout * 1000,
       requestTimeout: timeouts.requestTimeout * 1000,
@@ -22,4 +23,6 @@ export function createHttpServer(listener: RequestListener, timeouts: Timeouts):
     },
     listener,
   );
+  answerClientErrorsWithProblems(server);
+  return server;
 }

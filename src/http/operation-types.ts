@@ -24,7 +24,10 @@ export interface OperationInput<Id extends OperationId> {
   readonly origin: string | undefined;
   /** scheme://host this request was addressed to, for URLs when PUBLIC_URL is unset; undefined for an invalid Host. */
   readonly serverOrigin: string | undefined;
-  /** The socket's address, or with TRUST_PROXY=true the one our proxy put last in X-Forwarded-For. */
+  /**
+   * Who the attempt limits count: the socket's address, or with TRUST_PROXY=true the one our proxy put
+   * last in X-Forwarded-For, canonical (see http/client-address.ts), an IPv6 address as its /64.
+   */
   readonly clientIp: string;
   /** Set for every operation that has `security` in the spec; the security handler ran first. */
   readonly principal: Principal | undefined;

@@ -30,6 +30,8 @@ export function requestContext(logger: Logger): Middleware {
     const state = new RequestState(requestId, logger);
     ctx.state = state;
     ctx.set('X-Request-Id', requestId);
+    // Every response: no browser may guess a type other than the Content-Type we send (a JSON body rendered as HTML).
+    ctx.set('X-Content-Type-Options', 'nosniff');
     try {
       await next();
     } finally {

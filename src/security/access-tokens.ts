@@ -48,6 +48,7 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
       return new SignJWT({ ...claims }).setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid }).sign(signing.key);
     },
     async verify(token) {
+      if (!isCanonicalCompactJws(token)) return undefined;
       try {
         const key = keys.verificationKeyFor(decodeProtectedHeader(token).kid);
         if (!key) return undefined;
@@ -59,6 +60,19 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
       }
     },
   };
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * jose decodes base64url leniently: another final character with the same decoded bytes, or a
+ * trailing `=`, verifies too, so one token would have many spellings (and many cache entries, and
+ * as many "distinct" tokens for anything keyed by the string). Only the encoding we would write ourselves
+ * is accepted: each of the three segments must re-encode to itself.
+ */
+function isCanonicalCompactJws(token: string): boolean {
+  const segments = token.split('.');
+  return segments.length === 3 && segments.every((segment) => BASE64URL.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment);
 }
 
 /** Tokens we issue live exactly ttlSeconds from a past iat; anything else was not minted by us. */

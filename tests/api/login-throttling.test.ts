@@ -137,3 +137,30 @@ describe('issueToken: limits per client IP', () => {
     await proxied.close();
   });
 });
+
+describe('issueToken: one counter per client, however its address is spelled', () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => proxied.close());
+  const from = (address: string) => ({ 'X-Forwarded-For': address });
+
+  test('5 failures from 1.2.3.4 throttle the IPv4-mapped spellings of 1.2.3.4 too', async () => {
+    const user = await registeredUser(proxied);
+    await failTimes(proxied, 5, user.username, from('1.2.3.4'));
+    for (const spelling of ['::ffff:1.2.3.4', '::ffff:0102:0304', '0:0:0:0:0:ffff:1.2.3.4', '::FFFF:1.2.3.4']) {
+      expect([spelling, (await attempt(proxied, user.username, user.password, from(spelling))).status]).toEqual([spelling, 429]);
+    }
+    expect((await attempt(proxied, user.username, user.password, from('1.2.3.5'))).status).toBe(200);
+  });
+
+  test('IPv6 is counted per /64, in any spelling: one /64 shares a counter, another /64 does not', async () => {
+    const user = await registeredUser(proxied);
+    for (let i = 1; i <= 5; i += 1) await failTimes(proxied, 1, user.username, from(`2001:db8:aa:1::${i}`));
+    for (const neighbour of ['2001:db8:aa:1:ffff:ffff:ffff:ffff', '2001:0DB8:00AA:0001:0:0:0:9']) {
+      expect([neighbour, (await attempt(proxied, user.username, user.password, from(neighbour))).status]).toEqual([neighbour, 429]);
+    }
+    expect((await attempt(proxied, user.username, user.password, from('2001:db8:aa:2::1'))).status).toBe(200);
+  });
+});

@@ -105,3 +105,45 @@ describe('RS256: no algorithm confusion', () => {
     await expectStatus(app, await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: pair.kid }).sign(pair.privateKey), 401);
   });
 });
+
+describe('one spelling per token', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  /** The same bytes with another last character: its bits past the data (2 or 4 of them) set. */
+  const sibling = (segment: string) => segment.slice(0, -1) + ALPHABET[ALPHABET.indexOf(segment.at(-1) as string) ^ 1];
+  const replaced = (token: string, index: number, change: (segment: string) => string) => token.split('.').map((s, i) => (i === index ? change(s) : s)).join('.');
+  const otherSpellings = (token: string) => {
+    const spellings = [replaced(token, 2, sibling), `${token}=`, replaced(token, 1, (s) => `${s}=`), replaced(token, 0, (s) => `${s}==`)];
+    // Header and payload have spare bits only when their length is not a multiple of 4.
+    for (const index of [0, 1]) if ((token.split('.')[index] as string).length % 4 !== 0) spellings.push(replaced(token, index, sibling));
+    return spellings;
+  };
+
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  test('the sibling spelling decodes to the very same bytes (so only the spelling is under test)', async () => {
+    const { token: accessToken } = await registeredUser(app);
+    const signature = accessToken.split('.')[2] as string;
+    expect(signature.length % 4).not.toBe(0);
+    expect(Buffer.from(sibling(signature), 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+  });
+
+  test('another final character or a trailing = → 401 invalid_token, even right after the real token was verified and cached', async () => {
+    const { token: accessToken } = await registeredUser(app);
+    await expectStatus(app, accessToken, 200);
+    for (const spelling of otherSpellings(accessToken)) {
+      const { response, error } = await app.client.GET('/users/me', { headers: bearer(spelling) });
+      expect([spelling, response.status, error?.code]).toEqual([spelling, 401, 'invalid_token']);
+    }
+    await expectStatus(app, accessToken, 200);
+  });
+
+  test('another spelling presented first is refused, and does not spoil the real one', async () => {
+    const { token: accessToken } = await registeredUser(app);
+    await expectStatus(app, replaced(accessToken, 2, sibling), 401);
+    await expectStatus(app, accessToken, 200);
+  });
+});

@@ -139,7 +139,7 @@ describe('routing', () => {
   test('known path, wrong method → 405 with Allow', async () => {
     const response = await fetch(`${app.url}/todos`, { method: 'PUT' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
     const meta = await fetch(`${app.url}/healthz`, { method: 'POST' });
     expect(meta.status).toBe(405);
   });

@@ -34,6 +34,11 @@ describe('GET /docs (Swagger UI)', () => {
     page.on('request', (request) => {
       if (!request.url().startsWith(app.url)) outside.push(request.url());
     });
+    // The page runs under its Content-Security-Policy: whatever the policy blocks is reported here.
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
     await page.goto(`${app.url}/docs`);
 
     await page.locator('.auth-wrapper .btn.authorize').click();
@@ -55,5 +60,6 @@ describe('GET /docs (Swagger UI)', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'swagger-ui-users-me.png'), fullPage: true });
     expect(JSON.parse(body)).toMatchObject({ username: user.username });
     expect(outside).toEqual([]);
+    expect(blocked).toEqual([]);
   }, 60_000);
 });

@@ -38,6 +38,8 @@ async function expectCutOffWith408(slow: RawConnection, started: number, drippin
   expect(elapsedMs(started)).toBeLessThan(CUT_OFF_BOUND_MS);
   expect(await dripping).toBeGreaterThan(1);
   expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+  // As documented on every operation: problem details, not a bare status line.
+  expect(slow.received()).toMatch(/\r\nContent-Type: application\/problem\+json\r\n[\s\S]*"code":"request_timeout"/);
 }
 
 describe('server timeouts', () => {
