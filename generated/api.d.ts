@@ -211,7 +211,10 @@ export interface paths {
         };
         /**
          * Authorization server metadata (RFC 8414)
-         * @description The URLs are built on `PUBLIC_URL`; when it is unset, on the scheme and `Host` of the request.
+         * @description The URLs are built on `PUBLIC_URL` (required with `NODE_ENV=production`), and the document
+         *     is then publicly cacheable. Without `PUBLIC_URL` (development only) they follow the scheme
+         *     and `Host` of the request, and the document is `no-store`, so no request header can place
+         *     its URLs in a shared cache.
          */
         get: operations["getAuthorizationServerMetadata"];
         put?: never;
@@ -710,6 +713,11 @@ export interface components {
          * @example public, max-age=300
          */
         CacheControlPublic: string;
+        /**
+         * @description `public, max-age=300` when the URLs come from `PUBLIC_URL`; `no-store` when they follow the request's `Host` (no `PUBLIC_URL`, development only).
+         * @example public, max-age=300
+         */
+        CacheControlMetadata: "public, max-age=300" | "no-store";
         /**
          * @description Seconds to wait before the request can succeed (RFC 9110 §10.2.3).
          * @example 840
@@ -1330,7 +1338,7 @@ export interface operations {
             /** @description Where our endpoints and keys are, and what we support. */
             200: {
                 headers: {
-                    "Cache-Control": components["headers"]["CacheControlPublic"];
+                    "Cache-Control": components["headers"]["CacheControlMetadata"];
                     [name: string]: unknown;
                 };
                 content: {
