@@ -39,7 +39,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the current user's email */
+        /**
+         * Change the current user's email
+         * @description A taken address answers 409, which tells whether it is registered, so email changes are
+         *     throttled like registrations: they spend the same per-client-IP budget
+         *     (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`, shared with `POST /users`), and each
+         *     user has a budget of the same size. Past either, 429 with `Retry-After`, before the address
+         *     is looked at. Every attempt counts, refused ones included.
+         */
         patch: operations["updateCurrentUser"];
         trace?: never;
     };
@@ -920,6 +927,25 @@ export interface operations {
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many email changes or registrations from this client IP, or email changes by this user (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:too_many_requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "code": "too_many_requests",
+                     *       "detail": "Too many email changes or registrations. Try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

@@ -63,3 +63,6 @@ export const loginThrottled = (retryAfterSeconds: number): OAuthError =>
 
 export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+export const emailChangeThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many email changes or registrations. Try again later.', { headers: retryAfter(retryAfterSeconds) });

@@ -85,7 +85,7 @@ describe('getAuthorizationServerMetadata', () => {
     const app = await startTestApp({ PUBLIC_URL: 'https://auth.example.com', TRUST_PROXY: 'true' });
     try {
       const url = `${app.url}/.well-known/oauth-authorization-server`;
-      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' }]) {
+      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' }] as Record<string, string>[]) {
         const { status, body, cacheControl } = await getWithHeaders(url, headers);
         expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'public, max-age=300' });
         expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'https://auth.example.com/token', jwks_uri: 'https://auth.example.com/.well-known/jwks.json' });
@@ -99,7 +99,7 @@ describe('getAuthorizationServerMetadata', () => {
     const app = await startTestApp({ TRUST_PROXY: 'true' });
     try {
       const url = `${app.url}/.well-known/oauth-authorization-server`;
-      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example' }]) {
+      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example' }] as Record<string, string>[]) {
         const { status, body, cacheControl } = await getWithHeaders(url, headers);
         expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'no-store' });
         expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'http://evil.example/token' });
