@@ -342,7 +342,7 @@ export interface components {
             scope?: components["schemas"]["Scope"];
             client_id?: components["schemas"]["ClientId"];
         };
-        /** @description `refresh_token` may be left out only when the refresh-token cookie carries it. */
+        /** @description `refresh_token` may be left out only when the refresh-token cookie carries it (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it. */
         RefreshTokenGrantRequest: {
             /** @constant */
             grant_type: "refresh_token";
@@ -359,7 +359,7 @@ export interface components {
             refresh_token?: components["schemas"]["RefreshToken"];
             scope: string;
         };
-        /** @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it. */
+        /** @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it. */
         RevocationRequest: {
             token?: string;
             /** @enum {string} */
@@ -661,12 +661,16 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-         *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-         *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+         * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+         *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+         *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+         *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+         *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+         *     form field: any other request ignores it, and a value that is not a refresh token is an
+         *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
          * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
          */
-        RefreshCookie: components["schemas"]["RefreshToken"];
+        RefreshCookie: string;
         /**
          * @description The user's id.
          * @example 1
@@ -707,12 +711,12 @@ export interface components {
         PragmaNoCache: "no-cache";
         /**
          * @description Only with `REFRESH_COOKIE=true`, the refresh token as an HttpOnly cookie (then absent from the body).
-         * @example tollgate_refresh=8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN; Max-Age=2592000; Path=/token; HttpOnly; Secure; SameSite=Strict
+         * @example __Host-tollgate_refresh=8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Strict
          */
         SetRefreshCookie: string;
         /**
          * @description Only with `REFRESH_COOKIE=true`, clears the refresh-token cookie.
-         * @example tollgate_refresh=; Max-Age=0; Path=/token; HttpOnly; Secure; SameSite=Strict
+         * @example __Host-tollgate_refresh=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict
          */
         ClearRefreshCookie: string;
         /**
@@ -1137,12 +1141,16 @@ export interface operations {
             path?: never;
             cookie?: {
                 /**
-                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+                 *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+                 *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+                 *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+                 *     form field: any other request ignores it, and a value that is not a refresh token is an
+                 *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
                  * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
                  */
-                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+                "__Host-tollgate_refresh"?: components["parameters"]["RefreshCookie"];
             };
         };
         requestBody: {
@@ -1243,12 +1251,16 @@ export interface operations {
             path?: never;
             cookie?: {
                 /**
-                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+                 *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+                 *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+                 *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+                 *     form field: any other request ignores it, and a value that is not a refresh token is an
+                 *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
                  * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
                  */
-                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+                "__Host-tollgate_refresh"?: components["parameters"]["RefreshCookie"];
             };
         };
         requestBody: {

@@ -234,7 +234,8 @@ function workerCount(raw: string | undefined, cpuCount: number, problems: string
   return 1;
 }
 
-const DEFAULT_REFRESH_COOKIE = 'tollgate_refresh';
+/** `__Host-`: Secure, Path=/, no Domain, and no other site or subdomain can set it (refresh-cookie.ts). */
+const DEFAULT_REFRESH_COOKIE = '__Host-tollgate_refresh';
 // RFC 6265 §4.1.1: a cookie name is an RFC 7230 token.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 

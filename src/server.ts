@@ -16,6 +16,7 @@ import { loadKeyRing, type KeyRing } from './security/key-ring';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
+import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 
 export interface RunningServer {
@@ -44,7 +45,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
-  const app = await createApp(loadSpec(), services);
+  const app = await createApp(specForConfig(loadSpec(), config), services);
   const server = createHttpServer(app.callback(), config);
   const closer = gracefulClose(server, logger);
   server.listen(config.port, config.host);
