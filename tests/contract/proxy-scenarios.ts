@@ -75,6 +75,8 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('updateCurrentUser', 200),
     ...secured('updateCurrentUser', 'todos:read'),
     { status: 409, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email } }) },
+    // Last: it spends the user's email-change budget too.
+    throttled('updateCurrentUser', () => ({})),
   ],
   changePassword: [success('changePassword', 204), ...secured('changePassword', 'todos:read'), { status: 400, run: call('changePassword', (x) => ({ user: { ...x.user, password: 'not the password' } })) }],
   endAllSessions: [success('endAllSessions', 204), ...secured('endAllSessions', 'todos:read')],
