@@ -15,6 +15,7 @@ const SQLITE_ONLY = [
   '<rootDir>/tests/config.test.ts',
   '<rootDir>/tests/config-database.test.ts',
   '<rootDir>/tests/config-keys.test.ts',
+  '<rootDir>/tests/config-files.test.ts',
   // No database at all: running them twice proves nothing more.
   '<rootDir>/tests/http/',
   '<rootDir>/tests/security/passwords.test.ts',

@@ -39,7 +39,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the current user's email */
+        /**
+         * Change the current user's email
+         * @description A taken address answers 409, which tells whether it is registered, so email changes are
+         *     throttled like registrations: they spend the same per-client-IP budget
+         *     (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`, shared with `POST /users`), and each
+         *     user has a budget of the same size. Past either, 429 with `Retry-After`, before the address
+         *     is looked at. Every attempt counts, refused ones included.
+         */
         patch: operations["updateCurrentUser"];
         trace?: never;
     };
@@ -213,7 +220,10 @@ export interface paths {
         };
         /**
          * Authorization server metadata (RFC 8414)
-         * @description The URLs are built on `PUBLIC_URL`; when it is unset, on the scheme and `Host` of the request.
+         * @description The URLs are built on `PUBLIC_URL` (required with `NODE_ENV=production`), and the document
+         *     is then publicly cacheable. Without `PUBLIC_URL` (development only) they follow the scheme
+         *     and `Host` of the request, and the document is `no-store`, so no request header can place
+         *     its URLs in a shared cache.
          */
         get: operations["getAuthorizationServerMetadata"];
         put?: never;
@@ -347,7 +357,7 @@ export interface components {
         } & {
             [key: string]: components["schemas"]["IgnoredParameter"];
         };
-        /** @description `refresh_token` may be left out only when the refresh-token cookie carries it. */
+        /** @description `refresh_token` may be left out only when the refresh-token cookie carries it (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it. */
         RefreshTokenGrantRequest: {
             /** @constant */
             grant_type: "refresh_token";
@@ -372,7 +382,8 @@ export interface components {
             scope: string;
         };
         /**
-         * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it.
+         * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it
+         *     (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it.
          *     Unknown parameters are ignored (RFC 6749 §3.2); a repeated parameter is `invalid_request`.
          */
         RevocationRequest: {
@@ -720,12 +731,16 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-         *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-         *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+         * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+         *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+         *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+         *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+         *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+         *     form field: any other request ignores it, and a value that is not a refresh token is an
+         *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
          * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
          */
-        RefreshCookie: components["schemas"]["RefreshToken"];
+        RefreshCookie: string;
         /**
          * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
@@ -766,12 +781,12 @@ export interface components {
         PragmaNoCache: "no-cache";
         /**
          * @description Only with `REFRESH_COOKIE=true`, the refresh token as an HttpOnly cookie (then absent from the body).
-         * @example tollgate_refresh=8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN; Max-Age=2592000; Path=/token; HttpOnly; Secure; SameSite=Strict
+         * @example __Host-tollgate_refresh=8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Strict
          */
         SetRefreshCookie: string;
         /**
          * @description Only with `REFRESH_COOKIE=true`, clears the refresh-token cookie.
-         * @example tollgate_refresh=; Max-Age=0; Path=/token; HttpOnly; Secure; SameSite=Strict
+         * @example __Host-tollgate_refresh=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict
          */
         ClearRefreshCookie: string;
         /**
@@ -779,6 +794,11 @@ export interface components {
          * @example public, max-age=300
          */
         CacheControlPublic: string;
+        /**
+         * @description `public, max-age=300` when the URLs come from `PUBLIC_URL`; `no-store` when they follow the request's `Host` (no `PUBLIC_URL`, development only).
+         * @example public, max-age=300
+         */
+        CacheControlMetadata: "public, max-age=300" | "no-store";
         /**
          * @description Seconds to wait before the request can succeed (RFC 9110 §10.2.3).
          * @example 840
@@ -988,6 +1008,25 @@ export interface operations {
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many email changes or registrations from this client IP, or email changes by this user (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`). */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:too_many_requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "code": "too_many_requests",
+                     *       "detail": "Too many email changes or registrations. Try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
@@ -1212,12 +1251,16 @@ export interface operations {
             path?: never;
             cookie?: {
                 /**
-                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+                 *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+                 *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+                 *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+                 *     form field: any other request ignores it, and a value that is not a refresh token is an
+                 *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
                  * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
                  */
-                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+                "__Host-tollgate_refresh"?: components["parameters"]["RefreshCookie"];
             };
         };
         requestBody: {
@@ -1330,12 +1373,16 @@ export interface operations {
             path?: never;
             cookie?: {
                 /**
-                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true` (the name is
-                 *     `REFRESH_COOKIE_NAME`, `tollgate_refresh` by default). Set by the token endpoint as
-                 *     `HttpOnly; Secure; SameSite=Strict; Path=/token`, so page scripts never see it.
+                 * @description The refresh token, when the server runs with `REFRESH_COOKIE=true`; the spec the server
+                 *     serves has this parameter only then, under the configured name (`REFRESH_COOKIE_NAME`,
+                 *     `__Host-tollgate_refresh` by default). Set by the token endpoint as
+                 *     `HttpOnly; Secure; SameSite=Strict; Path=/` (`Path=/token` for a name without the `__Host-`
+                 *     prefix), so page scripts never see it. Read only by a refresh or revocation without the
+                 *     form field: any other request ignores it, and a value that is not a refresh token is an
+                 *     invalid one (`invalid_grant`). Two cookies of this name make the refresh `invalid_grant`.
                  * @example 8xLOxBtZp8KxWnHJfmMJyrtLpgXy4D9sEXAMPLEtokEN
                  */
-                tollgate_refresh?: components["parameters"]["RefreshCookie"];
+                "__Host-tollgate_refresh"?: components["parameters"]["RefreshCookie"];
             };
         };
         requestBody: {
@@ -1465,7 +1512,7 @@ export interface operations {
             /** @description Where our endpoints and keys are, and what we support. */
             200: {
                 headers: {
-                    "Cache-Control": components["headers"]["CacheControlPublic"];
+                    "Cache-Control": components["headers"]["CacheControlMetadata"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
   const floorFigures = await koaUserRead(dir);
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
-  const server = await startServerProcess({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP });
+  const server = await startServerProcess({ NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = server.rssBytes();
   const seeded = await seed(server.url, USERS, TODOS_EACH, SESSIONS);

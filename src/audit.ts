@@ -11,6 +11,7 @@ type Role = components['schemas']['Role'];
 export interface AuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };
+  email_change_throttled: { user_id: number; retry_after: number };
   login_succeeded: { user_id: number };
   /** user_id is absent for an unknown username; the username itself is not logged (people type passwords into it). */
   /** superseded: the password was right, but a password change, deactivation or logout everywhere committed before the session could start. */
@@ -30,7 +31,7 @@ export interface AuditEvents {
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'email_change_throttled', 'refresh_token_reuse_detected']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

@@ -69,7 +69,8 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const MIN_PRODUCTION_SECRET_BYTES = 32;
+/** An HS256 key shorter than its 32-byte output can be brute-forced from one token (RFC 7518 §3.2). */
+export const MIN_SECRET_BYTES = 32;
 
 const MAX_WORKERS = 64;
 const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -117,8 +118,17 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
   const jwtSecret = env.JWT_SECRET || undefined;
   const jwtAlgorithm = oneOf('JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
   // Only HS256 needs the secret; an asymmetric key comes from its own file (read and checked at startup).
-  if (jwtAlgorithm === 'HS256' && production && Buffer.byteLength(jwtSecret ?? '', 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    problems.push(`JWT_SECRET must be set to at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  if (jwtAlgorithm === 'HS256' && production && jwtSecret === undefined) {
+    problems.push(`JWT_SECRET must be set (at least ${MIN_SECRET_BYTES} random bytes) when NODE_ENV=production`);
+  }
+  // In every mode: a short key signs tokens anyone can forge after cracking one.
+  if (jwtAlgorithm === 'HS256' && jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(jwtSecret, 'utf8')}); generate one with: openssl rand -base64 48`);
+  }
+  const publicUrl = baseUrl(env.PUBLIC_URL, problems);
+  // The metadata document is publicly cacheable: its URLs must not come from a request's Host header.
+  if (production && !env.PUBLIC_URL) {
+    problems.push('PUBLIC_URL must be set when NODE_ENV=production (the base URL clients reach this server at, like https://auth.example.com)');
   }
   // A generated secret lives beside the SQLite file; instances sharing PostgreSQL must share one they are given.
   if (jwtAlgorithm === 'HS256' && isPostgresUrl(databaseUrl) && jwtSecret === undefined) {
@@ -131,7 +141,6 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
   if (jwtAlgorithm === 'HS256' && jwtPrivateKeyFile !== undefined) {
     problems.push('JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA (JWT_ALGORITHM is HS256)');
   }
-  const publicUrl = baseUrl(env.PUBLIC_URL, problems);
 
   const workers = workerCount(env.WORKERS, cpuCount, problems);
   const metricsToken = env.METRICS_TOKEN || undefined;
@@ -225,7 +234,8 @@ function workerCount(raw: string | undefined, cpuCount: number, problems: string
   return 1;
 }
 
-const DEFAULT_REFRESH_COOKIE = 'tollgate_refresh';
+/** `__Host-`: Secure, Path=/, no Domain, and no other site or subdomain can set it (refresh-cookie.ts). */
+const DEFAULT_REFRESH_COOKIE = '__Host-tollgate_refresh';
 // RFC 6265 §4.1.1: a cookie name is an RFC 7230 token.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 

@@ -70,3 +70,6 @@ export const passwordChangeThrottled = (retryAfterSeconds: number): ApiError =>
 
 export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+export const emailChangeThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many email changes or registrations. Try again later.', { headers: retryAfter(retryAfterSeconds) });

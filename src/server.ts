@@ -17,6 +17,7 @@ import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
+import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 
 export interface RunningServer {
@@ -45,7 +46,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
-  const app = await createApp(loadSpec(), services);
+  const app = await createApp(specForConfig(loadSpec(), config), services);
   const server = createHttpServer(app.callback(), config);
   const closer = gracefulClose(server, logger);
   server.listen(config.port, config.host);

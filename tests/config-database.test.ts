@@ -1,7 +1,7 @@
 import { loadConfig } from '../src/config';
 import { configProblems } from './support/config-problems';
 
-const PG = { DATABASE_URL: 'postgres://tollgate@db.internal:5432/tollgate', JWT_SECRET: 'a-shared-secret' };
+const PG = { DATABASE_URL: 'postgres://tollgate@db.internal:5432/tollgate', JWT_SECRET: 'a-shared-secret-a-shared-secret-0123' };
 
 describe('DATABASE_URL and DATABASE_POOL_SIZE', () => {
   test.each(['postgres://tollgate@db.internal:5432/tollgate', 'postgresql://u:p@10.0.0.5/auth?sslmode=require', 'sqlite:./x.db', 'sqlite::memory:'])('%s is accepted', (url) => {

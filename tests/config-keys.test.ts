@@ -17,7 +17,7 @@ test('an asymmetric algorithm needs JWT_PRIVATE_KEY_FILE; HS256 refuses one (a f
 });
 
 test('production: HS256 still requires JWT_SECRET, an asymmetric algorithm does not', () => {
-  expect(configProblems({ NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' })).toEqual([]);
   expect(configProblems({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })[0]).toMatch(/^JWT_SECRET/);
 });
 

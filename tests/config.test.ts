@@ -29,16 +29,30 @@ test('shutdown and server timeouts: defaults, limits, and headers never outlasti
 });
 
 test('responses are checked strictly outside production, not at all in production unless asked', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32) };
   expect(loadConfig({}).responseValidation).toBe('strict');
   expect(loadConfig(production).responseValidation).toBe('off');
   expect(loadConfig({ ...production, RESPONSE_VALIDATION: 'log' }).responseValidation).toBe('log');
 });
 
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
-  expect(configProblems({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
-  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
-  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  const publicUrl = { PUBLIC_URL: 'https://auth.example.com' };
+  expect(configProblems({ NODE_ENV: 'production', ...publicUrl })[0]).toMatch(/^JWT_SECRET/);
+  expect(configProblems({ NODE_ENV: 'production', ...publicUrl, JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
+  expect(configProblems({ NODE_ENV: 'production', ...publicUrl, JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+});
+
+test('a JWT_SECRET shorter than 32 bytes is refused in every mode', () => {
+  expect(configProblems({ JWT_SECRET: 'x'.repeat(31) })).toEqual(['JWT_SECRET must be at least 32 bytes (got 31); generate one with: openssl rand -base64 48']);
+  expect(configProblems({ JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+});
+
+test('production refuses to start without PUBLIC_URL: the cacheable metadata must not follow the Host header', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+  expect(configProblems(production)).toEqual([
+    'PUBLIC_URL must be set when NODE_ENV=production (the base URL clients reach this server at, like https://auth.example.com)',
+  ]);
+  expect(configProblems({ ...production, PUBLIC_URL: 'https://auth.example.com' })).toEqual([]);
 });
 
 describe('the server process', () => {

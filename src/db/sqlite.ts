@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -13,7 +13,7 @@ const MEMORY = ':memory:';
 export function openSqlite(databaseUrl: string): DatabaseHandle {
   const location = databaseUrl.slice('sqlite:'.length);
   const file = location === MEMORY ? undefined : path.resolve(location);
-  if (file) mkdirSync(path.dirname(file), { recursive: true });
+  if (file) keepPrivate(file);
 
   const sqlite = new SqliteDatabase(file ?? MEMORY);
   // WAL + synchronous=NORMAL: a commit is in the WAL file (the OS page cache) before the call returns,
@@ -28,4 +28,18 @@ export function openSqlite(databaseUrl: string): DatabaseHandle {
 
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+/**
+ * The database holds password hashes and refresh-token hashes: only our user may read it. A folder
+ * we create is 0700; the file is created (or tightened) to 0600 before SQLite opens it, and SQLite
+ * gives its -wal and -shm files the database file's mode. An existing folder is left as it is: it
+ * may be the working directory.
+ */
+function keepPrivate(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const companion of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(companion)) chmodSync(companion, 0o600);
+  }
 }

@@ -9,13 +9,18 @@ export const getJwks: OperationHandler<'getJwks'> = async (_input, services) => 
   return { status: 200, body: services.keys.jwks, headers: CACHEABLE };
 };
 
-/** RFC 8414. Set PUBLIC_URL in production: otherwise the URLs follow the request's Host header. */
+/**
+ * RFC 8414. Production requires PUBLIC_URL (config.ts), and only a document built on it is
+ * publicly cacheable. Without it (development) the URLs follow the request's Host, so the document
+ * is `no-store`: a Host or X-Forwarded-Host header can never plant its URLs in a shared cache.
+ */
 export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationServerMetadata'> = async (input, services) => {
-  const base = services.config.publicUrl ?? input.serverOrigin;
+  const configured = services.config.publicUrl;
+  const base = configured ?? input.serverOrigin;
   if (base === undefined) throw validationFailed([{ location: 'header', field: 'host', message: 'is not a valid host' }]);
   return {
     status: 200,
-    headers: CACHEABLE,
+    headers: configured === undefined ? { 'Cache-Control': 'no-store' } : CACHEABLE,
     body: {
       issuer: services.config.jwtIssuer,
       token_endpoint: `${base}/token`,

@@ -9,7 +9,8 @@ import { revokeRefreshFamily } from '../services/refresh-sessions';
  */
 export const revokeToken: OperationHandler<'revokeToken'> = async (input, services) => {
   const presented = presentedRefreshToken(services.config, input.body.token, input);
-  if (presented === undefined) throw new OAuthError('invalid_request', 'Missing parameter: token.');
-  await revokeRefreshFamily(services, presented);
+  if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: token.');
+  // Two refresh cookies: neither is trusted, so nothing is revoked; the 200 still clears ours.
+  if (presented.outcome === 'token') await revokeRefreshFamily(services, presented.token);
   return { status: 200, body: undefined, headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) } };
 };

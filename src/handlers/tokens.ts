@@ -42,8 +42,9 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
 
 async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
   const presented = presentedRefreshToken(services.config, body.refresh_token, input);
-  if (presented === undefined) throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
-  const result = await refreshSession(services, presented, body.scope);
+  if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
+  if (presented.outcome === 'ambiguous') throw invalidRefreshToken();
+  const result = await refreshSession(services, presented.token, body.scope);
   if (result.outcome === 'reused') services.metrics.refreshReuseDetected();
   if (result.outcome === 'invalid_scope') throw scopeNotAllowed(result.refused);
   if (result.outcome !== 'issued') throw invalidRefreshToken();

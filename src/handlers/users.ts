@@ -1,9 +1,9 @@
 import { audit } from '../audit';
 import { isUniqueViolation } from '../db/errors';
-import { registrationThrottled } from '../errors';
+import { emailChangeThrottled, registrationThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
-import { admitRegistration } from '../services/attempt-limits';
+import { admitEmailChange, admitRegistration } from '../services/attempt-limits';
 import { registerUser, userExists } from '../services/registration';
 import { presentUser } from './presenters';
 
@@ -23,9 +23,16 @@ export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) 
   return { status: 200, body: presentUser(user) };
 };
 
-export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, { db }) => {
+export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, services) => {
   const { user } = authenticated(input);
   const { email } = input.body;
+  // A 409 tells whether an address is taken: throttled like registration, before the address is looked at.
+  const admission = await admitEmailChange(services, user.id, input.clientIp);
+  if (admission.outcome === 'throttled') {
+    audit(services.logger, 'email_change_throttled', { user_id: user.id, retry_after: admission.retryAfter });
+    throw emailChangeThrottled(admission.retryAfter);
+  }
+  const { db } = services;
   try {
     // The unique index on the normalized email is the guard, races included.
     const updated = await updateUser(db, user.id, { email, email_normalized: email.toLowerCase() });

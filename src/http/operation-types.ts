@@ -18,8 +18,8 @@ export interface OperationInput<Id extends OperationId> {
   readonly path: PathOf<Id>;
   readonly query: QueryOf<Id>;
   readonly body: BodyOf<Id>;
-  /** Parsed `Cookie` header; the refresh cookie's name is configurable, so not every cookie is in the spec. */
-  readonly cookies: Readonly<Record<string, string | undefined>>;
+  /** The raw `Cookie` header: the refresh cookie's name is configurable, and two cookies of one name must be seen. */
+  readonly cookieHeader: string | undefined;
   /** The `Origin` request header, for the checks that stop cross-site use of the refresh cookie. */
   readonly origin: string | undefined;
   /** scheme://host this request was addressed to, for URLs when PUBLIC_URL is unset; undefined for an invalid Host. */

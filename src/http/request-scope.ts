@@ -35,7 +35,7 @@ class HandlerInput {
   readonly path: unknown;
   readonly query: unknown;
   readonly body: unknown;
-  readonly cookies: Readonly<Record<string, string | undefined>>;
+  readonly cookieHeader: string | undefined;
   readonly origin: string | undefined;
   readonly principal: Principal | undefined;
 
@@ -49,7 +49,7 @@ class HandlerInput {
     this.path = coerced?.params ?? c.request.params;
     this.query = coerced?.query ?? c.request.query;
     this.body = c.request.requestBody;
-    this.cookies = c.request.cookies ?? {};
+    this.cookieHeader = firstHeader(c.request.headers.cookie);
     this.origin = firstHeader(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
   }

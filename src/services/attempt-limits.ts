@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Services } from '../services';
-import { admit, forget, reset, type Limit } from './throttle';
+import { admit, forget, reset, type Admission, type Limit } from './throttle';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
 
@@ -36,8 +36,26 @@ export async function admitLogin(deps: Deps, username: string, clientIp: string)
 
 /** Every registration attempt counts, refused ones included: a 409 tells whether a name is taken. */
 export async function admitRegistration(deps: Deps, clientIp: string): Promise<RegistrationAdmission> {
+  return toRegistrationAdmission(await admit(deps, [emailProbesFromIp(deps.config, clientIp)]));
+}
+
+/**
+ * An email change answers 409 for a taken address, just as registration does: both spend the same
+ * per-IP budget (so using both endpoints gains an enumerator nothing), and each account has a
+ * budget of the same size wherever it calls from. Every attempt counts, refused ones included.
+ */
+export async function admitEmailChange(deps: Deps, userId: number, clientIp: string): Promise<RegistrationAdmission> {
   const { registrationMaxPerIp: max, registrationWindow: windowSeconds } = deps.config;
-  const admission = await admit(deps, [{ subject: ['registration', clientIp], max, windowSeconds }]);
+  const perUser = { subject: ['email_change', String(userId)], max, windowSeconds };
+  return toRegistrationAdmission(await admit(deps, [emailProbesFromIp(deps.config, clientIp), perUser]));
+}
+
+/** The key stays 'registration': counts recorded before email changes shared it remain valid. */
+function emailProbesFromIp(config: Config, clientIp: string): Limit {
+  return { subject: ['registration', clientIp], max: config.registrationMaxPerIp, windowSeconds: config.registrationWindow };
+}
+
+function toRegistrationAdmission(admission: Admission<Limit>): RegistrationAdmission {
   return admission.admitted ? { outcome: 'admitted' } : { outcome: 'throttled', retryAfter: admission.retryAfter };
 }
 

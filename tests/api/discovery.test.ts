@@ -81,6 +81,34 @@ describe('getAuthorizationServerMetadata', () => {
     }
   });
 
+  test('Host / X-Forwarded-Host poisoning: with PUBLIC_URL the public document keeps its URLs', async () => {
+    const app = await startTestApp({ PUBLIC_URL: 'https://auth.example.com', TRUST_PROXY: 'true' });
+    try {
+      const url = `${app.url}/.well-known/oauth-authorization-server`;
+      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' }] as Record<string, string>[]) {
+        const { status, body, cacheControl } = await getWithHeaders(url, headers);
+        expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'public, max-age=300' });
+        expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'https://auth.example.com/token', jwks_uri: 'https://auth.example.com/.well-known/jwks.json' });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('Host / X-Forwarded-Host poisoning: without PUBLIC_URL a document built on them is never publicly cacheable', async () => {
+    const app = await startTestApp({ TRUST_PROXY: 'true' });
+    try {
+      const url = `${app.url}/.well-known/oauth-authorization-server`;
+      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example' }] as Record<string, string>[]) {
+        const { status, body, cacheControl } = await getWithHeaders(url, headers);
+        expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'no-store' });
+        expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'http://evil.example/token' });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   test('without PUBLIC_URL, a Host header that is not a host → 400 naming the header, not a 500', async () => {
     const app = await startTestApp();
     try {
@@ -105,10 +133,14 @@ describe('getAuthorizationServerMetadata', () => {
 
 /** fetch cannot set Host; node:http can. */
 function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return getWithHeaders(url, { Host: host });
+}
+
+function getWithHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; cacheControl: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { Host: host } }, (res) => {
+    const req = request(url, { headers }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body, cacheControl: res.headers['cache-control'] }));
     });
     req.on('error', reject).end();
   });

@@ -49,7 +49,7 @@ describe('npm run cli -- seed', () => {
   });
 
   test('is refused with NODE_ENV=production, creating nothing', async () => {
-    const run = await seed({ NODE_ENV: 'production' });
+    const run = await seed({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/refused with NODE_ENV=production/);
     expect(run.stdout).toBe('');

@@ -75,6 +75,8 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('updateCurrentUser', 200),
     ...secured('updateCurrentUser', 'todos:read'),
     { status: 409, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email } }) },
+    // Last: it spends the user's email-change budget too.
+    throttled('updateCurrentUser', () => ({})),
   ],
   changePassword: [
     success('changePassword', 204),

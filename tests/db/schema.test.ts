@@ -17,7 +17,7 @@ describeOnPostgres('the same migrations give SQLite and PostgreSQL the same sche
 
   async function migrated(dialect: 'sqlite' | 'postgres'): Promise<DatabaseHandle> {
     const database = await freshTestDatabase(dialect);
-    const handle = await openDatabase(loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'unused-here' }));
+    const handle = await openDatabase(loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'x'.repeat(32) }));
     opened.push({ database, handle });
     await migrateToLatest(handle.db, handle.dialect);
     return handle;

@@ -89,7 +89,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
 describe('GET /metrics in production', () => {
   test('does not exist without METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: TEST_SECRET });
+    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET });
     try {
       const response = await fetch(`${app.url}/metrics`);
       expect(response.status).toBe(404);
@@ -100,7 +100,7 @@ describe('GET /metrics in production', () => {
   });
 
   test('is served with METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: TEST_SECRET, METRICS_TOKEN });
+    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, METRICS_TOKEN });
     try {
       expect(await scrape(app, { authorization: `bearer ${METRICS_TOKEN}` })).toContain('tollgate_login_attempts_total');
     } finally {
