@@ -46,10 +46,16 @@ describe('Cache-Control: no-store on every authenticated or personal answer', ()
     }
   });
 
-  test('the public documents stay cacheable', async () => {
-    for (const path of ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server']) {
-      expect((await fetch(app.url + path)).headers.get('cache-control')).toMatch(/^public/);
+  test('the public documents stay cacheable (the metadata document only when built on PUBLIC_URL)', async () => {
+    const withPublicUrl = await startTestApp({ PUBLIC_URL: 'https://auth.example.com' });
+    try {
+      for (const path of ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server']) {
+        expect([path, (await fetch(withPublicUrl.url + path)).headers.get('cache-control')]).toEqual([path, expect.stringMatching(/^public/)]);
+      }
+    } finally {
+      await withPublicUrl.close();
     }
+    expect((await fetch(`${app.url}/.well-known/jwks.json`)).headers.get('cache-control')).toMatch(/^public/);
   });
 });
 
