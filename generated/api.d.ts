@@ -1366,7 +1366,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     getAuthorizationServerMetadata: {
@@ -1439,7 +1438,6 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     listTodos: {

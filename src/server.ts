@@ -7,7 +7,7 @@ import { openMigratedDatabase } from './db/startup';
 import type { Logger } from './logger';
 import { gracefulClose, type CloseOutcome } from './http/graceful-close';
 import { createHttpServer } from './http/http-server';
-import { createReadiness } from './http/readiness';
+import { createReadiness, type Readiness } from './http/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
@@ -22,6 +22,8 @@ export interface RunningServer {
   readonly server: Server;
   readonly url: string;
   readonly services: Services;
+  /** What GET /readyz reports; close() turns it to "shutting down" before the port closes. */
+  readonly readiness: Readiness;
   /**
    * Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT, then cuts them), then
    * closes the password pool and the database. Resolves to how the requests ended.
@@ -57,6 +59,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     server,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     services,
+    readiness,
     async close() {
       // Before the port closes: a load balancer polling /readyz on a kept-alive connection sees 503.
       readiness.drain();

@@ -126,6 +126,11 @@ describeWithCluster('PostgreSQL restarts and stops under load (a private cluster
     await sleep(1000);
     expect(await pg.query(`select id from todos where title = '${title}'`)).toEqual([]);
     expect((await postTodo(instance, token, `${title} again`)).status).toBe(201);
+
+    const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tollgate_database_errors_total\{kind="lock_timeout"\} [1-9]/m);
+    expect(metrics).toMatch(/^tollgate_database_pool_waiting \d+$/m);
+    expect(metrics).toMatch(/^tollgate_database_connection_wait_seconds_count [1-9]/m);
   });
 });
 

@@ -136,6 +136,8 @@ function fillDisk(dir: string): string {
       for (const answer of refused) expectDatabaseUnavailable(answer);
       expect(await readMe(server, token)).toBe(200);
 
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^tollgate_database_errors_total\{kind="disk_full"\} [1-9]/m);
+
       rmSync(filler);
       const after = await register(server);
       expect(after.status).toBe(201);
