@@ -12,22 +12,27 @@ const WRITE = /^\s*(insert|update|delete|replace)\b/i;
  * better-sqlite3 runs a statement synchronously to the end (we never stream with iterate()).
  */
 export function withStatementCache(sqlite: BetterSqlite, beforeWrite: () => void = () => undefined): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
-  const writes = new Set<string>();
+  const statements = new Map<string, CachedStatement>();
   return {
     close: () => void sqlite.close(),
     prepare(sql) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = sqlite.prepare(sql);
-        // Decided once per SQL text: reads (GET /users/me) pay only this Set lookup.
-        if (!statement.reader || WRITE.test(sql)) writes.add(sql);
+      let cached = statements.get(sql);
+      if (!cached) {
+        const statement = sqlite.prepare(sql);
+        // Decided once per SQL text: a read (GET /users/me) pays one property read for it.
+        cached = { statement, writes: !statement.reader || WRITE.test(sql) };
         // Oldest out first: a bound that only a dynamic query shape could ever reach.
         if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
-        statements.set(sql, statement);
+        statements.set(sql, cached);
       }
-      if (writes.has(sql)) beforeWrite();
-      return statement;
+      // beforeWrite refuses a write that would be lost (src/db/sqlite-file-guard.ts).
+      if (cached.writes) beforeWrite();
+      return cached.statement;
     },
   };
+}
+
+interface CachedStatement {
+  readonly statement: SqliteStatement;
+  readonly writes: boolean;
 }
