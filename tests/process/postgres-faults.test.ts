@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
 import { createPrivatePostgres, privatePostgresUnavailable, type PrivatePostgres } from '../support/private-postgres';
+import { runToExit } from '../support/run-to-exit';
 import { serverDir } from '../support/server-dir';
 import { brokenPromises, firstSuccessAfter, startWriteLoad } from '../support/write-ledger';
 
@@ -174,12 +173,4 @@ async function userToken(instance: ServerProcess, name: string): Promise<string>
 function postTodo(instance: ServerProcess, token: string, title: string): Promise<Response> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   return fetch(`${instance.url}/todos`, { method: 'POST', headers, body: JSON.stringify({ title }), signal: AbortSignal.timeout(ANSWER_BOUND_MS + 10_000) });
-}
-
-/** The built server, expected to fail at startup: its exit code and what it wrote to stderr. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/main.js')], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
 }

@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
+import { runToExit } from '../support/run-to-exit';
 import { serverDir } from '../support/server-dir';
 
 jest.setTimeout(60_000);
@@ -68,10 +69,7 @@ describe('SQLite: a read-only database file', () => {
       // root writes to any file whatever its mode: run the server as nobody, which cannot.
       chmodSync(folder.dir, 0o777);
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/main.js')], { ...asNobody, env: { ...process.env, ...folder.env, PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const code = await new Promise((resolve) => child.once('close', resolve));
+      const { code, stderr } = await runToExit(folder.env, asNobody);
       expect(code).toBe(1);
       expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tollgate failed to start: .*is read-only/)]);
     } finally {
