@@ -34,7 +34,8 @@ export function openPostgres(databaseUrl: string, options: DatabaseOptions, logg
     types: typeParsers,
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
-    lock_timeout: timeoutMs,
+    // A little shorter, so that a wait for a lock is reported as lock_timeout (55P03), not as the statement's.
+    lock_timeout: Math.floor(timeoutMs * 0.9),
     // A failover can leave a half-open TCP connection: keep-alive probes notice it.
     keepAlive: true,
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
 import { createPrivatePostgres, privatePostgresUnavailable, type PrivatePostgres } from '../support/private-postgres';
@@ -37,6 +38,14 @@ afterAll(async () => {
   pg?.drop();
   folder.remove();
 });
+
+function workerPids(instance: ServerProcess): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(instance.child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 async function registeredUsernames(): Promise<Set<string>> {
   const rows = (await pg.query('select username from users')) as { username: string }[];
@@ -101,6 +110,25 @@ describeWithCluster('PostgreSQL restarts and stops under load (a private cluster
     expect(load.outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
     for (const ms of firstSuccessAfter(load.outcomes, instances.length, back)) expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
     await expectLedgerKept(load.acknowledged);
+  });
+
+  it('WORKERS=2: a worker replaced while PostgreSQL is down waits for it, and the primary keeps the cluster up', async () => {
+    const [clustered] = instances as [ServerProcess];
+    const workers = workerPids(clustered);
+    expect(workers.length).toBe(2);
+    await pg.stop();
+    process.kill(workers[0] ?? 0, 'SIGKILL');
+    await sleep(3000);
+    await pg.start();
+    expect(await untilReady(clustered, 15_000)).toBeLessThan(15_000);
+    await clustered.logged((line) => line.msg === 'a worker died; starting a replacement');
+    // The replacement (started while the database was down) retried instead of failing its start,
+    // which made the old primary stop the whole cluster.
+    await sleep(2000);
+    const now = workerPids(clustered);
+    expect(now.length).toBe(2);
+    expect(now).not.toContain(workers[0]);
+    expectAlive();
   });
 
   it('bounds the wait for a locked table with a 503, and the abandoned write never commits', async () => {
