@@ -45,9 +45,15 @@ const ctl = async (version: string, name: string, action: string): Promise<void>
   await promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, action]);
 };
 
-/** Idempotent: a cluster of that name left by an interrupted run is dropped first. */
-export async function createPrivatePostgres(name: string): Promise<PrivatePostgres> {
+/**
+ * Named after the test process (`<prefix>_<pid>`), so parallel runs on one machine never share or
+ * drop each other's cluster; clusters of the prefix left by runs that died before dropping theirs
+ * (their pid is gone) are dropped first.
+ */
+export async function createPrivatePostgres(prefix: string): Promise<PrivatePostgres> {
   const version = postgresVersion() ?? '';
+  dropAbandoned(version, prefix);
+  const name = `${prefix}_${process.pid}`;
   dropCluster(version, name);
   const port = await freePort();
   execFileSync('pg_createcluster', [version, name, '-p', String(port), '-o', 'fsync=off', '-o', 'max_connections=60', '--', '--auth-host=trust', '--auth-local=trust'], {
@@ -72,6 +78,24 @@ export async function createPrivatePostgres(name: string): Promise<PrivatePostgr
     },
     drop: () => dropCluster(version, name),
   };
+}
+
+function dropAbandoned(version: string, prefix: string): void {
+  const listing = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' });
+  for (const line of listing.split('\n')) {
+    const [lineVersion, name] = line.trim().split(/\s+/);
+    const pid = Number(name?.startsWith(`${prefix}_`) ? name.slice(prefix.length + 1) : NaN);
+    if (lineVersion === version && name && Number.isInteger(pid) && !isAlive(pid)) dropCluster(version, name);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function dropCluster(version: string, name: string): void {
