@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { killServerProcesses, startServerProcess, type ServerProcess } from '../../scripts/support/server-process';
+import { readyz, untilReady, workerPids } from '../support/instance-probes';
 import { createPrivatePostgres, privatePostgresUnavailable, type PrivatePostgres } from '../support/private-postgres';
 import { runToExit } from '../support/run-to-exit';
 import { serverDir } from '../support/server-dir';
@@ -39,30 +39,9 @@ afterAll(async () => {
   folder.remove();
 });
 
-function workerPids(instance: ServerProcess): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(instance.child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 async function registeredUsernames(): Promise<Set<string>> {
   const rows = (await pg.query('select username from users')) as { username: string }[];
   return new Set(rows.map((r) => r.username));
-}
-
-async function readyz(instance: ServerProcess): Promise<number> {
-  return (await fetch(`${instance.url}/readyz`, { signal: AbortSignal.timeout(ANSWER_BOUND_MS) })).status;
-}
-
-async function untilReady(instance: ServerProcess, boundMs: number): Promise<number> {
-  const started = Date.now();
-  while ((await readyz(instance)) !== 200) {
-    if (Date.now() - started > boundMs) return Infinity;
-    await sleep(100);
-  }
-  return Date.now() - started;
 }
 
 function expectAlive(): void {
