@@ -7,6 +7,7 @@ import { parseDeclaredBodies } from './http/body-parser';
 import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
+import type { Readiness } from './http/readiness';
 import { requestContext } from './http/request-context';
 import { responseValidation } from './http/response-validation';
 import { mountMetricsRoute } from './metrics/metrics-route';
@@ -19,7 +20,7 @@ import type { Spec } from './spec';
  * response contract check → error rendering → /metrics → meta routes → route lookup → body parsing
  * (only for operations that declare a body) → openapi-backend.
  */
-export async function createApp(spec: Spec, services: Services): Promise<Koa> {
+export async function createApp(spec: Spec, services: Services, readiness: Readiness): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
   const app = new Koa();
   app.silent = true;
@@ -32,9 +33,9 @@ export async function createApp(spec: Spec, services: Services): Promise<Koa> {
   app.use(measureRequests(services.metrics));
   app.use(corsForAllowedOrigins(services.config.allowedOrigins));
   app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));
-  app.use(errorRenderer(services.logger));
+  app.use(errorRenderer(services.logger, services.metrics));
   mountMetricsRoute(app, services.config, services.metrics);
-  mountMetaRoutes(app, spec);
+  mountMetaRoutes(app, spec, readiness);
   app.use(async (ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
     // API answers are about a user or a credential: no cache keeps them, errors included. The

@@ -12,6 +12,10 @@ export interface Config {
   readonly databaseUrl: string;
   /** Connections each instance keeps to PostgreSQL; SQLite always uses one. */
   readonly databasePoolSize: number;
+  /** Seconds a request may wait for the database: a pooled connection, each statement, a lock, SQLite's busy wait. */
+  readonly databaseTimeout: number;
+  /** Seconds startup keeps retrying an unreachable database before it exits 1. */
+  readonly databaseStartupTimeout: number;
   /** Undefined means "generate one" (refused in production). */
   readonly jwtSecret: string | undefined;
   readonly jwtAlgorithm: JwtAlgorithm;
@@ -156,6 +160,8 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseTimeout: integer('DATABASE_TIMEOUT', 5, 1, 300),
+    databaseStartupTimeout: integer('DATABASE_STARTUP_TIMEOUT', 30, 1, 3600),
     jwtSecret,
     jwtAlgorithm,
     jwtPrivateKeyFile,

@@ -22,6 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   self_lockout: 'Cannot lock yourself out',
   too_many_requests: 'Too many requests',
   internal_error: 'Internal server error',
+  database_unavailable: 'Database unavailable',
 };
 
 /** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */
@@ -73,3 +74,12 @@ export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
 
 export const emailChangeThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many email changes or registrations. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+/** Seconds a client should wait after the database failed to answer: a restart or failover takes a few. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+const DATABASE_UNAVAILABLE = 'The database is unavailable. Try again later.';
+
+export const databaseUnavailable = (): ApiError =>
+  new ApiError(503, 'database_unavailable', DATABASE_UNAVAILABLE, { headers: retryAfter(DATABASE_RETRY_AFTER_SECONDS) });
+
+export const oauthDatabaseUnavailable = (): OAuthError =>
+  new OAuthError('temporarily_unavailable', DATABASE_UNAVAILABLE, 503, retryAfter(DATABASE_RETRY_AFTER_SECONDS));

@@ -3,11 +3,11 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { openDatabase } from './db/database';
-import { migrateToLatest } from './db/migrate';
+import { openMigratedDatabase } from './db/startup';
 import type { Logger } from './logger';
 import { gracefulClose, type CloseOutcome } from './http/graceful-close';
 import { createHttpServer } from './http/http-server';
+import { createReadiness, type Readiness } from './http/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
@@ -24,6 +24,8 @@ export interface RunningServer {
   readonly server: Server;
   readonly url: string;
   readonly services: Services;
+  /** What GET /readyz reports; close() turns it to "shutting down" before the port closes. */
+  readonly readiness: Readiness;
   /**
    * Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT, then cuts them), then
    * closes the password pool and the database. Resolves to how the requests ended.
@@ -33,20 +35,21 @@ export interface RunningServer {
 
 /** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const database = await openDatabase(config, logger);
-  await migrateToLatest(database.db, database.dialect);
+  const metrics = createMetrics();
+  const database = await openMigratedDatabase(config, logger, { onConnectionWait: metrics.connectionWaited, onError: metrics.databaseError });
+  metrics.watchDatabasePool(database.poolWaiting);
   const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
-  const metrics = createMetrics();
   if (cluster.isWorker) shareWithPrimary(metrics.registry);
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme] });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
+  const readiness = createReadiness(database, config.databaseTimeout * 1000);
   const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
-  const app = await createApp(specForConfig(loadSpec(), config), services);
+  const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);
   const closer = gracefulClose(server, logger);
   server.listen(config.port, config.host);
@@ -58,7 +61,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     server,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     services,
+    readiness,
     async close() {
+      // Before the port closes: a load balancer polling /readyz on a kept-alive connection sees 503.
+      readiness.drain();
       const outcome = await closer.close(config.shutdownTimeout * 1000);
       await passwords.close();
       await database.close();

@@ -14,6 +14,15 @@ describe('DATABASE_URL and DATABASE_POOL_SIZE', () => {
     expect(configProblems({ ...PG, DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE must be an integer from 1 to 1000 (got "0")']);
   });
 
+  test('DATABASE_TIMEOUT (5 s) and DATABASE_STARTUP_TIMEOUT (30 s) bound the waits for the database', () => {
+    expect(loadConfig(PG)).toMatchObject({ databaseTimeout: 5, databaseStartupTimeout: 30 });
+    expect(loadConfig({ ...PG, DATABASE_TIMEOUT: '2', DATABASE_STARTUP_TIMEOUT: '120' })).toMatchObject({ databaseTimeout: 2, databaseStartupTimeout: 120 });
+    expect(configProblems({ ...PG, DATABASE_TIMEOUT: '0', DATABASE_STARTUP_TIMEOUT: 'soon' })).toEqual([
+      'DATABASE_TIMEOUT must be an integer from 1 to 300 (got "0")',
+      'DATABASE_STARTUP_TIMEOUT must be an integer from 1 to 3600 (got "soon")',
+    ]);
+  });
+
   test.each(['mysql://x', 'postgres://', 'postgres://host-only', 'postgres:nothing', 'sqlite:'])('%s is refused', (url) => {
     expect(configProblems({ ...PG, DATABASE_URL: url })).toEqual([expect.stringMatching(/^DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres:\/\//)]);
   });

@@ -1,10 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
-import { openDatabase } from '../db/database';
-import { migrateToLatest } from '../db/migrate';
+import { openMigratedDatabase } from '../db/startup';
 import { loadSigningKeys } from '../server';
 import type { Logger } from '../logger';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
+
+const MAX_REFORK_DELAY_MS = 30_000;
 
 /**
  * WORKERS=N: this process only supervises; N forks of main.ts serve the one port (node:cluster
@@ -22,16 +23,27 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     worker.once('listening', () => ready.add(worker.id));
     return worker;
   };
+  let failedStarts = 0;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    // A worker that never got to listen would fail again: stop instead of looping.
-    if (!ready.has(worker.id)) {
+    if (ready.has(worker.id)) {
+      failedStarts = 0;
+      logger.error({ worker: worker.process.pid, code, signal }, 'a worker died; starting a replacement');
+      fork();
+      return;
+    }
+    // Before any worker served, a failed start is a configuration problem that would repeat: stop.
+    if (ready.size === 0) {
       logger.fatal({ worker: worker.process.pid, code, signal }, 'a worker failed to start; stopping');
       stopAll(1);
       return;
     }
-    logger.error({ worker: worker.process.pid, code, signal }, 'a worker died; starting a replacement');
-    fork();
+    // Once the cluster serves, a replacement that could not start met a database briefly down
+    // (it already retried for DATABASE_STARTUP_TIMEOUT): the others keep serving; try again later.
+    failedStarts += 1;
+    const delayMs = Math.min(1000 * 2 ** (failedStarts - 1), MAX_REFORK_DELAY_MS);
+    logger.error({ worker: worker.process.pid, code, signal, retry_in_ms: delayMs }, 'a replacement worker failed to start; retrying');
+    setTimeout(() => stopping || fork(), delayMs);
   });
 
   const stopAll = (exitCode: number): void => {
@@ -63,9 +75,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 async function prepareSharedState(config: Config, logger: Logger): Promise<void> {
-  const database = await openDatabase(config, logger);
+  const database = await openMigratedDatabase(config, logger);
   try {
-    await migrateToLatest(database.db, database.dialect);
     // Generates the dev secret once for every worker to read, and refuses unusable key files before any fork.
     await loadSigningKeys(config, database.file, logger);
   } finally {

@@ -2,15 +2,17 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import type { DatabaseHandle } from './database';
+import type { Logger } from '../logger';
+import type { DatabaseHandle, DatabaseOptions } from './database';
 import type { Database } from './schema';
 import { ImmediateTransactionSqliteDialect } from './sqlite-immediate-transactions';
+import { assertWritable, guardDatabaseFile } from './sqlite-file-guard';
 import { withStatementCache } from './sqlite-statement-cache';
 
 const MEMORY = ':memory:';
 
 /** `sqlite:PATH` or `sqlite::memory:`: one connection, so every write is serialized. */
-export function openSqlite(databaseUrl: string): DatabaseHandle {
+export function openSqlite(databaseUrl: string, options: Pick<DatabaseOptions, 'timeoutMs'>, logger?: Logger): DatabaseHandle {
   const location = databaseUrl.slice('sqlite:'.length);
   const file = location === MEMORY ? undefined : path.resolve(location);
   if (file) keepPrivate(file);
@@ -24,10 +26,13 @@ export function openSqlite(databaseUrl: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // DATABASE_TIMEOUT bounds the wait for another process's write lock (WORKERS=N, the CLI).
+  sqlite.pragma(`busy_timeout = ${options.timeoutMs}`);
+  if (file) assertWritable(file);
+  const checkWritable = file ? guardDatabaseFile(file, logger) : () => undefined;
 
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite, checkWritable) }) });
+  return { db, dialect: 'sqlite', file, poolWaiting: () => 0, checkWritable, close: () => db.destroy() };
 }
 
 /**

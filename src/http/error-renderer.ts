@@ -1,16 +1,18 @@
 import type { Context, Middleware } from 'koa';
-import { ApiError, OAuthError } from '../errors';
+import { databaseUnavailableKind } from '../db/unavailable';
+import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from '../errors';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import type { AppState } from './app-state';
 import { OAUTH_OPERATIONS } from './api';
 
 const PROBLEM_TYPE_PREFIX = 'urn:tollgate:problem:';
 
 /** The one place where errors become HTTP responses. */
-export function renderError(ctx: Context, error: unknown, logger: Logger): void {
+export function renderError(ctx: Context, error: unknown, logger: Logger, metrics?: Metrics): void {
   const state = ctx.state as AppState;
   const oauth = OAUTH_OPERATIONS.has(state.operationId ?? '');
-  const known = toClientError(error, oauth);
+  const known = toClientError(error, oauth) ?? unavailable(error, oauth, state.requestId, logger, metrics);
   if (!known) logger.error({ err: error, request_id: state.requestId }, 'unexpected error');
 
   if (oauth) {
@@ -35,12 +37,12 @@ export function renderError(ctx: Context, error: unknown, logger: Logger): void 
   ctx.type = 'application/problem+json';
 }
 
-export function errorRenderer(logger: Logger): Middleware {
+export function errorRenderer(logger: Logger, metrics?: Metrics): Middleware {
   return async function renderErrors(ctx, next) {
     try {
       await next();
     } catch (error) {
-      renderError(ctx, error, logger);
+      renderError(ctx, error, logger, metrics);
     }
   };
 }
@@ -56,6 +58,15 @@ function toClientError(error: unknown, oauth: boolean): ApiError | OAuthError | 
   if (oauth) return new OAuthError('invalid_request', 'The request body could not be read.');
   if (status === 415) return new ApiError(415, 'unsupported_media_type', 'The request body uses an unsupported charset or encoding.');
   return new ApiError(400, 'malformed_body', 'The request body is not valid JSON or form data.');
+}
+
+/** A database that cannot answer now is the client's "try later" (503), not a bug: counted, logged as a warning. */
+function unavailable(error: unknown, oauth: boolean, requestId: string | undefined, logger: Logger, metrics: Metrics | undefined): ApiError | OAuthError | undefined {
+  const kind = databaseUnavailableKind(error);
+  if (kind === undefined) return undefined;
+  metrics?.databaseError(kind);
+  logger.warn({ err: error, kind, request_id: requestId }, 'database unavailable; answered 503');
+  return oauth ? oauthDatabaseUnavailable() : databaseUnavailable();
 }
 
 function httpErrorStatus(error: unknown): number | undefined {

@@ -4,15 +4,24 @@ import type { Context, Middleware } from 'koa';
 import type { Spec } from '../spec';
 import { methodNotAllowed } from './api';
 import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
+import type { Readiness } from './readiness';
 
-const META_PATHS = new Set(['/healthz', '/openapi.json', '/openapi.yaml', ...DOCS_PATHS]);
+const META_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/openapi.yaml', ...DOCS_PATHS]);
 
-/** Routes outside the API contract: liveness, the contract itself and its interactive docs. */
-export function mountMetaRoutes(app: Koa, spec: Spec): void {
+/** Routes outside the API contract: liveness, readiness, the contract itself and its interactive docs. */
+export function mountMetaRoutes(app: Koa, spec: Spec, readiness: Readiness): void {
   const router = new Router();
   const specJson = JSON.stringify(spec.document);
+  // Liveness: the process answers. Cheap on purpose: restarting an instance cannot fix its database.
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
+  });
+  // Readiness: whether this instance should get traffic now (the database answers; not shutting down).
+  router.get('/readyz', async (ctx) => {
+    const reason = await readiness.notReadyBecause();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = reason === undefined ? 200 : 503;
+    ctx.body = reason === undefined ? { status: 'ready' } : { status: 'unavailable', reason };
   });
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';

@@ -15,6 +15,12 @@ export interface Metrics {
   passwordCompared(cost: number): void;
   /** Reports the hashing pool's queue depth whenever /metrics is scraped. */
   watchHashQueue(depth: () => number): void;
+  /** A database failure by kind (src/db/unavailable.ts): a broken connection, a timeout, a full disk… */
+  databaseError(kind: string): void;
+  /** Time a query waited for a pooled PostgreSQL connection. */
+  connectionWaited(seconds: number): void;
+  /** Reports requests waiting for a pooled connection whenever /metrics is scraped. */
+  watchDatabasePool(waiting: () => number): void;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -44,8 +50,10 @@ export function createMetrics(): Metrics {
     },
   });
 
+  const database = databaseMetrics(registry);
   return {
     registry,
+    ...database,
     requestFinished: (operationId, status, seconds) => requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
     loginFinished: (outcome) => logins.inc({ outcome }),
     refreshReuseDetected: () => reuses.inc(),
@@ -53,6 +61,27 @@ export function createMetrics(): Metrics {
     passwordCompared: (cost) => comparisons.inc({ cost: String(cost) }),
     watchHashQueue: (depth) => {
       queueDepth = depth;
+    },
+  };
+}
+
+function databaseMetrics(registry: Registry): Pick<Metrics, 'databaseError' | 'connectionWaited' | 'watchDatabasePool'> {
+  const errors = new Counter({ name: 'tollgate_database_errors_total', help: 'Database failures by kind (connection, timeout, lock_timeout, disk_full, busy, …).', labelNames: ['kind'] as const, registers: [registry] });
+  const wait = new Histogram({ name: 'tollgate_database_connection_wait_seconds', help: 'Time a query waited for a pooled database connection.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
+  let waiting: () => number = () => 0;
+  new Gauge({
+    name: 'tollgate_database_pool_waiting',
+    help: 'Queries waiting for a pooled database connection.',
+    registers: [registry],
+    collect() {
+      this.set(waiting());
+    },
+  });
+  return {
+    databaseError: (kind) => errors.inc({ kind }),
+    connectionWaited: (seconds) => wait.observe(seconds),
+    watchDatabasePool: (fn) => {
+      waiting = fn;
     },
   };
 }
