@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -43,8 +43,11 @@ export function openSqlite(databaseUrl: string, options: Pick<DatabaseOptions, '
  */
 function keepPrivate(file: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // A file we may not write is a startup error that says so, not an EACCES from the open below.
+  if (existsSync(file)) assertWritable(file);
   closeSync(openSync(file, 'a', 0o600));
   for (const companion of [file, `${file}-wal`, `${file}-shm`]) {
-    if (existsSync(companion)) chmodSync(companion, 0o600);
+    // Only the owner may change a mode; a file another user lets us write stays as they set it.
+    if (existsSync(companion) && statSync(companion).uid === process.getuid?.()) chmodSync(companion, 0o600);
   }
 }
