@@ -13,6 +13,9 @@ import { INVALID, PROXIED, type Setup } from './proxy-scenarios';
  * any request or response breaking openapi.yaml fails. Requests the contract forbids (Prism refuses
  * them itself) go straight to the server, whose answers the test app checks against the spec too.
  * At the end, each operation must have answered exactly the statuses it declares.
+ * This is the contract's second opinion: every other suite checks responses with
+ * src/http/response-validator.ts, the server's own validator (tests/support/contract.ts); Prism
+ * validates with an implementation of its own, so a bug in ours cannot hide here.
  */
 let app: TestApp;
 let proxy: RunningPrism;

@@ -4,7 +4,12 @@ import { dereferenceSync } from 'dereference-json-schema';
 import { createResponseValidator } from '../../src/http/response-validator';
 import { loadSpec } from '../../src/spec';
 
-// Built straight from openapi.yaml, independent of the server's own response check.
+// The tests' contract check IS the server's own response check: the same code,
+// src/http/response-validator.ts, fed its own dereferenced copy of openapi.yaml (not the copy the server
+// serves). A bug in that validator would pass unnoticed here and in the server alike, so it is not a
+// second opinion. The independent one is Prism, another implementation reading openapi.yaml itself:
+// tests/contract/proxy.test.ts runs every operation through `prism proxy --errors`, and
+// tests/contract/mock.test.ts checks Prism's mock. Keep both.
 const document = dereferenceSync(structuredClone(loadSpec().document)) as unknown as OpenAPIV3_1.Document;
 const router = new OpenAPIRouter({ definition: document as unknown as Document });
 const validator = createResponseValidator(document);
