@@ -18,6 +18,7 @@ import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
+import { checkedMfaKeys } from './security/mfa-startup';
 
 export interface RunningServer {
   readonly server: Server;
@@ -43,7 +44,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme] });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
+  const mfaKeys = await checkedMfaKeys(config, database, logger);
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys };
 
   const app = await createApp(loadSpec(), services);
   const server = createHttpServer(app.callback(), config);
