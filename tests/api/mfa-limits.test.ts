@@ -55,3 +55,19 @@ describe('MFA_REQUIRED_FOR_ADMIN=true', () => {
     expect((await app.client.GET('/users', { headers: { Authorization: `Bearer ${tokens.access_token}` } })).response.status).toBe(200);
   });
 });
+
+describe('production without MFA_ENCRYPTION_KEY', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ NODE_ENV: 'production' }, clock);
+  });
+  afterAll(() => app.close());
+
+  test('enrolment → 503 mfa_unavailable; nothing is stored', async () => {
+    const user = await registeredUser(app);
+    const { response, error } = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    expect(response.status).toBe(503);
+    expect(error?.code).toBe('mfa_unavailable');
+    expect(await app.server.services.db.selectFrom('mfa_totp').select('user_id').execute()).toEqual([]);
+  });
+});
