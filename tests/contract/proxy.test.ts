@@ -25,6 +25,8 @@ const operationIds = (Object.keys(PROXIED) as OperationId[]).filter((id) => !PEN
 // 408 and 431 are answered before routing, on every path: tests/process/timeouts.test.ts and
 // tests/http/client-errors.test.ts prove them.
 const NOT_EXERCISED_HERE = new Set([408, 431, 500]);
+// Needs a production server without MFA_ENCRYPTION_KEY: tests/api/mfa-limits.test.ts proves it.
+const PROVEN_ELSEWHERE: Readonly<Record<string, readonly number[]>> = { startTotpEnrolment: [503] };
 
 beforeAll(async () => {
   // Each throttling scenario counts from an X-Forwarded-For address of its own (see proxy-scenarios.ts).
@@ -123,7 +125,7 @@ describe('prism proxy --errors in front of the server', () => {
 
   test('each operation answered exactly the statuses it declares (besides 500)', () => {
     const mismatches = operationIds.flatMap((id) => {
-      const want = (declared.get(id) ?? []).map((r) => r.status).filter((s) => !NOT_EXERCISED_HERE.has(s)).sort();
+      const want = (declared.get(id) ?? []).map((r) => r.status).filter((s) => !NOT_EXERCISED_HERE.has(s) && !(PROVEN_ELSEWHERE[id] ?? []).includes(s)).sort();
       const got = [...(observed.get(id) ?? [])].sort();
       return JSON.stringify(want) === JSON.stringify(got) ? [] : [`${id}: declares ${want.join(', ')}; answered ${got.join(', ')}`];
     });
