@@ -8,7 +8,8 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // the security handler joins it with the user row, so ending it ends its access tokens at once.
   await db.schema
     .createTable('sessions')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    // Not a PRIMARY KEY: SQLite would leave a text key nullable; a unique index means the same on both.
+    .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text', (c) => c.notNull())
@@ -18,6 +19,7 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     .addColumn('amr', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
+  await db.schema.createIndex('sessions_id').on('sessions').column('id').unique().execute();
   await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
   // Families alive today become sessions (what they were not told is left empty).
   await sql`INSERT INTO sessions (id, user_id, created_at, last_used_at, user_agent, ip, amr)
@@ -26,7 +28,8 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.alterTable('users').addColumn('mfa_enabled', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema
     .createTable('mfa_totp')
-    .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+    // Not an INTEGER PRIMARY KEY, which SQLite would turn into a rowid alias: a unique index instead.
+    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     // AES-256-GCM of the base32 secret; key_id names the key that sealed it (rotation).
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
     .addColumn('key_id', 'text', (c) => c.notNull())
@@ -35,6 +38,7 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     // The last time step accepted: a code is never accepted twice (RFC 6238 §5.2).
     .addColumn('last_step', 'bigint')
     .execute();
+  await db.schema.createIndex('mfa_totp_user_id').on('mfa_totp').column('user_id').unique().execute();
   await db.schema
     .createTable('mfa_recovery_codes')
     .addColumn('id', 'integer', autoIncrementId(dialect))
