@@ -14,7 +14,6 @@ import type { TokenSession } from '../security/access-tokens';
 
 type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
-type TokenRequest = components['schemas']['TokenRequest'];
 type TokenResult = OperationResult<'issueToken'>;
 
 // One answer for every unusable refresh token, reused ones included: a thief learns nothing.
@@ -25,17 +24,13 @@ const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
   const { body } = input;
   if (body.grant_type === 'refresh_token') return refreshGrant(body, input, services);
-  const second = secondStepOf(body);
-  if (second) return secondFactorGrant(second.mfaToken, second.step, input, services);
+  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-otp') return secondFactorGrant(body.mfa_token, { method: 'otp', code: body.otp }, input, services);
+  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code') {
+    return secondFactorGrant(body.mfa_token, { method: 'recovery_code', code: body.recovery_code }, input, services);
+  }
   // A form without grant_type is a password grant (the spec's PasswordGrantRequest; FastAPI clients send none).
-  return passwordGrant(body as PasswordGrant, input, services);
+  return passwordGrant(body, input, services);
 };
-
-function secondStepOf(body: TokenRequest): { mfaToken: string; step: SecondStep } | undefined {
-  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-otp') return { mfaToken: body.mfa_token, step: { method: 'otp', code: body.otp } };
-  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code') return { mfaToken: body.mfa_token, step: { method: 'recovery_code', code: body.recovery_code } };
-  return undefined;
-}
 
 async function secondFactorGrant(mfaToken: string, step: SecondStep, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
   refuseForeignOrigin(services.config, input.origin);
