@@ -78,7 +78,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The current user's sessions (one per login)
+         * @description Every login (a refresh-token family) that has not ended: when it began, when it was last
+         *     refreshed, the client's user agent (first 256 characters) and address (as the attempt limits
+         *     count it: an IPv6 address as its /64), and how the user authenticated (`amr`, RFC 8176).
+         *     `current` marks the session of the access token sending this request.
+         */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         /**
@@ -87,6 +94,120 @@ export interface paths {
          *     token already issued to them invalid at once, including the one sending this request.
          */
         delete: operations["endAllSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A session's id, as `GET /users/me/sessions` lists it.
+                 * @example 3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21
+                 */
+                sessionId: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Log one session out
+         * @description Revokes that session's refresh tokens; its access tokens stop working at once. The
+         *     user's other sessions live on. A session of another user, or one that has already ended,
+         *     is `404`.
+         */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin enrolling a TOTP authenticator
+         * @description Creates a pending TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s) and answers it with an
+         *     `otpauth://` URI naming the issuer (`MFA_ISSUER`) and the account, to show as a QR code.
+         *     Nothing changes for logins until it is confirmed. Calling again replaces a pending
+         *     enrolment; once one is confirmed, `409`. The secret is stored encrypted
+         *     (`MFA_ENCRYPTION_KEY`).
+         */
+        post: operations["startTotpEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the pending authenticator with a code; get recovery codes
+         * @description A current code from the authenticator turns the second factor on. The answer holds 10
+         *     recovery codes (80 random bits each), shown this once: the server keeps only their hashes.
+         *     Wrong codes count as failed logins of the user from this client IP.
+         */
+        post: operations["confirmTotpEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/mfa/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn the second factor off
+         * @description Needs a current authenticator code or an unused recovery code. The authenticator and every recovery code are deleted.
+         */
+        post: operations["disableTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the recovery codes
+         * @description Needs a current authenticator code or an unused recovery code. Answers a new set of 10; every earlier code stops working.
+         */
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -123,6 +244,34 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
+                 * @example 1
+                 */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user's second factor (a lost authenticator)
+         * @description Deletes the user's TOTP authenticator and recovery codes, and ends every session of the
+         *     user (access and refresh tokens stop working at once). Answers 204 also when the user had
+         *     no second factor.
+         */
+        delete: operations["resetUserMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -133,7 +282,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * OAuth2 token endpoint (password and refresh_token grants)
+         * OAuth2 token endpoint (password, refresh_token and second-factor grants)
          * @description `grant_type=password` (RFC 6749 §4.3) logs a user in; `grant_type=refresh_token`
          *     (RFC 6749 §6) trades a refresh token for a new access token and a new refresh token: the
          *     one presented is dead from then on (rotation, RFC 9700 §4.14). Presenting an already
@@ -158,6 +307,16 @@ export interface paths {
          *     default 900 s). Past either limit the password grant answers 429 with `Retry-After`
          *     without checking the password, so even the right password is refused until then. A
          *     successful login clears its username and IP counter.
+         *
+         *     A user with a second factor (`mfa_enabled`) and the right password gets `403 mfa_required`
+         *     with an `mfa_token` instead of tokens. The token lives 5 minutes, is bound to the user and
+         *     the scope asked for, and dies after one success or 5 wrong codes. Complete the login with
+         *     `grant_type=urn:tollgate:params:oauth:grant-type:mfa-otp` (`mfa_token`, `otp`: a current
+         *     authenticator code, accepted once) or `urn:tollgate:params:oauth:grant-type:mfa-recovery-code`
+         *     (`mfa_token`, `recovery_code`, then spent). Wrong codes count as failed logins of the user
+         *     from this IP (429 as above). Access tokens carry `amr` (RFC 8176): `[pwd]`, `[pwd, otp, mfa]`
+         *     or, after a recovery code, `[pwd, mfa]`; refreshing keeps the login's. They also carry
+         *     `sid`, the session (`GET /users/me/sessions`).
          */
         post: operations["issueToken"];
         delete?: never;
@@ -320,6 +479,8 @@ export interface components {
             username: components["schemas"]["Username"];
             email: components["schemas"]["Email"];
             is_active: boolean;
+            /** @description The user has confirmed a TOTP authenticator; their password grant answers `mfa_required`. */
+            mfa_enabled: boolean;
             roles: components["schemas"]["Role"][];
             created_at: components["schemas"]["Timestamp"];
         };
@@ -344,7 +505,7 @@ export interface components {
          *     does not know are ignored (RFC 6749 §3.2); every parameter, known or not, appears at most
          *     once (a repeated one is `invalid_request`).
          */
-        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"];
+        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
         PasswordGrantRequest: {
             /** @constant */
@@ -367,6 +528,37 @@ export interface components {
         } & {
             [key: string]: components["schemas"]["IgnoredParameter"];
         };
+        /**
+         * @description Opaque (256 random bits, base64url), from a password grant's `mfa_required` answer.
+         * @example Qm9vdHN0cmFwLW1mYS10b2tlbi1leGFtcGxlLXZhbHVlLTEyMzQ
+         */
+        MfaToken: string;
+        /** @description Completes a password grant that answered `mfa_required`, with a current authenticator code. */
+        MfaOtpGrantRequest: {
+            /** @constant */
+            grant_type: "urn:tollgate:params:oauth:grant-type:mfa-otp";
+            mfa_token: components["schemas"]["MfaToken"];
+            /** @example 492039 */
+            otp: string;
+            client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /** @description Completes a password grant that answered `mfa_required`, with an unused recovery code (which is then spent). */
+        MfaRecoveryCodeGrantRequest: {
+            /** @constant */
+            grant_type: "urn:tollgate:params:oauth:grant-type:mfa-recovery-code";
+            mfa_token: components["schemas"]["MfaToken"];
+            recovery_code: components["schemas"]["RecoveryCode"];
+            client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /**
+         * @description 16 base32 characters (80 random bits), shown in groups of four; case and hyphens do not matter.
+         * @example mfzw-k4dj-nbsw-y3dp
+         */
+        RecoveryCode: string;
         /**
          * @description A form parameter the OAuth endpoints do not know: ignored (RFC 6749 §3.2), yet, like every
          *     parameter, sent once (a repeated one arrives as a list and is `invalid_request`).
@@ -396,11 +588,13 @@ export interface components {
         };
         OAuthError: {
             /**
-             * @description RFC 6749 §5.2 codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) for throttled logins (429) and an unavailable database (503).
+             * @description RFC 6749 §5.2 codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) for throttled logins (429) and an unavailable database (503), and `mfa_required` (403) when the password was right and a second factor is due.
              * @enum {string}
              */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable" | "server_error";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable" | "server_error" | "mfa_required";
             error_description?: string;
+            /** @description Only with `mfa_required`; send it back with the second factor within 5 minutes. */
+            mfa_token?: components["schemas"]["MfaToken"];
         };
         UserPage: {
             items: components["schemas"]["User"][];
@@ -447,7 +641,7 @@ export interface components {
             revocation_endpoint: string;
             /** Format: uri */
             jwks_uri: string;
-            grant_types_supported: ("password" | "refresh_token")[];
+            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code")[];
             response_types_supported: string[];
             scopes_supported: string[];
             token_endpoint_auth_methods_supported: "none"[];
@@ -474,6 +668,43 @@ export interface components {
             title?: components["schemas"]["TodoTitle"];
             done?: boolean;
         };
+        Session: {
+            id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The last login or refresh of this session (using an access token does not count). */
+            last_used_at: components["schemas"]["Timestamp"];
+            /** @description The `User-Agent` of the login, cut to 256 characters; null when none was sent. */
+            user_agent: string | null;
+            /** @description The login's client address as the attempt limits count it (an IPv6 address as its /64). */
+            ip: string;
+            /** @description How the user authenticated (RFC 8176), e.g. `[pwd]`, `[pwd, otp, mfa]`. */
+            amr: string[];
+            /** @description This is the session of the access token making the request. */
+            current: boolean;
+        };
+        SessionList: {
+            items: components["schemas"]["Session"][];
+        };
+        TotpEnrolment: {
+            /** @description The shared secret in base32 (RFC 4648), for typing into an authenticator by hand. */
+            secret: string;
+            /**
+             * Format: uri
+             * @description An otpauth URI (Key Uri Format) to show as a QR code.
+             */
+            otpauth_uri: string;
+        };
+        TotpCode: {
+            /** @description A current 6-digit authenticator code. */
+            code: string;
+        };
+        SecondFactorCode: {
+            /** @description A current 6-digit authenticator code, or an unused recovery code (which is then spent). */
+            code: string;
+        };
+        RecoveryCodes: {
+            recovery_codes: components["schemas"]["RecoveryCode"][];
+        };
         TodoPage: {
             items: components["schemas"]["Todo"][];
             next_cursor: components["schemas"]["Cursor"] | null;
@@ -482,7 +713,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "too_many_requests" | "internal_error" | "database_unavailable";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "internal_error" | "database_unavailable";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -581,20 +812,80 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The access token lacks the `users:admin` scope (RFC 6750 §3.1). */
+        /**
+         * @description The access token lacks the `users:admin` scope (RFC 6750 §3.1); or, with
+         *     `MFA_REQUIRED_FOR_ADMIN=true`, its login used no second factor (`amr` has no `mfa`):
+         *     `insufficient_authentication`, with `WWW-Authenticate: Bearer error="insufficient_user_authentication"`
+         *     (RFC 9470). Log in again with the second factor (enrol one first if needed).
+         */
         ForbiddenAdmin: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request fails validation, or the code is not a current authenticator code (nor, where accepted, an unused recovery code); a code already accepted once is wrong too. */
+        WrongOtp: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description There is no pending enrolment to confirm (start one with `POST /users/me/mfa/totp`), or it is confirmed already. */
+        MfaNotPending: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
                 /**
                  * @example {
-                 *       "type": "urn:tollgate:problem:insufficient_scope",
-                 *       "title": "Insufficient scope",
-                 *       "status": 403,
-                 *       "code": "insufficient_scope",
-                 *       "detail": "This operation needs the scope: users:admin."
+                 *       "type": "urn:tollgate:problem:mfa_not_enabled",
+                 *       "title": "No second factor",
+                 *       "status": 409,
+                 *       "code": "mfa_not_enabled",
+                 *       "detail": "There is no pending TOTP enrolment to confirm."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The user has no confirmed authenticator. */
+        MfaNotEnabled: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:mfa_not_enabled",
+                 *       "title": "No second factor",
+                 *       "status": 409,
+                 *       "code": "mfa_not_enabled",
+                 *       "detail": "Two-factor authentication is not enabled."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many wrong codes (or passwords) for this user from this client IP; they count with failed logins (`LOGIN_MAX_FAILURES` per `LOGIN_FAILURE_WINDOW`). The code was not checked. */
+        TooManyOtpAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:too_many_requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many wrong codes. Try again later."
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -787,6 +1078,11 @@ export interface components {
          */
         UserId: components["schemas"]["Id"];
         /**
+         * @description A session's id, as `GET /users/me/sessions` lists it.
+         * @example 3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21
+         */
+        SessionId: string;
+        /**
          * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
          */
@@ -893,6 +1189,7 @@ export interface operations {
                      *           "username": "alice",
                      *           "email": "alice@example.com",
                      *           "is_active": true,
+                     *           "mfa_enabled": false,
                      *           "roles": [
                      *             "user"
                      *           ],
@@ -946,6 +1243,7 @@ export interface operations {
                      *       "username": "alice",
                      *       "email": "alice@example.com",
                      *       "is_active": true,
+                     *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
@@ -987,6 +1285,7 @@ export interface operations {
                      *       "username": "alice",
                      *       "email": "alice@example.com",
                      *       "is_active": true,
+                     *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
@@ -1035,6 +1334,7 @@ export interface operations {
                      *       "username": "alice",
                      *       "email": "alice@example.org",
                      *       "is_active": true,
+                     *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
@@ -1145,6 +1445,52 @@ export interface operations {
             503: components["responses"]["DatabaseUnavailable"];
         };
     };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live sessions, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21",
+                     *           "created_at": "2026-11-23T14:00:00.000Z",
+                     *           "last_used_at": "2026-11-23T14:15:00.000Z",
+                     *           "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+                     *           "ip": "203.0.113.7",
+                     *           "amr": [
+                     *             "pwd",
+                     *             "otp",
+                     *             "mfa"
+                     *           ],
+                     *           "current": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
     endAllSessions: {
         parameters: {
             query?: never;
@@ -1166,6 +1512,273 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A session's id, as `GET /users/me/sessions` lists it.
+                 * @example 3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21
+                 */
+                sessionId: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The current user has no live session with this id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "code": "not_found",
+                     *       "detail": "No session with this id."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    startTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending enrolment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                     *       "otpauth_uri": "otpauth://totp/tollgate:alice?issuer=tollgate&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description The user has a confirmed authenticator already; disable it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:mfa_already_enabled",
+                     *       "title": "Second factor already enabled",
+                     *       "status": 409,
+                     *       "code": "mfa_already_enabled",
+                     *       "detail": "A TOTP authenticator is already enabled; disable it before enrolling another."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            /** @description The server runs in production without `MFA_ENCRYPTION_KEY`, so it cannot store a secret. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:mfa_unavailable",
+                     *       "title": "Second factor unavailable",
+                     *       "status": 503,
+                     *       "code": "mfa_unavailable",
+                     *       "detail": "Two-factor enrolment is not configured on this server."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "492039"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TotpCode"];
+            };
+        };
+        responses: {
+            /** @description The second factor is on; these are the recovery codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "recovery_codes": [
+                     *         "mfzw-k4dj-nbsw-y3dp",
+                     *         "onxw-2zlt-mvzg-k5dj",
+                     *         "ojsw-s4dd-nfxg-oylt",
+                     *         "m5uw-2zln-ovsw-y3tf",
+                     *         "nfxg-s3ls-ojqw-y2lv",
+                     *         "mzxw-6ytb-oi2d-embr",
+                     *         "gezd-gnbv-gy3t-qojq",
+                     *         "onsw-g4tf-ojxg-k5dt",
+                     *         "mrqw-y3lf-mvzx-i2lo",
+                     *         "ojuw-k43f-nf2x-sylo"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["WrongOtp"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["MfaNotPending"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyOtpAttempts"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "492039"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecondFactorCode"];
+            };
+        };
+        responses: {
+            /** @description The second factor is off. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["WrongOtp"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["MfaNotEnabled"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyOtpAttempts"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "492039"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecondFactorCode"];
+            };
+        };
+        responses: {
+            /** @description The new recovery codes, shown this once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "recovery_codes": [
+                     *         "mfzw-k4dj-nbsw-y3dp",
+                     *         "onxw-2zlt-mvzg-k5dj",
+                     *         "ojsw-s4dd-nfxg-oylt",
+                     *         "m5uw-2zln-ovsw-y3tf",
+                     *         "nfxg-s3ls-ojqw-y2lv",
+                     *         "mzxw-6ytb-oi2d-embr",
+                     *         "gezd-gnbv-gy3t-qojq",
+                     *         "onsw-g4tf-ojxg-k5dt",
+                     *         "mrqw-y3lf-mvzx-i2lo",
+                     *         "ojuw-k43f-nf2x-sylo"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["WrongOtp"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["MfaNotEnabled"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyOtpAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -1198,6 +1811,7 @@ export interface operations {
                      *       "username": "alice",
                      *       "email": "alice@example.com",
                      *       "is_active": true,
+                     *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
@@ -1253,6 +1867,7 @@ export interface operations {
                      *       "username": "alice",
                      *       "email": "alice@example.com",
                      *       "is_active": false,
+                     *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
@@ -1287,6 +1902,38 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    resetUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
+                 * @example 1
+                 */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user has no second factor any more and every session of theirs has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["UserNotFound"];
+            408: components["responses"]["RequestTimeout"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -1357,6 +2004,24 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password was right but the user has a second factor; no tokens. Send `mfa_token` back with a code. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "mfa_required",
+                     *       "error_description": "Multifactor authentication required.",
+                     *       "mfa_token": "Qm9vdHN0cmFwLW1mYS10b2tlbi1leGFtcGxlLXZhbHVlLTEyMzQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
             408: components["responses"]["RequestTimeout"];
@@ -1574,7 +2239,9 @@ export interface operations {
                      *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
                      *       "grant_types_supported": [
                      *         "password",
-                     *         "refresh_token"
+                     *         "refresh_token",
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code"
                      *       ],
                      *       "response_types_supported": [],
                      *       "scopes_supported": [

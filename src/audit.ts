@@ -1,6 +1,7 @@
 import type { components } from '../generated/api';
 import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
+import type { MfaAuditEvents } from './mfa-audit-events';
 
 type Role = components['schemas']['Role'];
 
@@ -8,7 +9,7 @@ type Role = components['schemas']['Role'];
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
  * is no field a password, hash, token or secret could be put in by mistake.
  */
-export interface AuditEvents {
+export interface AuditEvents extends MfaAuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };
   email_change_throttled: { user_id: number; retry_after: number };
@@ -31,7 +32,7 @@ export interface AuditEvents {
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'email_change_throttled', 'refresh_token_reuse_detected']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'email_change_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

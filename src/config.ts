@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { loadMfaConfig } from './mfa-config';
 
 export type ResponseValidationMode = 'strict' | 'log' | 'off';
 
@@ -62,6 +63,17 @@ export interface Config {
   readonly requestTimeout: number;
   /** Seconds an idle keep-alive connection stays open between requests. */
   readonly keepAliveTimeout: number;
+  /** Second factor (docs/mfa.md): the TOTP secret encryption keys, the name in otpauth URIs, the admin rule. */
+  readonly mfa: MfaConfig;
+}
+
+export interface MfaConfig {
+  /** 32 bytes from MFA_ENCRYPTION_KEY; undefined = generated outside production (src/security/mfa-keys.ts). */
+  readonly encryptionKey: Buffer | undefined;
+  /** Retired keys (MFA_PREVIOUS_ENCRYPTION_KEYS) that still open the secrets sealed with them. */
+  readonly previousKeys: readonly Buffer[];
+  readonly issuer: string;
+  readonly requiredForAdmin: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -195,6 +207,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     headersTimeout: integer('HEADERS_TIMEOUT', 10, 1, 300),
     requestTimeout: integer('REQUEST_TIMEOUT', 30, 1, 3600),
     keepAliveTimeout: integer('KEEP_ALIVE_TIMEOUT', 5, 1, 3600),
+    mfa: loadMfaConfig(env, boolean('MFA_REQUIRED_FOR_ADMIN', false), problems),
   };
   // Node refuses a headers timeout longer than the request timeout; say so here rather than at listen().
   if (config.headersTimeout > config.requestTimeout) {

@@ -20,6 +20,11 @@ const TITLES: Record<ProblemCode, string> = {
   user_exists: 'User already exists',
   wrong_password: 'Wrong password',
   self_lockout: 'Cannot lock yourself out',
+  insufficient_authentication: 'Second factor required',
+  mfa_already_enabled: 'Second factor already enabled',
+  mfa_not_enabled: 'No second factor',
+  invalid_otp: 'Wrong code',
+  mfa_unavailable: 'Second factor unavailable',
   too_many_requests: 'Too many requests',
   internal_error: 'Internal server error',
   database_unavailable: 'Database unavailable',
@@ -47,6 +52,8 @@ export class OAuthError extends Error {
     readonly description: string,
     readonly status = 400,
     readonly headers: Record<string, string> = {},
+    /** Members beyond error and error_description (the `mfa_token` of `mfa_required`). */
+    readonly extraMembers: { mfa_token?: string } = {},
   ) {
     super(description);
   }

@@ -19,6 +19,7 @@ import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
+import { checkedMfaKeys } from './security/mfa-startup';
 
 export interface RunningServer {
   readonly server: Server;
@@ -47,7 +48,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const readiness = createReadiness(database, config.databaseTimeout * 1000);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
+  const mfaKeys = await checkedMfaKeys(config, database, logger);
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);

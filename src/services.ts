@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
 import type { KeyRing } from './security/key-ring';
+import type { MfaKeys } from './security/mfa-keys';
 import type { PasswordHasher } from './security/passwords';
 
 /** What handlers and services receive: passed in, never imported as singletons. */
@@ -18,4 +19,5 @@ export interface Services {
   readonly tokens: AccessTokens;
   readonly keys: KeyRing;
   readonly metrics: Metrics;
+  readonly mfaKeys: MfaKeys;
 }

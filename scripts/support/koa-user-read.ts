@@ -41,7 +41,7 @@ app.use((ctx) => {
     return;
   }
   // The same JSON as tollgate's answer (the spec's User), so both serialize the same work.
-  const body: User = { id: user.id, username: user.username, email: user.email, is_active: user.is_active === 1, roles: [user.role], created_at: user.created_at };
+  const body: User = { id: user.id, username: user.username, email: user.email, is_active: user.is_active === 1, mfa_enabled: false, roles: [user.role], created_at: user.created_at };
   ctx.body = body;
 });
 app.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');

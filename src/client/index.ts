@@ -1,11 +1,12 @@
 import createFetchClient, { type Client, type FetchResponse, type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../generated/api';
 import { createSession, type Session } from './session';
+import { signInStep, type SignInResult } from './sign-in';
 
 type TokenResponse = components['schemas']['TokenResponse'];
 type TokenForm = Record<string, string>;
 
-export type { components, paths };
+export type { components, paths, SignInResult };
 
 export interface ClientOptions {
   /** Where tollgate answers, e.g. `https://auth.example.com`. */
@@ -21,6 +22,11 @@ export interface TollgateClient extends Client<paths> {
    * JSON, or problem details for what the server refuses before routing (408, 431): any media type.
    */
   login(username: string, password: string, scope?: string): Promise<FetchResponse<paths['/token']['post'], object, `${string}/${string}`>>;
+  /**
+   * The password grant as a typed result: `signed_in` (tokens held from then on), `mfa_required`
+   * (complete it with `completeWithOtp(code)` or `completeWithRecoveryCode(code)`), or `refused`.
+   */
+  signIn(username: string, password: string, scope?: string): Promise<SignInResult>;
   /** Revokes the held refresh token (this device's session) and forgets both tokens. */
   logout(): Promise<void>;
   /** Whether an access token is held (it may have expired; the next call refreshes it if it can). */
@@ -48,6 +54,10 @@ export function createClient(options: ClientOptions): TollgateClient {
     return data;
   };
   api.use(bearerWithRefresh(session, refresh, fetchImpl));
+  const postTokenForm = async (form: Record<string, string>) => {
+    const response = await fetchImpl(`${options.baseUrl}/token`, { method: 'POST', headers: formBody.headers, body: new URLSearchParams(form).toString() });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  };
 
   return Object.assign(api, {
     async login(username: string, password: string, scope?: string) {
@@ -55,6 +65,8 @@ export function createClient(options: ClientOptions): TollgateClient {
       if (result.data) session.store(result.data);
       return result;
     },
+    signIn: (username: string, password: string, scope?: string) =>
+      signInStep(postTokenForm, (tokens) => session.store(tokens), { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }),
     async logout() {
       const token = session.refreshToken;
       session.clear();

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
+import type { MfaTables } from './mfa-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -20,6 +21,8 @@ export interface UserTable {
   /** Access tokens carry the version they were issued under; bumping it ends every session. */
   token_version: Generated<number>;
   created_at: string;
+  /** 1 once a TOTP authenticator is confirmed: the password grant then asks for the second factor. */
+  mfa_enabled: Generated<number>;
 }
 
 export interface TodoTable {
@@ -54,7 +57,7 @@ export interface ThrottleEventTable {
   expires_at: string;
 }
 
-export interface Database {
+export interface Database extends MfaTables {
   users: UserTable;
   todos: TodoTable;
   refresh_tokens: RefreshTokenTable;

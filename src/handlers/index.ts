@@ -5,6 +5,8 @@ import { revokeToken } from './revocation';
 import { changePassword, endAllSessions } from './sessions';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
+import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
+import { endSession, listSessions } from './user-sessions';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
@@ -25,4 +27,11 @@ export const handlers: HandlerMap = {
   getTodo,
   updateTodo,
   deleteTodo,
+  listSessions,
+  endSession,
+  startTotpEnrolment,
+  confirmTotpEnrolment,
+  disableTotp,
+  regenerateRecoveryCodes,
+  resetUserMfa,
 };

@@ -8,6 +8,9 @@ import { grantScopes } from '../security/scopes';
 import { authenticatePassword, invalidCredentials } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
 import type { Services } from '../services';
+import { completeMfaLogin, mfaRequired, type SecondStep } from '../services/mfa-login';
+import { loginContext, refreshedSession } from '../services/sessions';
+import type { TokenSession } from '../security/access-tokens';
 
 type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
@@ -17,12 +20,25 @@ type TokenResult = OperationResult<'issueToken'>;
 const invalidRefreshToken = () => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
 const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
 
-/** RFC 6749 token endpoint: §4.3 password grant and §6 refresh grant. */
+/** RFC 6749 token endpoint: §4.3 password grant, §6 refresh grant, and the second step of a login with a second factor. */
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
   const { body } = input;
+  if (body.grant_type === 'refresh_token') return refreshGrant(body, input, services);
+  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-otp') return secondFactorGrant(body.mfa_token, { method: 'otp', code: body.otp }, input, services);
+  if (body.grant_type === 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code') {
+    return secondFactorGrant(body.mfa_token, { method: 'recovery_code', code: body.recovery_code }, input, services);
+  }
   // A form without grant_type is a password grant (the spec's PasswordGrantRequest; FastAPI clients send none).
-  return body.grant_type === 'refresh_token' ? refreshGrant(body, input, services) : passwordGrant(body, input, services);
+  return passwordGrant(body, input, services);
 };
+
+async function secondFactorGrant(mfaToken: string, step: SecondStep, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+  refuseForeignOrigin(services.config, input.origin);
+  const login = await completeMfaLogin(services, mfaToken, step, input.clientIp);
+  const started = await startRefreshFamily(services, login.user, login.scopes, loginContext(input, login.amr));
+  if (started === undefined) throw invalidCredentials();
+  return tokenResponse(services, login.user, login.scopes, started.refreshToken, { sid: started.sessionId, amr: login.amr });
+}
 
 async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
@@ -31,13 +47,16 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
 
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);
-  const refreshToken = await startRefreshFamily(services, user, grant.granted);
+  // A second factor is enrolled: the password alone gives an mfa_token, not tokens (docs/mfa.md).
+  if (user.mfa_enabled === 1) throw await mfaRequired(services, user, grant.granted);
+  const amr = ['pwd'];
+  const started = await startRefreshFamily(services, user, grant.granted, loginContext(input, amr));
   // The password was right but a password change, deactivation or logout everywhere committed meanwhile.
-  if (refreshToken === undefined) {
+  if (started === undefined) {
     audit(services.logger, 'login_failed', { user_id: user.id, reason: 'superseded' });
     throw invalidCredentials();
   }
-  return tokenResponse(services, user, grant.granted, refreshToken);
+  return tokenResponse(services, user, grant.granted, started.refreshToken, { sid: started.sessionId, amr });
 }
 
 async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
@@ -48,16 +67,16 @@ async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToke
   if (result.outcome === 'reused') services.metrics.refreshReuseDetected();
   if (result.outcome === 'invalid_scope') throw scopeNotAllowed(result.refused);
   if (result.outcome !== 'issued') throw invalidRefreshToken();
-  return tokenResponse(services, result.user, result.scopes, result.refreshToken);
+  return tokenResponse(services, result.user, result.scopes, result.refreshToken, await refreshedSession(services, result.sessionId));
 }
 
-async function tokenResponse(services: Services, user: UserRow, scopes: readonly string[], refreshToken: string): Promise<TokenResult> {
+async function tokenResponse(services: Services, user: UserRow, scopes: readonly string[], refreshToken: string, session: TokenSession): Promise<TokenResult> {
   const { config, tokens } = services;
   return {
     status: 200,
     headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...(config.refreshCookie && setRefreshCookie(config, refreshToken)) },
     body: {
-      access_token: await tokens.issue(user, scopes),
+      access_token: await tokens.issue(user, scopes, session),
       token_type: 'bearer',
       expires_in: tokens.ttlSeconds,
       // In cookie mode the refresh token stays out of reach of page scripts: cookie only.

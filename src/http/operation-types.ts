@@ -29,6 +29,8 @@ export interface OperationInput<Id extends OperationId> {
    * last in X-Forwarded-For, canonical (see http/client-address.ts), an IPv6 address as its /64.
    */
   readonly clientIp: string;
+  /** The `User-Agent` request header, if any. */
+  readonly userAgent: string | undefined;
   /** Set for every operation that has `security` in the spec; the security handler ran first. */
   readonly principal: Principal | undefined;
 }

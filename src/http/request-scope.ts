@@ -28,6 +28,11 @@ export class RequestScope {
   get logger(): Logger {
     return (this.ctx.state as AppState).logger;
   }
+
+  /** Kept with a session (GET /users/me/sessions); read only by the handlers that start one. */
+  get userAgent(): string | undefined {
+    return this.ctx.get('user-agent') || undefined;
+  }
 }
 
 /** The operation's input as the handler sees it (OperationInput). */
@@ -61,6 +66,10 @@ class HandlerInput {
   get serverOrigin(): string | undefined {
     return this.scope.serverOrigin;
   }
+
+  get userAgent(): string | undefined {
+    return this.scope.userAgent;
+  }
 }
 
 /** The app's services, with the logger of the request being handled. */
@@ -72,6 +81,7 @@ class RequestServices implements Services {
   readonly tokens: Services['tokens'];
   readonly keys: Services['keys'];
   readonly metrics: Services['metrics'];
+  readonly mfaKeys: Services['mfaKeys'];
 
   constructor(
     services: Services,
@@ -84,6 +94,7 @@ class RequestServices implements Services {
     this.tokens = services.tokens;
     this.keys = services.keys;
     this.metrics = services.metrics;
+    this.mfaKeys = services.mfaKeys;
   }
 
   get logger(): Logger {

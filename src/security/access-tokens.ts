@@ -13,6 +13,16 @@ export interface AccessTokenClaims {
   jti: string;
   /** The user's token_version at issue; a bumped version ends the token at once. */
   ver: number;
+  /** The session (refresh family) the token belongs to; ending it ends the token at once. Absent only in tokens issued before sessions existed. */
+  sid?: string;
+  /** RFC 8176 authentication methods of the login. */
+  amr?: string[];
+}
+
+/** What the token says about the login it comes from. */
+export interface TokenSession {
+  readonly sid: string;
+  readonly amr: readonly string[];
 }
 
 export interface TokenSubject {
@@ -23,7 +33,7 @@ export interface TokenSubject {
 export interface AccessTokens {
   readonly ttlSeconds: number;
   /** Async because some signing algorithms (EdDSA) are only available through async APIs. */
-  issue(user: TokenSubject, scopes: readonly string[]): Promise<string>;
+  issue(user: TokenSubject, scopes: readonly string[], session?: TokenSession): Promise<string>;
   /** The token's claims, or undefined for any token that is not one of ours and currently valid. */
   verify(token: string): Promise<AccessTokenClaims | undefined>;
 }
@@ -42,9 +52,10 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
 
   return {
     ttlSeconds,
-    async issue(user, scopes) {
+    async issue(user, scopes, session) {
       const iat = epochSeconds(clock);
       const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
+      if (session) Object.assign(claims, { sid: session.sid, amr: [...session.amr] });
       return new SignJWT({ ...claims }).setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid }).sign(signing.key);
     },
     async verify(token) {
@@ -83,5 +94,5 @@ function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: n
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const p = payload as Record<string, unknown>;
-  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver);
+  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver) && (p.sid === undefined || typeof p.sid === 'string') && (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')));
 }

@@ -2,14 +2,18 @@ import type { Context } from 'openapi-backend';
 import type { Kysely } from 'kysely';
 import { ApiError } from '../errors';
 import type { Database, UserRow } from '../db/schema';
-import { findUserById } from '../repositories/users.repository';
+import { findUserWithSession } from '../repositories/sessions.repository';
 import type { AccessTokens } from './access-tokens';
+import { insufficientAuthentication, secondFactorMissing } from './step-up';
 import { parseScope, scopesOfRole } from './scopes';
 
 /** Who is calling, as established by the security handler. */
 export interface Principal {
   readonly user: UserRow;
   readonly scopes: readonly string[];
+  /** The token's session (`sid`), and how its login authenticated (`amr`). */
+  readonly sessionId: string | undefined;
+  readonly amr: readonly string[];
 }
 
 export const SECURITY_SCHEME = 'OAuth2';
@@ -45,20 +49,24 @@ function bearerToken(header: string | string[] | undefined): string | undefined 
   return match[1];
 }
 
-export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens: AccessTokens }) {
+export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens: AccessTokens; config: { mfa: { requiredForAdmin: boolean } } }) {
   return async function requireAuthentication(context: Context): Promise<Principal> {
     const token = bearerToken(context.request.headers.authorization);
     if (token === undefined) throw missingToken();
     const claims = await deps.tokens.verify(token);
     if (!claims) throw invalidToken();
-    // The user row is checked on every request: deactivation and "log out everywhere" act at once.
-    const user = await findUserById(deps.db, Number(claims.sub));
+    // The user row, with the token's session, is checked on every request in one statement:
+    // deactivation, "log out everywhere" and ending this one session act at once.
+    const user = await findUserWithSession(deps.db, Number(claims.sub), claims.sid ?? '');
     if (!user || user.is_active !== 1 || user.token_version !== claims.ver) throw invalidToken();
+    if (claims.sid !== undefined && user.session_live !== 1) throw invalidToken();
     // A demoted admin's tokens lose the scopes the new role does not allow, on their next use.
     const allowed: readonly string[] = scopesOfRole(user.role);
     const scopes = parseScope(claims.scope).filter((s) => allowed.includes(s));
     const required = requiredScopes(context);
     if (!required.every((s) => scopes.includes(s))) throw insufficientScope(required);
-    return { user, scopes };
+    const amr = claims.amr ?? [];
+    if (deps.config.mfa.requiredForAdmin && secondFactorMissing(required, amr)) throw insufficientAuthentication();
+    return { user, scopes, sessionId: claims.sid, amr };
   };
 }

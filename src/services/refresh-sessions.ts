@@ -11,6 +11,7 @@ import {
   revokeRefreshTokenFamily,
   revokeRefreshTokensOfUser,
 } from '../repositories/refresh-tokens.repository';
+import { insertSession, type NewSession } from '../repositories/sessions.repository';
 import { findUserById, incrementTokenVersion, lockUserAtTokenVersion } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
@@ -20,7 +21,7 @@ type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger'>;
 type Db = Kysely<Database>;
 
 export type RefreshOutcome =
-  | { outcome: 'issued'; refreshToken: string; user: UserRow; scopes: Scope[] }
+  | { outcome: 'issued'; refreshToken: string; user: UserRow; scopes: Scope[]; sessionId: string }
   | { outcome: 'invalid' }
   | { outcome: 'invalid_scope'; refused: string[] }
   | { outcome: 'reused' };
@@ -34,15 +35,22 @@ const SEAL_SWEEP_BATCH = 50;
  * was checked: a password change, deactivation or logout everywhere that answered first must not
  * lose the race to a login that was still hashing.
  */
-export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<string | undefined> {
+export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[], login: LoginContext): Promise<{ refreshToken: string; sessionId: string } | undefined> {
   await forgetExpiredSuccessors(deps);
   const token = newRefreshToken();
   return deps.db.transaction().execute(async (trx) => {
     if (!(await lockUserAtTokenVersion(trx, user.id, user.token_version))) return undefined;
-    await insertRefreshToken(trx, { ...newRow(deps, token, user.id, scopes.join(' ')), family_id: randomUUID(), token_version: user.token_version });
-    return token;
+    const row = newRow(deps, token, user.id, scopes.join(' '));
+    const sessionId = randomUUID();
+    await insertRefreshToken(trx, { ...row, family_id: sessionId, token_version: user.token_version });
+    // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
+    await insertSession(trx, { ...login, id: sessionId, user_id: user.id, created_at: row.created_at, last_used_at: row.created_at });
+    return { refreshToken: token, sessionId };
   });
 }
+
+/** What a session remembers of the login that started it. */
+export type LoginContext = Pick<NewSession, 'user_agent' | 'ip' | 'amr'>;
 
 /**
  * RFC 9700 §4.14 rotation with reuse detection, in one transaction so a rotation is never half
@@ -66,7 +74,7 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
       return current && current.revoked_at === null ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
     }
     await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id, token_version: row.token_version });
-    return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes };
+    return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: row.family_id };
   });
 }
 
@@ -80,7 +88,7 @@ async function replayRotated(deps: Deps, trx: Db, row: RefreshTokenRow, presente
   const successorRow = successor === undefined ? undefined : await findRefreshTokenByHash(trx, hashRefreshToken(successor));
   if (successor !== undefined && successorRow && successorRow.rotated_at === null && successorRow.revoked_at === null && !isExpired(deps, successorRow)) {
     const grant = await grantFor(trx, successorRow, requestedScope);
-    return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes } : grant;
+    return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: successorRow.family_id } : grant;
   }
   await revokeRefreshTokenFamily(trx, row.family_id, deps.clock.now().toISOString());
   audit(deps.logger, 'refresh_token_reuse_detected', { user_id: row.user_id, family_id: row.family_id });

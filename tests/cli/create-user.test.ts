@@ -58,6 +58,7 @@ test('creates the user, prints it as JSON and never the password', () => {
     username: 'Root_Admin',
     email: 'root@example.com',
     is_active: true,
+    mfa_enabled: false,
     roles: ['admin'],
     created_at: expect.any(String),
   });

@@ -1,6 +1,7 @@
 import type { TollgateClient } from '../../src/client';
 import type { OperationId } from '../../src/http/operation-types';
 import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
+import { MFA_INVALID, MFA_PROXIED } from './mfa-scenarios';
 
 type Result = { data?: unknown; error?: unknown; response: Response };
 
@@ -97,6 +98,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('issueToken', 200),
     { status: 400, run: call('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })) },
     throttled('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })),
+    MFA_PROXIED.issueToken403,
   ],
   // RFC 7009 §2.1 lets the token come from the cookie, so the schema allows a form without it.
   revokeToken: [success('revokeToken', 200), { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) }],
@@ -107,6 +109,13 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   getTodo: [success('getTodo', 200), ...secured('getTodo', 'me'), missing('getTodo')],
   updateTodo: [success('updateTodo', 200), ...secured('updateTodo', 'todos:read'), missing('updateTodo')],
   deleteTodo: [success('deleteTodo', 204), ...secured('deleteTodo', 'todos:read'), missing('deleteTodo')],
+  listSessions: MFA_PROXIED.listSessions,
+  endSession: MFA_PROXIED.endSession,
+  startTotpEnrolment: MFA_PROXIED.startTotpEnrolment,
+  confirmTotpEnrolment: MFA_PROXIED.confirmTotpEnrolment,
+  disableTotp: MFA_PROXIED.disableTotp,
+  regenerateRecoveryCodes: MFA_PROXIED.regenerateRecoveryCodes,
+  resetUserMfa: MFA_PROXIED.resetUserMfa,
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -154,4 +163,5 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   getTodo: [badId('GET', '/todos/0'), noToken('GET', todo)],
   updateTodo: [...jsonBodyErrors('PATCH', todo, {}), noToken('PATCH', todo)],
   deleteTodo: [badId('DELETE', '/todos/0'), noToken('DELETE', todo)],
+  ...MFA_INVALID,
 };

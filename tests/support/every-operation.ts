@@ -11,6 +11,10 @@ export interface CallContext {
   readonly userId: number;
   readonly todoId: number;
   readonly refreshToken: string | undefined;
+  /** A session of the user, when the call needs a real one (else the spec's example id). */
+  readonly sessionId?: string;
+  /** A second-factor code, when the call needs a right one (else the spec's example). */
+  readonly code?: string;
 }
 
 type Headers = Record<string, string>;
@@ -45,7 +49,16 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
   getTodo: (c, x, headers) => c.GET('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
   updateTodo: (c, x, headers) => c.PATCH('/todos/{id}', { params: { path: { id: x.todoId } }, body: { done: true }, headers }),
   deleteTodo: (c, x, headers) => c.DELETE('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
+  listSessions: (c, _x, headers) => c.GET('/users/me/sessions', { headers }),
+  endSession: (c, x, headers) => c.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: x.sessionId ?? EXAMPLE_SESSION_ID } }, headers }),
+  startTotpEnrolment: (c, _x, headers) => c.POST('/users/me/mfa/totp', { headers }),
+  confirmTotpEnrolment: (c, x, headers) => c.POST('/users/me/mfa/totp/confirm', { body: { code: x.code ?? '492039' }, headers }),
+  disableTotp: (c, x, headers) => c.POST('/users/me/mfa/totp/disable', { body: { code: x.code ?? '492039' }, headers }),
+  regenerateRecoveryCodes: (c, x, headers) => c.POST('/users/me/mfa/recovery-codes', { body: { code: x.code ?? '492039' }, headers }),
+  resetUserMfa: (c, x, headers) => c.DELETE('/users/{id}/mfa', { params: { path: { id: x.userId } }, headers }),
 };
+
+const EXAMPLE_SESSION_ID = '3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21';
 
 /** The context matching the spec's own examples (user alice, id 1, todo 1). */
 export const EXAMPLE_CONTEXT: CallContext = {

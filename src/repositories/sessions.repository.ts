@@ -1,0 +1,72 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { SessionRow } from '../db/mfa-schema';
+import type { Database, UserRow } from '../db/schema';
+
+type Db = Kysely<Database>;
+
+export type NewSession = Omit<SessionRow, 'revoked_at'>;
+
+export async function insertSession(db: Db, session: NewSession): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+/** The user row with whether the access token's session (`sid`) still stands. */
+export type UserWithSession = UserRow & { session_live: number | null };
+
+// Every authenticated request runs this one statement (compiled once per database, like
+// findUserById): the session's state comes with the user row, not in a second round trip.
+const userWithSessionSql = new WeakMap<Db, string>();
+
+/** session_live is 1 for a live session of this user, null when `sid` names none (or an ended one). */
+export async function findUserWithSession(db: Db, userId: number, sid: string): Promise<UserWithSession | undefined> {
+  let sql = userWithSessionSql.get(db);
+  if (sql === undefined) {
+    sql = db
+      .selectFrom('users')
+      .leftJoin('sessions', (join) => join.on('sessions.id', '=', '').onRef('sessions.user_id', '=', 'users.id').on('sessions.revoked_at', 'is', null))
+      .selectAll('users')
+      .select((eb) => eb.case().when('sessions.id', 'is not', null).then(1).end().as('session_live'))
+      .where('users.id', '=', 0)
+      .compile().sql;
+    userWithSessionSql.set(db, sql);
+  }
+  const { rows } = await db.executeQuery<UserWithSession>(CompiledQuery.raw(sql, [sid, userId]));
+  return rows[0];
+}
+
+export async function findSessionAmr(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('sessions').select('amr').where('id', '=', id).executeTakeFirst();
+  return row?.amr;
+}
+
+export async function touchSession(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+/** Sessions not ended that still have a refresh token that can refresh: the logins the user can still use. */
+export async function selectLiveSessions(db: Db, userId: number, now: string): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('refresh_tokens')
+          .select('refresh_tokens.id')
+          .whereRef('refresh_tokens.family_id', '=', 'sessions.id')
+          .where('refresh_tokens.revoked_at', 'is', null)
+          .where('refresh_tokens.rotated_at', 'is', null)
+          .where('refresh_tokens.expires_at', '>', now),
+      ),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** Ends one session of this user; false when the user has no such session not already ended. */
+export async function markSessionEnded(db: Db, userId: number, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,49 @@
+import { audit } from '../audit';
+import type { components } from '../../generated/api';
+import type { SessionRow } from '../db/mfa-schema';
+import { notFound } from '../errors';
+import { revokeRefreshTokenFamily } from '../repositories/refresh-tokens.repository';
+import { findSessionAmr, markSessionEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
+import type { TokenSession } from '../security/access-tokens';
+import type { Services } from '../services';
+import type { LoginContext } from './refresh-sessions';
+
+type Deps = Pick<Services, 'db' | 'clock' | 'logger'>;
+type Session = components['schemas']['Session'];
+
+const USER_AGENT_MAX = 256;
+
+/** What a new session keeps of the request that logged in: the agent cut short, the IP as the limits count it. */
+export function loginContext(request: { userAgent: string | undefined; clientIp: string }, amr: readonly string[]): LoginContext {
+  return { user_agent: request.userAgent === undefined ? null : [...request.userAgent].slice(0, USER_AGENT_MAX).join(''), ip: request.clientIp, amr: amr.join(' ') };
+}
+
+/** A refresh keeps the login's amr; the session was just used. Families from before sessions existed count as `pwd`. */
+export async function refreshedSession(deps: Deps, sessionId: string): Promise<TokenSession> {
+  const amr = (await findSessionAmr(deps.db, sessionId)) ?? 'pwd';
+  await touchSession(deps.db, sessionId, deps.clock.now().toISOString());
+  return { sid: sessionId, amr: amr.split(' ') };
+}
+
+export async function listLiveSessions(deps: Deps, userId: number, currentSessionId: string | undefined): Promise<Session[]> {
+  const rows = await selectLiveSessions(deps.db, userId, deps.clock.now().toISOString());
+  return rows.map((row) => present(row, row.id === currentSessionId));
+}
+
+/** Ends one live session of the user: its refresh family is revoked and its access tokens fail at once. */
+export async function endSession(deps: Deps, userId: number, sessionId: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  // Another user's session, and one already over, are the same 404: nothing to tell them apart.
+  const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
+  const ended = live && (await deps.db.transaction().execute(async (trx) => {
+    if (!(await markSessionEnded(trx, userId, sessionId, now))) return false;
+    await revokeRefreshTokenFamily(trx, sessionId, now);
+    return true;
+  }));
+  if (!ended) throw notFound('No session with this id.');
+  audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
+}
+
+function present(row: SessionRow, current: boolean): Session {
+  return { id: row.id, created_at: row.created_at, last_used_at: row.last_used_at, user_agent: row.user_agent, ip: row.ip, amr: row.amr === '' ? [] : row.amr.split(' '), current };
+}
