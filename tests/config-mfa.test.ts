@@ -46,7 +46,7 @@ test('outside production the generated key is kept beside the SQLite file (0600)
 
 test('production: no key is fine until someone enrols; then startup refuses, naming MFA_ENCRYPTION_KEY', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-mfa-'));
-  const production = { NODE_ENV: 'production' };
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' };
   const empty = await startServer(sqliteConfig(dir, production), createLogger('silent'));
   expect(empty.services.mfaKeys.current).toBeUndefined();
   await empty.close();

@@ -59,7 +59,7 @@ describe('MFA_REQUIRED_FOR_ADMIN=true', () => {
 describe('production without MFA_ENCRYPTION_KEY', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ NODE_ENV: 'production' }, clock);
+    app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' }, clock);
   });
   afterAll(() => app.close());
 
