@@ -12,7 +12,7 @@ import { requestContext } from './http/request-context';
 import { responseValidation } from './http/response-validation';
 import { mountMetricsRoute } from './metrics/metrics-route';
 import { measureRequests } from './metrics/request-metrics';
-import type { Services } from './services';
+import type { Dependencies } from './dependencies';
 import type { Spec } from './spec';
 
 /**
@@ -20,7 +20,7 @@ import type { Spec } from './spec';
  * response contract check → error rendering → /metrics → meta routes → route lookup → body parsing
  * (only for operations that declare a body) → openapi-backend.
  */
-export async function createApp(spec: Spec, services: Services, readiness: Readiness): Promise<Koa> {
+export async function createApp(spec: Spec, services: Dependencies, readiness: Readiness): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
   const app = new Koa();
   app.silent = true;

@@ -16,14 +16,14 @@ import { loadKeyRing, type KeyRing } from './security/key-ring';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
-import type { Services } from './services';
+import type { Dependencies } from './dependencies';
 import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
-  readonly services: Services;
+  readonly services: Dependencies;
   /** What GET /readyz reports; close() turns it to "shutting down" before the port closes. */
   readonly readiness: Readiness;
   /**
@@ -47,7 +47,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const readiness = createReadiness(database, config.databaseTimeout * 1000);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
+  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);

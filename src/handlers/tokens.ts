@@ -7,7 +7,7 @@ import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '..
 import { grantScopes } from '../security/scopes';
 import { authenticatePassword, invalidCredentials } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
 type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
@@ -24,7 +24,7 @@ export const issueToken: OperationHandler<'issueToken'> = async (input, services
   return body.grant_type === 'refresh_token' ? refreshGrant(body, input, services) : passwordGrant(body, input, services);
 };
 
-async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
   refuseForeignOrigin(services.config, input.origin);
   const user = await authenticatePassword(services, body.username, body.password, input.clientIp);
@@ -40,7 +40,7 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
   return tokenResponse(services, user, grant.granted, refreshToken);
 }
 
-async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   const presented = presentedRefreshToken(services.config, body.refresh_token, input);
   if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
   if (presented.outcome === 'ambiguous') throw invalidRefreshToken();
@@ -51,7 +51,7 @@ async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToke
   return tokenResponse(services, result.user, result.scopes, result.refreshToken);
 }
 
-async function tokenResponse(services: Services, user: UserRow, scopes: readonly string[], refreshToken: string): Promise<TokenResult> {
+async function tokenResponse(services: Dependencies, user: UserRow, scopes: readonly string[], refreshToken: string): Promise<TokenResult> {
   const { config, tokens } = services;
   return {
     status: 200,

@@ -3,7 +3,7 @@ import { OpenAPIBackend, type Context, type ParsedRequest, type Request } from '
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
 import type { Spec } from '../spec';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { createBearerSecurityHandler, SECURITY_SCHEME } from '../security/bearer';
 import { withFormats } from './ajv';
 import { canonicalIntegerCheck } from './canonical-integers';
@@ -46,7 +46,7 @@ interface HandlerResult {
   headers?: Record<string, string>;
 }
 
-export async function createApi(spec: Spec, services: Services, handlers: HandlerMap): Promise<Api> {
+export async function createApi(spec: Spec, services: Dependencies, handlers: HandlerMap): Promise<Api> {
   const backend = new OpenAPI31Backend({
     definition: structuredClone(spec.document),
     strict: true,

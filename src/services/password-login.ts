@@ -2,10 +2,10 @@ import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
 import { loginThrottled, OAuthError } from '../errors';
 import { findUserByNormalizedUsername, replacePasswordHash } from '../repositories/users.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { admitLogin } from './attempt-limits';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
 
 // One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
 export const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');

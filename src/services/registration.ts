@@ -3,7 +3,7 @@ import { conflict } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
 import { existsUserWithNameOrEmail, insertUser } from '../repositories/users.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
 type UserCreate = components['schemas']['UserCreate'];
 type Role = components['schemas']['Role'];
@@ -11,7 +11,7 @@ type Role = components['schemas']['Role'];
 export const userExists = () => conflict('user_exists', 'A user with this username or email already exists.');
 
 /** Shared by POST /users and the operator CLI, so both enforce the same rules. */
-export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {
+export async function registerUser(services: Pick<Dependencies, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {
   const username_normalized = input.username.toLowerCase();
   const email_normalized = input.email.toLowerCase();
   // Cheap early answer that spares a bcrypt hash; the unique indexes below remain the real guard against races.
