@@ -1,21 +1,17 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import { OAuthError } from '../errors';
+import { invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, scopeNotAllowed } from '../http/errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
 import { grantScopes } from '../security/scopes';
-import { authenticatePassword, invalidCredentials } from '../services/password-login';
+import { authenticatePassword } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
 import type { Dependencies } from '../dependencies';
 
 type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
 type TokenResult = OperationResult<'issueToken'>;
-
-// One answer for every unusable refresh token, reused ones included: a thief learns nothing.
-const invalidRefreshToken = () => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
-const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
 
 /** RFC 6749 token endpoint: §4.3 password grant and §6 refresh grant. */
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
@@ -27,7 +23,10 @@ export const issueToken: OperationHandler<'issueToken'> = async (input, services
 async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
   refuseForeignOrigin(services.config, input.origin);
-  const user = await authenticatePassword(services, body.username, body.password, input.clientIp);
+  const login = await authenticatePassword(services, body.username, body.password, input.clientIp);
+  if (login.outcome === 'throttled') throw loginThrottled(login.retryAfter);
+  if (login.outcome === 'invalid_credentials') throw invalidCredentials();
+  const { user } = login;
 
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);
@@ -42,7 +41,7 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
 
 async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   const presented = presentedRefreshToken(services.config, body.refresh_token, input);
-  if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
+  if (presented.outcome === 'missing') throw missingParameter('refresh_token');
   if (presented.outcome === 'ambiguous') throw invalidRefreshToken();
   const result = await refreshSession(services, presented.token, body.scope);
   if (result.outcome === 'reused') services.metrics.refreshReuseDetected();

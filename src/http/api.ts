@@ -1,7 +1,7 @@
 import type { Context as KoaContext } from 'koa';
 import { OpenAPIBackend, type Context, type ParsedRequest, type Request } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { ApiError, notFound, OAuthError, validationFailed } from '../errors';
+import { methodNotAllowed, notFound, undeclaredMediaType, validationFailed } from './errors';
 import type { Spec } from '../spec';
 import type { Dependencies } from '../dependencies';
 import { createBearerSecurityHandler, SECURITY_SCHEME } from '../security/bearer';
@@ -189,18 +189,11 @@ function assertHandlersMatchOperations(operationIds: string[], handlerIds: strin
   if (unknown.length > 0) throw new Error(`handlers for operations not in the spec: ${unknown.join(', ')}`);
 }
 
-export function methodNotAllowed(method: string, allowed: string[]): ApiError {
-  return new ApiError(405, 'method_not_allowed', `${method.toUpperCase()} is not allowed here; use ${allowed.join(', ')}.`, { headers: { Allow: allowed.join(', ') } });
-}
-
 function requireDeclaredContentType(c: Context): void {
   const declared = Object.keys(c.operation.requestBody && 'content' in c.operation.requestBody ? c.operation.requestBody.content : {});
   if (declared.length === 0) return;
   const header = c.request.headers['content-type'];
   const sent = String(Array.isArray(header) ? header[0] : (header ?? '')).split(';')[0]?.trim().toLowerCase() ?? '';
   if (declared.includes(sent)) return;
-  if (OAUTH_OPERATIONS.has(c.operation.operationId ?? '')) {
-    throw new OAuthError('invalid_request', `The token request must be sent as ${declared.join(', ')}.`);
-  }
-  throw new ApiError(415, 'unsupported_media_type', `Send the body as ${declared.join(', ')}.`);
+  throw undeclaredMediaType(declared, OAUTH_OPERATIONS.has(c.operation.operationId ?? ''));
 }

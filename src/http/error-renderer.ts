@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { databaseUnavailableKind } from '../db/unavailable';
-import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from '../errors';
+import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from './errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import type { AppState } from './app-state';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import type { Context, Middleware } from 'koa';
 import type { Spec } from '../spec';
-import { methodNotAllowed } from './api';
+import { methodNotAllowed } from './errors';
 import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
 import type { Readiness } from './readiness';
 

@@ -2,13 +2,11 @@ import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../config';
-import { ApiError, notFound } from '../errors';
-import { methodNotAllowed } from '../http/api';
+import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../http/errors';
 import { clusterMetricsText } from './cluster-metrics';
 import type { Metrics } from './metrics';
 
 const PATH = '/metrics';
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
 
 /**
  * GET /metrics, Prometheus text format. Operators' endpoint, not the clients' API: outside the
@@ -33,9 +31,9 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
 
 function requireToken(header: string, expected: Buffer): void {
   const presented = /^bearer +(\S+) *$/i.exec(header)?.[1];
-  if (presented === undefined) throw new ApiError(401, 'missing_token', 'GET /metrics needs the METRICS_TOKEN as a bearer token.', { headers: CHALLENGE });
+  if (presented === undefined) throw missingMetricsToken();
   // Digests of equal length, compared in constant time: the comparison reveals nothing about the token.
-  if (!timingSafeEqual(digest(presented), expected)) throw new ApiError(401, 'invalid_token', 'The metrics token is wrong.', { headers: CHALLENGE });
+  if (!timingSafeEqual(digest(presented), expected)) throw wrongMetricsToken();
 }
 
 function digest(token: string): Buffer {

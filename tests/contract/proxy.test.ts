@@ -41,8 +41,9 @@ async function setUp(admin: boolean): Promise<Setup> {
   const make = async (role: 'user' | 'admin') => {
     counter += 1;
     const input = { username: `contract${counter}_${process.pid}`, email: `contract${counter}_${process.pid}@example.com`, password: `password-${counter}-long` };
-    const row = await registerUser(app.server.services, input, role);
-    return { ...input, id: row.id };
+    const registration = await registerUser(app.server.services, input, role);
+    if (registration.outcome !== 'registered') throw new Error(`${input.username} exists`);
+    return { ...input, id: registration.user.id };
   };
   const user = await make(admin ? 'admin' : 'user');
   const other = await make('user');
