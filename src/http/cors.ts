@@ -17,5 +17,8 @@ export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middle
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['WWW-Authenticate', 'Location', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
+    // The error renderer (outside this middleware) keeps the headers set here; @koa/cors need not
+    // copy them onto the thrown error (it would write into our error objects).
+    keepHeadersOnError: false,
   });
 }
