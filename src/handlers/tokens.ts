@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import { invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, scopeNotAllowed } from '../http/errors';
+import { invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, OAuthError, scopeNotAllowed } from '../http/errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
@@ -17,8 +17,21 @@ type TokenResult = OperationResult<'issueToken'>;
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
   const { body } = input;
   // A form without grant_type is a password grant (the spec's PasswordGrantRequest; FastAPI clients send none).
-  return body.grant_type === 'refresh_token' ? refreshGrant(body, input, services) : passwordGrant(body, input, services);
+  return body.grant_type === 'refresh_token' ? refreshGrant(body, input, services) : countedLogin(body, input, services);
 };
+
+/** Reports the login's outcome to the metrics: `success`, or the RFC 6749 error code the client is told. */
+async function countedLogin(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
+  try {
+    const result = await passwordGrant(body, input, services);
+    services.metrics.loginFinished('success');
+    return result;
+  } catch (error) {
+    // Anything but our own errors (a database failure) is answered as temporarily_unavailable or server_error.
+    services.metrics.loginFinished(error instanceof OAuthError ? error.error : 'error');
+    throw error;
+  }
+}
 
 async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
