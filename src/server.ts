@@ -11,8 +11,7 @@ import { createReadiness, type Readiness } from './http/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
-import { resolveJwtSecret } from './security/jwt-secret';
-import { loadKeyRing, type KeyRing } from './security/key-ring';
+import { loadSigningKeys } from './security/signing-keys';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
@@ -71,10 +70,4 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       return outcome;
     },
   };
-}
-
-/** Key files are read here rather than in config.ts, but a bad one still fails startup with a ConfigError. */
-export async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
-  const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
-  return loadKeyRing(config, secret);
 }
