@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import type { AppState } from './app-state';
 import type { ResponseCheck } from './response-validation';
-import { OAUTH_OPERATIONS } from './api';
+import { OAUTH_OPERATIONS } from './oauth-operations';
 
 const PROBLEM_TYPE_PREFIX = 'urn:tollgate:problem:';
 
