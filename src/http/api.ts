@@ -10,11 +10,11 @@ import { canonicalIntegerCheck } from './canonical-integers';
 import { buildOperationListOnce } from './operation-list';
 import { rememberOperationMatches } from './operation-matches';
 import type { HandlerMap, OperationHandler, OperationId } from './operation-types';
+import { OPERATION_METHODS, wireMethodsOf } from './methods';
 import { adapt } from './request-scope';
 import { dispatch, routingMethodOf } from './request-dispatch';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /**
  * openapi-backend checks the document against the OpenAPI 3.0 schema only, so every 3.1 document
@@ -58,7 +58,7 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
   // Filled in once the spec is dereferenced (init); no request arrives before.
   let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
-    METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
+    OPERATION_METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap(wireMethodsOf);
 
   registerFrameworkHooks(backend, allowedMethods, (c) => requireCanonicalIntegers(c));
   backend.registerSecurityHandler(SECURITY_SCHEME, createBearerSecurityHandler(services));

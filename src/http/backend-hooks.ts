@@ -1,6 +1,7 @@
 import type { Context, OpenAPIBackend } from 'openapi-backend';
 import { SECURITY_SCHEME } from '../security/bearer';
 import { methodNotAllowed, notFound, undeclaredMediaType, validationFailed } from './errors';
+import { firstHeaderValue } from './headers';
 import { OAUTH_OPERATIONS } from './oauth-operations';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
 
@@ -49,7 +50,7 @@ function requireDeclaredContentType(c: Context): void {
   const declared = Object.keys(c.operation.requestBody && 'content' in c.operation.requestBody ? c.operation.requestBody.content : {});
   if (declared.length === 0) return;
   const header = c.request.headers['content-type'];
-  const sent = String(Array.isArray(header) ? header[0] : (header ?? '')).split(';')[0]?.trim().toLowerCase() ?? '';
+  const sent = (firstHeaderValue(header) ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (declared.includes(sent)) return;
   throw undeclaredMediaType(declared, OAUTH_OPERATIONS.has(c.operation.operationId ?? ''));
 }

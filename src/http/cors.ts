@@ -1,5 +1,6 @@
 import cors from '@koa/cors';
 import type { Middleware } from 'koa';
+import { API_METHODS } from './methods';
 
 /**
  * CORS for the browser origins in ALLOWED_ORIGINS only; any other origin gets no CORS headers
@@ -13,7 +14,7 @@ export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middle
       return allowedOrigins.includes(origin) ? origin : '';
     },
     credentials: true,
-    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowMethods: [...API_METHODS],
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['WWW-Authenticate', 'Location', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,

@@ -5,6 +5,7 @@ import { SECURITY_SCHEME, type Principal } from '../security/bearer';
 import type { Dependencies } from '../dependencies';
 import type { AppState } from './app-state';
 import { clientKeyOf } from './client-address';
+import { firstHeaderValue } from './headers';
 import type { OperationHandler, OperationId, OperationInput } from './operation-types';
 
 /**
@@ -49,8 +50,8 @@ class HandlerInput {
     this.path = coerced?.params ?? c.request.params;
     this.query = coerced?.query ?? c.request.query;
     this.body = c.request.requestBody;
-    this.cookieHeader = firstHeader(c.request.headers.cookie);
-    this.origin = firstHeader(c.request.headers.origin);
+    this.cookieHeader = firstHeaderValue(c.request.headers.cookie);
+    this.origin = firstHeaderValue(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
   }
 
@@ -103,8 +104,4 @@ function serverOriginOf(ctx: KoaContext): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../config';
 import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../http/errors';
+import { READ_METHODS } from '../http/methods';
 import { clusterMetricsText } from './cluster-metrics';
 import type { Metrics } from './metrics';
 
@@ -20,7 +21,7 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
   app.use(async (ctx, next) => {
     if (ctx.path !== PATH) return next();
     if (!enabled) throw notFound(`No route for ${ctx.method} ${ctx.path}.`);
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
+    if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
     if (expected !== undefined) requireToken(ctx.get('Authorization'), expected);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.registry.contentType;

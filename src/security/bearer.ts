@@ -1,6 +1,7 @@
 import type { Context } from 'openapi-backend';
 import type { Kysely } from 'kysely';
 import { insufficientScope, invalidToken, missingToken } from '../http/errors';
+import { firstHeaderValue } from '../http/headers';
 import type { Database, UserRow } from '../db/schema';
 import { findUserById } from '../repositories/users.repository';
 import type { AccessTokens } from './access-tokens';
@@ -23,7 +24,7 @@ export function requiredScopes(context: Context): string[] {
 
 function bearerToken(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header[0] : header;
+  const value = firstHeaderValue(header);
   if (!value || !/^bearer\b/i.test(value)) return undefined;
   const match = BEARER.exec(value);
   if (!match?.[1]) throw invalidToken();

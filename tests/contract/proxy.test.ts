@@ -1,7 +1,7 @@
 import { createClient } from '../../src/client';
 import type { OperationId } from '../../src/http/operation-types';
 import { registerUser } from '../../src/services/registration';
-import { request } from 'node:http';
+import { getWithHost } from '../support/node-get';
 import { checkResult, declaredOperations, responseBreaches } from '../support/contract';
 import { PENDING_OPERATIONS } from '../support/pending-operations';
 import { startPrismProxy, type RunningPrism } from '../support/prism';
@@ -71,16 +71,6 @@ function withForgedToken(request: Request): Request {
   return request;
 }
 
-/** fetch cannot set Host; node:http can. */
-function getWithHost(url: string, host: string): Promise<{ status: number; type: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
-    });
-    req.on('error', reject).end();
-  });
-}
 
 function record(operationId: string, status: number): void {
   const statuses = observed.get(operationId) ?? new Set<number>();
