@@ -9,18 +9,18 @@ import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
 import type { Readiness } from './http/readiness';
 import { requestContext } from './http/request-context';
-import { responseValidation } from './http/response-validation';
+import { responseContractCheck } from './http/response-validation';
 import { mountMetricsRoute } from './metrics/metrics-route';
 import { measureRequests } from './metrics/request-metrics';
-import type { Services } from './services';
+import type { Dependencies } from './dependencies';
 import type { Spec } from './spec';
 
 /**
- * The request's path through the app, outermost first: request id and access log → metrics → CORS →
- * response contract check → error rendering → /metrics → meta routes → route lookup → body parsing
- * (only for operations that declare a body) → openapi-backend.
+ * The request's path through the app, outermost first: request id and access log → metrics → error
+ * rendering (with the response contract check) → CORS → /metrics → meta routes → route lookup →
+ * body parsing (only for operations that declare a body) → openapi-backend.
  */
-export async function createApp(spec: Spec, services: Services, readiness: Readiness): Promise<Koa> {
+export async function createApp(spec: Spec, services: Dependencies, readiness: Readiness): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
   const app = new Koa();
   app.silent = true;
@@ -29,11 +29,15 @@ export async function createApp(spec: Spec, services: Services, readiness: Readi
   app.proxy = services.config.trustProxy;
   app.maxIpsCount = 1;
   canonicaliseClientAddresses(app);
+  // Only observers sit outside the error renderer: they never answer or throw, and they read the
+  // response after it is rendered, so the request id, the access log and the metrics see the final
+  // status. Everything that can answer or fail (CORS preflights included) runs inside the renderer,
+  // so every error leaves as problem details or an RFC 6749 error, checked against the contract.
   app.use(requestContext(services.logger));
   app.use(measureRequests(services.metrics));
-  app.use(corsForAllowedOrigins(services.config.allowedOrigins));
-  app.use(responseValidation(services.config.responseValidation, api.responses, services.logger));
-  app.use(errorRenderer(services.logger, services.metrics));
+  const { config, logger, metrics } = services;
+  app.use(errorRenderer(logger, metrics, responseContractCheck(config.responseValidation, api.responses, logger)));
+  app.use(corsForAllowedOrigins(config.allowedOrigins));
   mountMetricsRoute(app, services.config, services.metrics);
   mountMetaRoutes(app, spec, readiness);
   app.use(async (ctx, next) => {

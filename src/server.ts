@@ -11,12 +11,11 @@ import { createReadiness, type Readiness } from './http/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
-import { resolveJwtSecret } from './security/jwt-secret';
-import { loadKeyRing, type KeyRing } from './security/key-ring';
+import { loadSigningKeys } from './security/signing-keys';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
-import type { Services } from './services';
+import type { Dependencies } from './dependencies';
 import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 import { checkedMfaKeys } from './security/mfa-startup';
@@ -24,7 +23,7 @@ import { checkedMfaKeys } from './security/mfa-startup';
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
-  readonly services: Services;
+  readonly services: Dependencies;
   /** What GET /readyz reports; close() turns it to "shutting down" before the port closes. */
   readonly readiness: Readiness;
   /**
@@ -49,7 +48,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const readiness = createReadiness(database, config.databaseTimeout * 1000);
   const mfaKeys = await checkedMfaKeys(config, database, logger);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys };
+  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);
@@ -73,10 +72,4 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       return outcome;
     },
   };
-}
-
-/** Key files are read here rather than in config.ts, but a bad one still fails startup with a ConfigError. */
-export async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
-  const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
-  return loadKeyRing(config, secret);
 }

@@ -5,7 +5,7 @@ import { systemClock } from '../clock';
 import { loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { ApiError, type FieldError } from '../errors';
+import type { FieldError } from '../http/errors';
 import { presentUser } from '../handlers/presenters';
 import { withFormats } from '../http/ajv';
 import { toFieldErrors } from '../http/validation-errors';
@@ -89,22 +89,14 @@ async function register(config: Config, input: UserCreate, role: Role): Promise<
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
   try {
     await migrateToLatest(database.db, database.dialect);
-    const row = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role);
-    process.stdout.write(`${JSON.stringify(presentUser(row))}\n`);
+    const registration = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role);
+    if (registration.outcome === 'user_exists') {
+      process.stderr.write('error: a user with this username or email already exists\n');
+      return EXIT.failure;
+    }
+    process.stdout.write(`${JSON.stringify(presentUser(registration.user))}\n`);
     return EXIT.ok;
-  } catch (error) {
-    return reportRegistrationError(error);
   } finally {
     await Promise.all([passwords.close(), database.close()]);
   }
-}
-
-/** The ApiErrors registerUser raises for the operator to fix; anything else is unexpected and rethrown. */
-function reportRegistrationError(error: unknown): number {
-  if (error instanceof ApiError && error.code === 'user_exists') {
-    process.stderr.write('error: a user with this username or email already exists\n');
-    return EXIT.failure;
-  }
-  if (error instanceof ApiError && error.code === 'validation_failed') return printFieldErrors(error.extras.errors ?? []);
-  throw error;
 }

@@ -3,6 +3,7 @@ import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
+import type { UserRow } from '../db/schema';
 import { findUserByNormalizedUsername } from '../repositories/users.repository';
 import { insertTodo, selectTodosOfOwner } from '../repositories/todos.repository';
 import { createPasswordHasher } from '../security/passwords';
@@ -50,7 +51,7 @@ export const seed: Command = {
       const services = { db: database.db, clock: systemClock, passwords };
       // Idempotent: an existing user is kept as is (their password included), missing rows are added.
       const existing = await findUserByNormalizedUsername(database.db, user.username.toLowerCase());
-      const owner = existing ?? (await registerUser(services, user));
+      const owner = existing ?? (await registeredUser(services, user));
       const todos = await selectTodosOfOwner(database.db, owner.id, 0, 100);
       if (!todos.some((row) => row.title === todo.title)) {
         const now = systemClock.now().toISOString();
@@ -63,3 +64,10 @@ export const seed: Command = {
     }
   },
 };
+
+/** Registered just after finding no such user: a clash means another seed ran at the same moment. */
+async function registeredUser(...args: Parameters<typeof registerUser>): Promise<UserRow> {
+  const registration = await registerUser(...args);
+  if (registration.outcome !== 'registered') throw new Error('the seed user appeared while seeding; run seed again');
+  return registration.user;
+}

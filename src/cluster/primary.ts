@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
 import { openMigratedDatabase } from '../db/startup';
-import { loadSigningKeys } from '../server';
+import { loadSigningKeys } from '../security/signing-keys';
 import type { Logger } from '../logger';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
@@ -49,19 +49,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const stopAll = (exitCode: number): void => {
     if (stopping) return;
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
-    let remaining = workers.length;
-    if (remaining === 0) process.exit(exitCode);
-    let code = exitCode;
-    for (const worker of workers) {
-      worker.once('exit', (workerCode) => {
-        // A worker whose SHUTDOWN_TIMEOUT cut requests off exits 1: so does the cluster.
-        if (workerCode !== 0) code = 1;
-        if ((remaining -= 1) === 0) process.exit(code);
-      });
-      // Each worker finishes its requests in flight and closes its pool and database (main.ts).
-      worker.process.kill('SIGTERM');
-    }
+    terminateWorkers(exitCode);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -72,6 +60,23 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 
   for (let i = 0; i < config.workers; i += 1) fork();
   logger.info({ workers: config.workers, password_threads_each: config.passwordThreads }, 'tollgate cluster started');
+}
+
+/** SIGTERM to every live worker; the process exits when the last one has, with 1 if any did. */
+function terminateWorkers(exitCode: number): void {
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+  let remaining = workers.length;
+  if (remaining === 0) process.exit(exitCode);
+  let code = exitCode;
+  for (const worker of workers) {
+    worker.once('exit', (workerCode) => {
+      // A worker whose SHUTDOWN_TIMEOUT cut requests off exits 1: so does the cluster.
+      if (workerCode !== 0) code = 1;
+      if ((remaining -= 1) === 0) process.exit(code);
+    });
+    // Each worker finishes its requests in flight and closes its pool and database (main.ts).
+    worker.process.kill('SIGTERM');
+  }
 }
 
 async function prepareSharedState(config: Config, logger: Logger): Promise<void> {

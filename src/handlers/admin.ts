@@ -1,5 +1,5 @@
 import { audit } from '../audit';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { findUserById, selectUsers, updateUser as updateUserRow } from '../repositories/users.repository';
 import { endAllSessionsOf } from '../services/refresh-sessions';

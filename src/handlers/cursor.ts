@@ -1,4 +1,4 @@
-import { validationFailed } from '../errors';
+import { validationFailed } from '../http/errors';
 
 // Opaque to clients so the pagination key can change without breaking them.
 const PREFIX = 'id:';

@@ -1,4 +1,4 @@
-import { validationFailed } from '../errors';
+import { validationFailed } from '../http/errors';
 import type { OperationHandler } from '../http/operation-types';
 import { ALL_SCOPES } from '../security/scopes';
 

@@ -1,5 +1,5 @@
 import { audit } from '../audit';
-import { notFound } from '../errors';
+import { notFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';

@@ -1,4 +1,4 @@
-import { OAuthError } from '../errors';
+import { missingParameter } from '../http/errors';
 import type { OperationHandler } from '../http/operation-types';
 import { clearRefreshCookie, presentedRefreshToken } from '../security/refresh-cookie';
 import { revokeRefreshFamily } from '../services/refresh-sessions';
@@ -9,7 +9,7 @@ import { revokeRefreshFamily } from '../services/refresh-sessions';
  */
 export const revokeToken: OperationHandler<'revokeToken'> = async (input, services) => {
   const presented = presentedRefreshToken(services.config, input.body.token, input);
-  if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: token.');
+  if (presented.outcome === 'missing') throw missingParameter('token');
   // Two refresh cookies: neither is trusted, so nothing is revoked; the 200 still clears ours.
   if (presented.outcome === 'token') await revokeRefreshFamily(services, presented.token);
   return { status: 200, body: undefined, headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) } };

@@ -1,15 +1,10 @@
 import { audit } from '../audit';
-import { ApiError, passwordChangeThrottled } from '../errors';
+import { passwordChangeThrottled, wrongPassword } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
 import { clearRefreshCookie } from '../security/refresh-cookie';
 import { admitLogin } from '../services/attempt-limits';
 import { endAllSessionsOf } from '../services/refresh-sessions';
-
-const wrongPassword = () =>
-  new ApiError(400, 'wrong_password', 'The current password is not correct.', {
-    errors: [{ location: 'body', field: 'current_password', message: 'is not the current password' }],
-  });
 
 export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
   const { user } = authenticated(input);

@@ -1,4 +1,4 @@
-import { notFound } from '../errors';
+import { notFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';

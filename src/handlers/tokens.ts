@@ -1,13 +1,13 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import { OAuthError } from '../errors';
+import { invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, OAuthError, scopeNotAllowed } from '../http/errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
 import { grantScopes } from '../security/scopes';
-import { authenticatePassword, invalidCredentials } from '../services/password-login';
+import { authenticatePassword } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { completeMfaLogin, mfaRequired, type SecondStep } from '../services/mfa-login';
 import { loginContext, refreshedSession } from '../services/sessions';
 import type { TokenSession } from '../security/access-tokens';
@@ -15,10 +15,6 @@ import type { TokenSession } from '../security/access-tokens';
 type PasswordGrant = components['schemas']['PasswordGrantRequest'];
 type RefreshGrant = components['schemas']['RefreshTokenGrantRequest'];
 type TokenResult = OperationResult<'issueToken'>;
-
-// One answer for every unusable refresh token, reused ones included: a thief learns nothing.
-const invalidRefreshToken = () => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
-const scopeNotAllowed = (refused: readonly string[]) => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
 
 /** RFC 6749 token endpoint: §4.3 password grant, §6 refresh grant, and the second step of a login with a second factor. */
 export const issueToken: OperationHandler<'issueToken'> = async (input, services) => {
@@ -29,10 +25,23 @@ export const issueToken: OperationHandler<'issueToken'> = async (input, services
     return secondFactorGrant(body.mfa_token, { method: 'recovery_code', code: body.recovery_code }, input, services);
   }
   // A form without grant_type is a password grant (the spec's PasswordGrantRequest; FastAPI clients send none).
-  return passwordGrant(body, input, services);
+  return countedLogin(body, input, services);
 };
 
-async function secondFactorGrant(mfaToken: string, step: SecondStep, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+/** Reports the login's outcome to the metrics: `success`, or the RFC 6749 error code the client is told. */
+async function countedLogin(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
+  try {
+    const result = await passwordGrant(body, input, services);
+    services.metrics.loginFinished('success');
+    return result;
+  } catch (error) {
+    // Anything but our own errors (a database failure) is answered as temporarily_unavailable or server_error.
+    services.metrics.loginFinished(error instanceof OAuthError ? error.error : 'error');
+    throw error;
+  }
+}
+
+async function secondFactorGrant(mfaToken: string, step: SecondStep, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   refuseForeignOrigin(services.config, input.origin);
   const login = await completeMfaLogin(services, mfaToken, step, input.clientIp);
   const started = await startRefreshFamily(services, login.user, login.scopes, loginContext(input, login.amr));
@@ -40,10 +49,13 @@ async function secondFactorGrant(mfaToken: string, step: SecondStep, input: Oper
   return tokenResponse(services, login.user, login.scopes, started.refreshToken, { sid: started.sessionId, amr: login.amr });
 }
 
-async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   // In cookie mode this refuses a foreign Origin before any password is checked (login CSRF).
   refuseForeignOrigin(services.config, input.origin);
-  const user = await authenticatePassword(services, body.username, body.password, input.clientIp);
+  const login = await authenticatePassword(services, body.username, body.password, input.clientIp);
+  if (login.outcome === 'throttled') throw loginThrottled(login.retryAfter);
+  if (login.outcome === 'invalid_credentials') throw invalidCredentials();
+  const { user } = login;
 
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);
@@ -59,9 +71,9 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
   return tokenResponse(services, user, grant.granted, started.refreshToken, { sid: started.sessionId, amr });
 }
 
-async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Services): Promise<TokenResult> {
+async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   const presented = presentedRefreshToken(services.config, body.refresh_token, input);
-  if (presented.outcome === 'missing') throw new OAuthError('invalid_request', 'Missing parameter: refresh_token.');
+  if (presented.outcome === 'missing') throw missingParameter('refresh_token');
   if (presented.outcome === 'ambiguous') throw invalidRefreshToken();
   const result = await refreshSession(services, presented.token, body.scope);
   if (result.outcome === 'reused') services.metrics.refreshReuseDetected();
@@ -70,7 +82,7 @@ async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToke
   return tokenResponse(services, result.user, result.scopes, result.refreshToken, await refreshedSession(services, result.sessionId));
 }
 
-async function tokenResponse(services: Services, user: UserRow, scopes: readonly string[], refreshToken: string, session: TokenSession): Promise<TokenResult> {
+async function tokenResponse(services: Dependencies, user: UserRow, scopes: readonly string[], refreshToken: string, session: TokenSession): Promise<TokenResult> {
   const { config, tokens } = services;
   return {
     status: 200,

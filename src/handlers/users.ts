@@ -1,10 +1,9 @@
 import { audit } from '../audit';
-import { isUniqueViolation } from '../db/errors';
-import { emailChangeThrottled, registrationThrottled } from '../errors';
+import { emailChangeThrottled, registrationThrottled, userExists } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
-import { updateUser } from '../repositories/users.repository';
+import { TAKEN, updateUserEmail } from '../repositories/users.repository';
 import { admitEmailChange, admitRegistration } from '../services/attempt-limits';
-import { registerUser, userExists } from '../services/registration';
+import { registerUser } from '../services/registration';
 import { presentUser } from './presenters';
 
 export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
@@ -13,9 +12,10 @@ export const createUser: OperationHandler<'createUser'> = async ({ body, clientI
     audit(services.logger, 'registration_throttled', { retry_after: admission.retryAfter });
     throw registrationThrottled(admission.retryAfter);
   }
-  const user = await registerUser(services, body);
-  audit(services.logger, 'user_registered', { user_id: user.id });
-  return { status: 201, body: presentUser(user) };
+  const registration = await registerUser(services, body);
+  if (registration.outcome === 'user_exists') throw userExists();
+  audit(services.logger, 'user_registered', { user_id: registration.user.id });
+  return { status: 201, body: presentUser(registration.user) };
 };
 
 export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) => {
@@ -32,14 +32,8 @@ export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (i
     audit(services.logger, 'email_change_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     throw emailChangeThrottled(admission.retryAfter);
   }
-  const { db } = services;
-  try {
-    // The unique index on the normalized email is the guard, races included.
-    const updated = await updateUser(db, user.id, { email, email_normalized: email.toLowerCase() });
-    if (!updated) throw new Error(`user ${user.id} vanished while authenticated`);
-    return { status: 200, body: presentUser(updated) };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw userExists();
-    throw error;
-  }
+  const updated = await updateUserEmail(services.db, user.id, email);
+  if (updated === TAKEN) throw userExists();
+  if (!updated) throw new Error(`user ${user.id} vanished while authenticated`);
+  return { status: 200, body: presentUser(updated) };
 };

@@ -1,5 +1,5 @@
 import type { Context, Operation } from 'openapi-backend';
-import { validationFailed, type FieldError } from '../errors';
+import { validationFailed, type FieldError } from './errors';
 
 /** Decimal digits, no leading zero, no `+`, spaces, fraction, exponent or hex: what `String(n)` writes. */
 const CANONICAL_INTEGER = /^(0|-?[1-9][0-9]*)$/;

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError } from '../errors';
+import { ApiError } from './errors';
 
 /** What Node's parser found wrong before the app saw a request, as the problem the client gets. */
 function problemFor(code: string | undefined): ApiError {

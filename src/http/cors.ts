@@ -1,5 +1,6 @@
 import cors from '@koa/cors';
 import type { Middleware } from 'koa';
+import { API_METHODS } from './methods';
 
 /**
  * CORS for the browser origins in ALLOWED_ORIGINS only; any other origin gets no CORS headers
@@ -13,9 +14,12 @@ export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middle
       return allowedOrigins.includes(origin) ? origin : '';
     },
     credentials: true,
-    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowMethods: [...API_METHODS],
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['WWW-Authenticate', 'Location', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
+    // The error renderer (outside this middleware) keeps the headers set here; @koa/cors need not
+    // copy them onto the thrown error (it would write into our error objects).
+    keepHeadersOnError: false,
   });
 }

@@ -1,15 +1,16 @@
 import type { Context, Middleware } from 'koa';
 import { databaseUnavailableKind } from '../db/unavailable';
-import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from '../errors';
+import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from './errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import type { AppState } from './app-state';
-import { OAUTH_OPERATIONS } from './api';
+import type { ResponseCheck } from './response-validation';
+import { OAUTH_OPERATIONS } from './oauth-operations';
 
 const PROBLEM_TYPE_PREFIX = 'urn:tollgate:problem:';
 
 /** The one place where errors become HTTP responses. */
-export function renderError(ctx: Context, error: unknown, logger: Logger, metrics?: Metrics): void {
+function renderError(ctx: Context, error: unknown, logger: Logger, metrics: Metrics): void {
   const state = ctx.state as AppState;
   const oauth = OAUTH_OPERATIONS.has(state.operationId ?? '');
   const known = toClientError(error, oauth) ?? unavailable(error, oauth, state.requestId, logger, metrics);
@@ -37,10 +38,20 @@ export function renderError(ctx: Context, error: unknown, logger: Logger, metric
   ctx.type = 'application/problem+json';
 }
 
-export function errorRenderer(logger: Logger, metrics?: Metrics): Middleware {
+/**
+ * The outermost middleware that can answer: everything that may throw or answer (CORS, /metrics,
+ * meta routes, openapi-backend, handlers) runs inside it. After rendering, the final response,
+ * error or not, goes through `checkResponse` (the contract check); what that throws is rendered here too.
+ */
+export function errorRenderer(logger: Logger, metrics: Metrics, checkResponse: ResponseCheck): Middleware {
   return async function renderErrors(ctx, next) {
     try {
       await next();
+    } catch (error) {
+      renderError(ctx, error, logger, metrics);
+    }
+    try {
+      checkResponse(ctx);
     } catch (error) {
       renderError(ctx, error, logger, metrics);
     }
@@ -61,10 +72,10 @@ function toClientError(error: unknown, oauth: boolean): ApiError | OAuthError | 
 }
 
 /** A database that cannot answer now is the client's "try later" (503), not a bug: counted, logged as a warning. */
-function unavailable(error: unknown, oauth: boolean, requestId: string | undefined, logger: Logger, metrics: Metrics | undefined): ApiError | OAuthError | undefined {
+function unavailable(error: unknown, oauth: boolean, requestId: string | undefined, logger: Logger, metrics: Metrics): ApiError | OAuthError | undefined {
   const kind = databaseUnavailableKind(error);
   if (kind === undefined) return undefined;
-  metrics?.databaseError(kind);
+  metrics.databaseError(kind);
   logger.warn({ err: error, kind, request_id: requestId }, 'database unavailable; answered 503');
   return oauth ? oauthDatabaseUnavailable() : databaseUnavailable();
 }

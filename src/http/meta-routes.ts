@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import type { Context, Middleware } from 'koa';
 import type { Spec } from '../spec';
-import { methodNotAllowed } from './api';
+import { methodNotAllowed } from './errors';
+import { READ_METHODS } from './methods';
 import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
 import type { Readiness } from './readiness';
 
@@ -34,7 +35,7 @@ export function mountMetaRoutes(app: Koa, spec: Spec, readiness: Readiness): voi
   mountDocsRoutes(router);
   const routes = router.routes() as unknown as Middleware;
   const rejectOtherMethods = (ctx: Context) => async () => {
-    throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
+    throw methodNotAllowed(ctx.method, READ_METHODS);
   };
   // API requests skip the router: matching them against every meta route was work on each one.
   // The router ignores a trailing slash, and so does this check.

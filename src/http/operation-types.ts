@@ -1,6 +1,6 @@
 import type { operations } from '../../generated/api';
 import type { Principal } from '../security/bearer';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
 /** Everything a handler needs to know about one operation is derived from the generated spec types. */
 export type OperationId = keyof operations;
@@ -40,7 +40,7 @@ export type OperationResult<Id extends OperationId> = {
   [S in SuccessStatus<Id>]: { status: S; body: ContentOf<Responses<Id>[S]>; headers?: Record<string, string> };
 }[SuccessStatus<Id>];
 
-export type OperationHandler<Id extends OperationId> = (input: OperationInput<Id>, services: Services) => Promise<OperationResult<Id>>;
+export type OperationHandler<Id extends OperationId> = (input: OperationInput<Id>, services: Dependencies) => Promise<OperationResult<Id>>;
 
 /** Typed so it must be complete: a spec operation without a handler does not compile. */
 export type HandlerMap = { [Id in OperationId]: OperationHandler<Id> };

@@ -2,9 +2,10 @@ import type { Context as KoaContext } from 'koa';
 import type { Context } from 'openapi-backend';
 import type { Logger } from '../logger';
 import { SECURITY_SCHEME, type Principal } from '../security/bearer';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import type { AppState } from './app-state';
 import { clientKeyOf } from './client-address';
+import { firstHeaderValue } from './headers';
 import type { OperationHandler, OperationId, OperationInput } from './operation-types';
 
 /**
@@ -54,8 +55,8 @@ class HandlerInput {
     this.path = coerced?.params ?? c.request.params;
     this.query = coerced?.query ?? c.request.query;
     this.body = c.request.requestBody;
-    this.cookieHeader = firstHeader(c.request.headers.cookie);
-    this.origin = firstHeader(c.request.headers.origin);
+    this.cookieHeader = firstHeaderValue(c.request.headers.cookie);
+    this.origin = firstHeaderValue(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
   }
 
@@ -73,18 +74,18 @@ class HandlerInput {
 }
 
 /** The app's services, with the logger of the request being handled. */
-class RequestServices implements Services {
-  readonly config: Services['config'];
-  readonly db: Services['db'];
-  readonly clock: Services['clock'];
-  readonly passwords: Services['passwords'];
-  readonly tokens: Services['tokens'];
-  readonly keys: Services['keys'];
-  readonly metrics: Services['metrics'];
-  readonly mfaKeys: Services['mfaKeys'];
+class RequestDependencies implements Dependencies {
+  readonly config: Dependencies['config'];
+  readonly db: Dependencies['db'];
+  readonly clock: Dependencies['clock'];
+  readonly passwords: Dependencies['passwords'];
+  readonly tokens: Dependencies['tokens'];
+  readonly keys: Dependencies['keys'];
+  readonly metrics: Dependencies['metrics'];
+  readonly mfaKeys: Dependencies['mfaKeys'];
 
   constructor(
-    services: Services,
+    services: Dependencies,
     private readonly scope: RequestScope,
   ) {
     this.config = services.config;
@@ -103,8 +104,8 @@ class RequestServices implements Services {
 }
 
 /** An openapi-backend operation handler that calls ours with its input and the request's services. */
-export function adapt(handler: OperationHandler<OperationId>, services: Services) {
-  return (c: Context, scope: RequestScope) => handler(new HandlerInput(c, scope) as unknown as OperationInput<OperationId>, new RequestServices(services, scope));
+export function adapt(handler: OperationHandler<OperationId>, services: Dependencies) {
+  return (c: Context, scope: RequestScope) => handler(new HandlerInput(c, scope) as unknown as OperationInput<OperationId>, new RequestDependencies(services, scope));
 }
 
 /** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
@@ -114,8 +115,4 @@ function serverOriginOf(ctx: KoaContext): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

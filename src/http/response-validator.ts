@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { withFormats } from './ajv';
+import { OPERATION_METHODS } from './methods';
 
 type Operation = OpenAPIV3_1.OperationObject;
 type Response = OpenAPIV3_1.ResponseObject;
@@ -10,7 +11,6 @@ export interface ResponseValidator {
   check(operationId: string, status: number, contentType: string | undefined, body: unknown): string[];
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
  * openapi-backend validates only `application/json` responses and ignores undocumented statuses,
@@ -33,7 +33,7 @@ export function createResponseValidator(dereferenced: OpenAPIV3_1.Document): Res
   };
 
   for (const pathItem of Object.values(dereferenced.paths ?? {})) {
-    for (const method of METHODS) {
+    for (const method of OPERATION_METHODS) {
       const operation = pathItem?.[method] as Operation | undefined;
       if (!operation?.operationId) continue;
       responses.set(operation.operationId, (operation.responses ?? {}) as Record<string, Response>);

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { OAuthError, type FieldError } from '../errors';
+import { OAuthError, type FieldError } from './errors';
 
 const LOCATIONS: Record<string, FieldError['location']> = { requestBody: 'body', query: 'query', path: 'path', header: 'header' };
 

@@ -2,13 +2,12 @@ import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../config';
-import { ApiError, notFound } from '../errors';
-import { methodNotAllowed } from '../http/api';
+import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../http/errors';
+import { READ_METHODS } from '../http/methods';
 import { clusterMetricsText } from './cluster-metrics';
 import type { Metrics } from './metrics';
 
 const PATH = '/metrics';
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
 
 /**
  * GET /metrics, Prometheus text format. Operators' endpoint, not the clients' API: outside the
@@ -22,7 +21,7 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
   app.use(async (ctx, next) => {
     if (ctx.path !== PATH) return next();
     if (!enabled) throw notFound(`No route for ${ctx.method} ${ctx.path}.`);
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw methodNotAllowed(ctx.method, ['GET', 'HEAD']);
+    if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
     if (expected !== undefined) requireToken(ctx.get('Authorization'), expected);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.registry.contentType;
@@ -33,9 +32,9 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
 
 function requireToken(header: string, expected: Buffer): void {
   const presented = /^bearer +(\S+) *$/i.exec(header)?.[1];
-  if (presented === undefined) throw new ApiError(401, 'missing_token', 'GET /metrics needs the METRICS_TOKEN as a bearer token.', { headers: CHALLENGE });
+  if (presented === undefined) throw missingMetricsToken();
   // Digests of equal length, compared in constant time: the comparison reveals nothing about the token.
-  if (!timingSafeEqual(digest(presented), expected)) throw new ApiError(401, 'invalid_token', 'The metrics token is wrong.', { headers: CHALLENGE });
+  if (!timingSafeEqual(digest(presented), expected)) throw wrongMetricsToken();
 }
 
 function digest(token: string): Buffer {

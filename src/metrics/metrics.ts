@@ -5,7 +5,7 @@ export interface Metrics {
   readonly registry: Registry;
   /** One finished API request; operationId is the spec's, so the label set stays small. */
   requestFinished(operationId: string, status: number, seconds: number): void;
-  /** A password-grant answer: `success` or the RFC 6749 error code the client received. */
+  /** A password-grant answer, reported by the token handler: `success`, an RFC 6749 error code, or `error` (unexpected). */
   loginFinished(outcome: string): void;
   /** A rotated refresh token came back outside its grace window: its family was revoked. */
   refreshReuseDetected(): void;

@@ -1,11 +1,30 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database, NewUserRow, UserChanges, UserRow } from '../db/schema';
+import { isUniqueViolation } from '../db/errors';
 import { startsWith } from '../db/sql';
 
 type Db = Kysely<Database>;
 
-export async function insertUser(db: Db, user: NewUserRow): Promise<UserRow> {
-  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+/** What a write refused by a unique index (username or email already someone's) returns instead of a row. */
+export const TAKEN = 'taken';
+
+async function unlessTaken<T>(write: Promise<T>): Promise<T | typeof TAKEN> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) return TAKEN;
+    throw error;
+  }
+}
+
+/** The unique indexes on the normalized username and email are the guard, races included. */
+export async function insertUser(db: Db, user: NewUserRow): Promise<UserRow | typeof TAKEN> {
+  return unlessTaken(db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow());
+}
+
+/** Undefined when the user is gone; TAKEN when another user has this email. */
+export async function updateUserEmail(db: Db, id: number, email: string): Promise<UserRow | undefined | typeof TAKEN> {
+  return unlessTaken(updateUser(db, id, { email, email_normalized: email.toLowerCase() }));
 }
 
 // Every authenticated request runs this query. Its SQL is compiled once per database (the text

@@ -1,6 +1,7 @@
 import type { Context } from 'openapi-backend';
 import type { Kysely } from 'kysely';
-import { ApiError } from '../errors';
+import { insufficientScope, invalidToken, missingToken } from '../http/errors';
+import { firstHeaderValue } from '../http/headers';
 import type { Database, UserRow } from '../db/schema';
 import { findUserWithSession } from '../repositories/sessions.repository';
 import type { AccessTokens } from './access-tokens';
@@ -17,23 +18,8 @@ export interface Principal {
 }
 
 export const SECURITY_SCHEME = 'OAuth2';
-const REALM = 'realm="tollgate"';
 // RFC 6750 §2.1: the scheme name is case-insensitive; the token is a b64token.
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-/** RFC 6750 §3: no credentials → a bare challenge; a bad token → invalid_token; too little scope → 403. */
-const missingToken = (): ApiError =>
-  new ApiError(401, 'missing_token', 'This operation needs a bearer access token.', { headers: { 'WWW-Authenticate': `Bearer ${REALM}` } });
-
-const invalidToken = (): ApiError =>
-  new ApiError(401, 'invalid_token', 'The access token is invalid or expired.', {
-    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="invalid_token", error_description="The access token is invalid or expired."` },
-  });
-
-const insufficientScope = (required: readonly string[]): ApiError =>
-  new ApiError(403, 'insufficient_scope', `This operation needs the scope: ${required.join(' ')}.`, {
-    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
-  });
 
 export function requiredScopes(context: Context): string[] {
   const requirement = (context.operation.security ?? []).find((r) => SECURITY_SCHEME in r);
@@ -42,7 +28,7 @@ export function requiredScopes(context: Context): string[] {
 
 function bearerToken(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header[0] : header;
+  const value = firstHeaderValue(header);
   if (!value || !/^bearer\b/i.test(value)) return undefined;
   const match = BEARER.exec(value);
   if (!match?.[1]) throw invalidToken();

@@ -1,6 +1,6 @@
 import { serialize } from 'cookie';
 import type { Config } from '../config';
-import { OAuthError } from '../errors';
+import { crossSiteRefresh as crossSite } from '../http/errors';
 
 type CookieConfig = Pick<Config, 'refreshCookie' | 'refreshCookieName' | 'refreshTokenTtl' | 'allowedOrigins'>;
 
@@ -28,8 +28,6 @@ export function clearRefreshCookie(config: CookieConfig): Record<string, string>
 
 /** The refresh token a request presents; `ambiguous` when it sent two refresh cookies and neither is trusted. */
 export type PresentedRefreshToken = { outcome: 'token'; token: string } | { outcome: 'missing' } | { outcome: 'ambiguous' };
-
-const crossSite = () => new OAuthError('invalid_request', 'The request origin is not allowed to use the refresh cookie.');
 
 /**
  * In cookie mode a browser attaches the cookie by itself, so a page on another site could make a

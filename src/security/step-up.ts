@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { ApiError } from '../http/errors';
 
 /**
  * MFA_REQUIRED_FOR_ADMIN: administration needs a login that used a second factor (RFC 8176 `mfa`

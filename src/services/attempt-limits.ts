@@ -1,8 +1,8 @@
 import type { Config } from '../config';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { admit, forget, reset, type Admission, type Limit } from './throttle';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config'>;
 
 export type LoginLimitName = 'username_ip' | 'ip';
 interface LoginLimit extends Limit {

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { loginThrottled, OAuthError } from '../errors';
+import { loginThrottled, OAuthError } from '../http/errors';
 import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { acceptRecoveryCode, acceptTotpCode } from './second-factor';
 import { admitSecondFactor } from './second-factor-limits';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
 
 const MFA_TOKEN_TTL_SECONDS = 300;
 /** Wrong codes an mfa_token survives; the next wrong one kills it (the attempt limits also apply). */

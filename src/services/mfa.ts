@@ -1,15 +1,15 @@
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { ApiError } from '../errors';
+import { ApiError } from '../http/errors';
 import { deleteSecondFactor, findTotp, markTotpConfirmed, replacePendingTotp, replaceRecoveryCodes, setMfaEnabled } from '../repositories/mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from '../security/recovery-codes';
 import { seal } from '../security/secret-box';
 import { newTotpSecret, otpauthUri } from '../security/totp';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './second-factor';
 import { admitSecondFactor } from './second-factor-limits';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
 
 const alreadyEnabled = () => new ApiError(409, 'mfa_already_enabled', 'A TOTP authenticator is already enabled; disable it before enrolling another.');
 const notEnabled = () => new ApiError(409, 'mfa_not_enabled', 'Two-factor authentication is not enabled.');

@@ -1,38 +1,40 @@
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { loginThrottled, OAuthError } from '../errors';
 import { findUserByNormalizedUsername, replacePasswordHash } from '../repositories/users.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { admitLogin } from './attempt-limits';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
 
-// One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
-export const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
+/** Wrong password, unknown user and inactive user are one outcome: nothing tells them apart. */
+export type PasswordLogin =
+  | { readonly outcome: 'authenticated'; readonly user: UserRow }
+  | { readonly outcome: 'throttled'; readonly retryAfter: number }
+  | { readonly outcome: 'invalid_credentials' };
 
 /**
- * The user whose username and password these are, unless the attempt is throttled or wrong. The
+ * The user whose username and password these are, or why not. The
  * row is the one the password was checked against: its token_version is what a session may be
  * started under (startRefreshFamily re-checks it).
  */
-export async function authenticatePassword(deps: Deps, username: string, password: string, clientIp: string): Promise<UserRow> {
+export async function authenticatePassword(deps: Deps, username: string, password: string, clientIp: string): Promise<PasswordLogin> {
   const user = await findUserByNormalizedUsername(deps.db, username.toLowerCase());
   const admission = await admitLogin(deps, username, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'login_throttled', { user_id: user?.id, limit: admission.limit, retry_after: admission.retryAfter });
     // Refused before the password is looked at: the right one gets this same answer.
-    throw loginThrottled(admission.retryAfter);
+    return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
   // Always runs bcrypt at the configured cost (against a dummy hash for unknown users) so timing does not reveal who exists.
   const { matches, needsRehash } = await deps.passwords.verify(password, user?.password_hash);
   if (!user || !matches || user.is_active !== 1) {
     audit(deps.logger, 'login_failed', { user_id: user?.id, reason: !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive_user' });
-    throw invalidCredentials();
+    return { outcome: 'invalid_credentials' };
   }
   await admission.succeeded();
   if (needsRehash) await rehash(deps, user, password);
   audit(deps.logger, 'login_succeeded', { user_id: user.id });
-  return user;
+  return { outcome: 'authenticated', user };
 }
 
 /**

@@ -15,9 +15,9 @@ import { insertSession, type NewSession } from '../repositories/sessions.reposit
 import { findUserById, incrementTokenVersion, lockUserAtTokenVersion } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger'>;
 type Db = Kysely<Database>;
 
 export type RefreshOutcome =

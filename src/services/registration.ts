@@ -1,35 +1,29 @@
 import type { components } from '../../generated/api';
-import { conflict } from '../errors';
-import { isUniqueViolation } from '../db/errors';
 import type { UserRow } from '../db/schema';
-import { existsUserWithNameOrEmail, insertUser } from '../repositories/users.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
+import { existsUserWithNameOrEmail, insertUser, TAKEN } from '../repositories/users.repository';
 
 type UserCreate = components['schemas']['UserCreate'];
 type Role = components['schemas']['Role'];
 
-export const userExists = () => conflict('user_exists', 'A user with this username or email already exists.');
+export type Registration = { readonly outcome: 'registered'; readonly user: UserRow } | { readonly outcome: 'user_exists' };
 
 /** Shared by POST /users and the operator CLI, so both enforce the same rules. */
-export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {
+export async function registerUser(deps: Pick<Dependencies, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<Registration> {
   const username_normalized = input.username.toLowerCase();
   const email_normalized = input.email.toLowerCase();
-  // Cheap early answer that spares a bcrypt hash; the unique indexes below remain the real guard against races.
-  if (await existsUserWithNameOrEmail(services.db, username_normalized, email_normalized)) throw userExists();
-  const password_hash = await services.passwords.hash(input.password);
-  try {
-    return await insertUser(services.db, {
-      username: input.username,
-      username_normalized,
-      email: input.email,
-      email_normalized,
-      password_hash,
-      role,
-      is_active: 1,
-      created_at: services.clock.now().toISOString(),
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw userExists();
-    throw error;
-  }
+  // Cheap early answer that spares a bcrypt hash; the unique indexes remain the real guard against races.
+  if (await existsUserWithNameOrEmail(deps.db, username_normalized, email_normalized)) return { outcome: 'user_exists' };
+  const password_hash = await deps.passwords.hash(input.password);
+  const user = await insertUser(deps.db, {
+    username: input.username,
+    username_normalized,
+    email: input.email,
+    email_normalized,
+    password_hash,
+    role,
+    is_active: 1,
+    created_at: deps.clock.now().toISOString(),
+  });
+  return user === TAKEN ? { outcome: 'user_exists' } : { outcome: 'registered', user };
 }

@@ -1,7 +1,7 @@
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import { admit, forget, reset, type Limit } from './throttle';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config'>;
 
 export type SecondFactorAdmission = { outcome: 'admitted'; succeeded(): Promise<void> } | { outcome: 'throttled'; retryAfter: number };
 

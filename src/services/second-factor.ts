@@ -3,9 +3,9 @@ import type { MfaTotpRow } from '../db/mfa-schema';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '../security/recovery-codes';
 import { open } from '../security/secret-box';
 import { acceptedStep } from '../security/totp';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'mfaKeys'>;
 
 /** The AES-GCM context of a user's secret: a sealed secret copied onto another user's row does not open. */
 export const secretContext = (userId: number): string => `tollgate:totp:${userId}`;

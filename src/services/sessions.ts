@@ -1,14 +1,14 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import type { SessionRow } from '../db/mfa-schema';
-import { notFound } from '../errors';
+import { notFound } from '../http/errors';
 import { revokeRefreshTokenFamily } from '../repositories/refresh-tokens.repository';
 import { findSessionAmr, markSessionEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 import type { LoginContext } from './refresh-sessions';
 
-type Deps = Pick<Services, 'db' | 'clock' | 'logger'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
 
 const USER_AGENT_MAX = 256;

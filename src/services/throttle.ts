@@ -7,9 +7,9 @@ import {
   findLiveThrottleExpiry,
   insertThrottleEvent,
 } from '../repositories/throttle-events.repository';
-import type { Services } from '../services';
+import type { Dependencies } from '../dependencies';
 
-type Deps = Pick<Services, 'db' | 'clock'>;
+type Deps = Pick<Dependencies, 'db' | 'clock'>;
 
 /** At most `max` events about `subject` within any `windowSeconds` (a sliding window). */
 export interface Limit {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { getWithHeaders, getWithHost } from '../support/node-get';
 import { decodeJwt } from 'jose';
 import { keyPair, tempDir } from '../support/keys';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -130,18 +130,3 @@ describe('getAuthorizationServerMetadata', () => {
     }
   });
 });
-
-/** fetch cannot set Host; node:http can. */
-function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
-  return getWithHeaders(url, { Host: host });
-}
-
-function getWithHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; body: string; cacheControl: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body, cacheControl: res.headers['cache-control'] }));
-    });
-    req.on('error', reject).end();
-  });
-}

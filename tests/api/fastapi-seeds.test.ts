@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { tokenRequest } from '../support/flows';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Every command of the FastAPI JWT tutorials (shared/seeds), unchanged but for the host and the
@@ -25,8 +26,8 @@ async function curl(...args: string[]): Promise<{ status: number; body: unknown 
 
 /** What Starlette's TestClient (httpx) sends for `client.post(path, data={...})`. */
 function testClientForm(fields: Record<string, string>): RequestInit {
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: '*/*', 'user-agent': 'testclient' };
-  return { method: 'POST', headers, body: new URLSearchParams(fields).toString() };
+  const form = tokenRequest(fields);
+  return { ...form, headers: { ...(form.headers as Record<string, string>), accept: '*/*', 'user-agent': 'testclient' } };
 }
 
 describe('the curl walkthrough of "Building JWT Auth Chaining with FastAPI"', () => {

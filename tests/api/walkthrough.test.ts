@@ -1,3 +1,4 @@
+import { tokenRequest } from '../support/flows';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let app: TestApp;
@@ -8,9 +9,7 @@ afterAll(() => app.close());
 
 const alice = { username: 'alice', email: 'alice@example.com', password: 'correct horse battery' };
 
-function form(fields: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
-}
+const form = tokenRequest;
 
 describe('the origin tutorials\' three scenarios', () => {
   let token: string;

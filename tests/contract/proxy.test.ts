@@ -1,7 +1,7 @@
 import { createClient } from '../../src/client';
 import type { OperationId } from '../../src/http/operation-types';
 import { registerUser } from '../../src/services/registration';
-import { request } from 'node:http';
+import { getWithHost } from '../support/node-get';
 import { checkResult, declaredOperations, responseBreaches } from '../support/contract';
 import { PENDING_OPERATIONS } from '../support/pending-operations';
 import { startPrismProxy, type RunningPrism } from '../support/prism';
@@ -46,8 +46,9 @@ async function setUp(admin: boolean): Promise<Setup> {
   const make = async (role: 'user' | 'admin') => {
     counter += 1;
     const input = { username: `contract${counter}_${process.pid}`, email: `contract${counter}_${process.pid}@example.com`, password: `password-${counter}-long` };
-    const row = await registerUser(app.server.services, input, role);
-    return { ...input, id: row.id };
+    const registration = await registerUser(app.server.services, input, role);
+    if (registration.outcome !== 'registered') throw new Error(`${input.username} exists`);
+    return { ...input, id: registration.user.id };
   };
   const user = await make(admin ? 'admin' : 'user');
   const other = await make('user');
@@ -75,16 +76,6 @@ function withForgedToken(request: Request): Request {
   return request;
 }
 
-/** fetch cannot set Host; node:http can. */
-function getWithHost(url: string, host: string): Promise<{ status: number; type: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { Host: host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
-    });
-    req.on('error', reject).end();
-  });
-}
 
 function record(operationId: string, status: number): void {
   const statuses = observed.get(operationId) ?? new Set<number>();

@@ -24,9 +24,10 @@ export function principals(app: TestApp) {
     if (row && row.is_active === 1 && row.role === role) return row;
     created += 1;
     const username = `fuzz_${role}_${created}`;
-    const fresh = await registerUser(services, { username, email: `${username}@example.com`, password: `fuzz-password-${created}` }, role);
-    current.set(role, fresh.id);
-    return fresh;
+    const registration = await registerUser(services, { username, email: `${username}@example.com`, password: `fuzz-password-${created}` }, role);
+    if (registration.outcome !== 'registered') throw new Error(`${username} exists`);
+    current.set(role, registration.user.id);
+    return registration.user;
   }
 
   return {

@@ -1,6 +1,7 @@
 import { dereferenceSync } from 'dereference-json-schema';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { loadSpec } from '../../src/spec';
+import { OPERATION_METHODS } from '../../src/http/methods';
 
 /** A JSON Schema as found in the dereferenced spec; only the keywords the fuzzer reads. */
 export interface Schema {
@@ -50,7 +51,6 @@ export interface OperationModel {
   readonly scopes: readonly string[] | undefined;
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export function dereferencedSpec(): OpenAPIV3_1.Document {
   return dereferenceSync(structuredClone(loadSpec().document)) as unknown as OpenAPIV3_1.Document;
@@ -61,7 +61,7 @@ export function operationModels(document = dereferencedSpec()): OperationModel[]
   const models: OperationModel[] = [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     if (!item) continue;
-    for (const method of METHODS) {
+    for (const method of OPERATION_METHODS) {
       const operation = item[method];
       if (!operation?.operationId) continue;
       models.push({

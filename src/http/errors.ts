@@ -1,4 +1,4 @@
-import type { components } from '../generated/api';
+import type { components } from '../../generated/api';
 
 export type ProblemCode = components['schemas']['ProblemCode'];
 export type FieldError = NonNullable<components['schemas']['Problem']['errors']>[number];
@@ -59,12 +59,64 @@ export class OAuthError extends Error {
   }
 }
 
+// Every named error the API answers with is made here, so a reader finds each status, code and
+// wording in one file; services never make them (they return outcomes, see src/services/).
+
 export const validationFailed = (errors: FieldError[]): ApiError =>
   new ApiError(400, 'validation_failed', 'The request does not match the API contract.', { errors });
 
 export const notFound = (detail: string): ApiError => new ApiError(404, 'not_found', detail);
 
 export const conflict = (code: 'user_exists' | 'self_lockout', detail: string): ApiError => new ApiError(409, code, detail);
+
+export const userExists = (): ApiError => conflict('user_exists', 'A user with this username or email already exists.');
+
+export const wrongPassword = (): ApiError =>
+  new ApiError(400, 'wrong_password', 'The current password is not correct.', {
+    errors: [{ location: 'body', field: 'current_password', message: 'is not the current password' }],
+  });
+
+export const methodNotAllowed = (method: string, allowed: readonly string[]): ApiError =>
+  new ApiError(405, 'method_not_allowed', `${method.toUpperCase()} is not allowed here; use ${allowed.join(', ')}.`, { headers: { Allow: allowed.join(', ') } });
+
+/** A body sent in a media type the operation does not declare (the token endpoints answer in RFC 6749 terms). */
+export const undeclaredMediaType = (declared: readonly string[], oauth: boolean): ApiError | OAuthError =>
+  oauth
+    ? new OAuthError('invalid_request', `The token request must be sent as ${declared.join(', ')}.`)
+    : new ApiError(415, 'unsupported_media_type', `Send the body as ${declared.join(', ')}.`);
+
+const REALM = 'realm="tollgate"';
+
+/** RFC 6750 §3: no credentials → a bare challenge; a bad token → invalid_token; too little scope → 403. */
+export const missingToken = (): ApiError =>
+  new ApiError(401, 'missing_token', 'This operation needs a bearer access token.', { headers: { 'WWW-Authenticate': `Bearer ${REALM}` } });
+
+export const invalidToken = (): ApiError =>
+  new ApiError(401, 'invalid_token', 'The access token is invalid or expired.', {
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="invalid_token", error_description="The access token is invalid or expired."` },
+  });
+
+export const insufficientScope = (required: readonly string[]): ApiError =>
+  new ApiError(403, 'insufficient_scope', `This operation needs the scope: ${required.join(' ')}.`, {
+    headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
+  });
+
+const METRICS_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
+export const missingMetricsToken = (): ApiError =>
+  new ApiError(401, 'missing_token', 'GET /metrics needs the METRICS_TOKEN as a bearer token.', { headers: METRICS_CHALLENGE });
+export const wrongMetricsToken = (): ApiError => new ApiError(401, 'invalid_token', 'The metrics token is wrong.', { headers: METRICS_CHALLENGE });
+
+// One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
+export const invalidCredentials = (): OAuthError => new OAuthError('invalid_grant', 'Invalid username or password.');
+
+// One answer for every unusable refresh token, reused ones included: a thief learns nothing.
+export const invalidRefreshToken = (): OAuthError => new OAuthError('invalid_grant', 'The refresh token is invalid or expired.');
+
+export const scopeNotAllowed = (refused: readonly string[]): OAuthError => new OAuthError('invalid_scope', `Scope not allowed: ${refused.join(' ')}.`);
+
+export const missingParameter = (name: string): OAuthError => new OAuthError('invalid_request', `Missing parameter: ${name}.`);
+
+export const crossSiteRefresh = (): OAuthError => new OAuthError('invalid_request', 'The request origin is not allowed to use the refresh cookie.');
 
 const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
 

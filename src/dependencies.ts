@@ -9,8 +9,8 @@ import type { KeyRing } from './security/key-ring';
 import type { MfaKeys } from './security/mfa-keys';
 import type { PasswordHasher } from './security/passwords';
 
-/** What handlers and services receive: passed in, never imported as singletons. */
-export interface Services {
+/** The dependency bag handlers and services receive: passed in, never imported as singletons. */
+export interface Dependencies {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly clock: Clock;

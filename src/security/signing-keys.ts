@@ -1,0 +1,13 @@
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { resolveJwtSecret } from './jwt-secret';
+import { loadKeyRing, type KeyRing } from './key-ring';
+
+/**
+ * Key files are read here rather than in src/config/ (loadConfig reads only the environment), but a
+ * bad one still fails startup with a ConfigError. The cluster primary calls this too, before forking.
+ */
+export async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
+  const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
+  return loadKeyRing(config, secret);
+}
