@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { loadMailConfig, type MailConfig } from './mail/mail-config';
 
 export type ResponseValidationMode = 'strict' | 'log' | 'off';
 
@@ -58,6 +59,8 @@ export interface Config {
   readonly requestTimeout: number;
   /** Seconds an idle keep-alive connection stays open between requests. */
   readonly keepAliveTimeout: number;
+  /** SMTP, links, token lifetimes and limits of the password-reset and email-verification flows. */
+  readonly mail: MailConfig;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -180,6 +183,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     headersTimeout: integer('HEADERS_TIMEOUT', 10, 1, 300),
     requestTimeout: integer('REQUEST_TIMEOUT', 30, 1, 3600),
     keepAliveTimeout: integer('KEEP_ALIVE_TIMEOUT', 5, 1, 3600),
+    mail: loadMailConfig(env, production, integer, boolean, problems),
   };
   // Node refuses a headers timeout longer than the request timeout; say so here rather than at listen().
   if (config.headersTimeout > config.requestTimeout) {

@@ -3,6 +3,7 @@ import type { components } from '../generated/api';
 export type ProblemCode = components['schemas']['ProblemCode'];
 export type FieldError = NonNullable<components['schemas']['Problem']['errors']>[number];
 export type OAuthErrorCode = components['schemas']['OAuthError']['error'];
+export type OAuthErrorDetail = NonNullable<components['schemas']['OAuthError']['error_code']>;
 
 const TITLES: Record<ProblemCode, string> = {
   validation_failed: 'Request validation failed',
@@ -21,6 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   wrong_password: 'Wrong password',
   self_lockout: 'Cannot lock yourself out',
   too_many_requests: 'Too many requests',
+  invalid_mail_token: 'Invalid or expired link',
   internal_error: 'Internal server error',
 };
 
@@ -46,6 +48,8 @@ export class OAuthError extends Error {
     readonly description: string,
     readonly status = 400,
     readonly headers: Record<string, string> = {},
+    /** A finer reason a client can act on (`email_not_verified`: "check your inbox"). */
+    readonly errorCode?: OAuthErrorDetail,
   ) {
     super(description);
   }
@@ -70,3 +74,9 @@ export const passwordChangeThrottled = (retryAfterSeconds: number): ApiError =>
 
 export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+/** One answer for unknown, expired and used tokens: which of the three it was helps nobody but a guesser. */
+export const invalidMailToken = (): ApiError => new ApiError(400, 'invalid_mail_token', 'This link is invalid, expired or already used. Ask for a new one.');
+
+export const mailRequestsThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many mail requests. Try again later.', { headers: retryAfter(retryAfterSeconds) });

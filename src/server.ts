@@ -18,6 +18,7 @@ import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
 import type { Services } from './services';
 import { loadSpec } from './spec';
+import { startMailDelivery } from './mail/mail-delivery';
 
 export interface RunningServer {
   readonly server: Server;
@@ -43,7 +44,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme] });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
-  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics };
+  const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
+  const services: Services = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, outbox };
 
   const app = await createApp(loadSpec(), services);
   const server = createHttpServer(app.callback(), config);
@@ -59,6 +61,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     services,
     async close() {
       const outcome = await closer.close(config.shutdownTimeout * 1000);
+      // After the last request (which may have queued a mail): the mail being sent finishes, the rest stays queued.
+      await outbox.stop();
       await passwords.close();
       await database.close();
       return outcome;

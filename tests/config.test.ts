@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { configProblems } from './support/config-problems';
+import { PRODUCTION_MAIL } from './support/mail-env';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
 
@@ -29,7 +30,7 @@ test('shutdown and server timeouts: defaults, limits, and headers never outlasti
 });
 
 test('responses are checked strictly outside production, not at all in production unless asked', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL };
   expect(loadConfig({}).responseValidation).toBe('strict');
   expect(loadConfig(production).responseValidation).toBe('off');
   expect(loadConfig({ ...production, RESPONSE_VALIDATION: 'log' }).responseValidation).toBe('log');
@@ -38,7 +39,7 @@ test('responses are checked strictly outside production, not at all in productio
 test('production refuses to start without a JWT_SECRET of at least 32 bytes', () => {
   expect(configProblems({ NODE_ENV: 'production' })[0]).toMatch(/^JWT_SECRET/);
   expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
-  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL })).toEqual([]);
 });
 
 describe('the server process', () => {

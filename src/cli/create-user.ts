@@ -89,7 +89,7 @@ async function register(config: Config, input: UserCreate, role: Role): Promise<
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
   try {
     await migrateToLatest(database.db, database.dialect);
-    const row = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role);
+    const row = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role, true);
     process.stdout.write(`${JSON.stringify(presentUser(row))}\n`);
     return EXIT.ok;
   } catch (error) {

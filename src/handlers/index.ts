@@ -1,4 +1,5 @@
 import type { HandlerMap } from '../http/operation-types';
+import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
@@ -25,4 +26,8 @@ export const handlers: HandlerMap = {
   getTodo,
   updateTodo,
   deleteTodo,
+  requestPasswordReset,
+  confirmPasswordReset,
+  requestEmailVerification,
+  confirmEmailVerification,
 };

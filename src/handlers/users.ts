@@ -1,10 +1,11 @@
 import { audit } from '../audit';
-import { isUniqueViolation } from '../db/errors';
 import { registrationThrottled } from '../errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
-import { updateUser } from '../repositories/users.repository';
+import { requestEmailChange } from '../services/email-change';
+import { mailVerification } from '../services/email-verification';
+import { limitMailRequest } from './account-recovery';
 import { admitRegistration } from '../services/attempt-limits';
-import { registerUser, userExists } from '../services/registration';
+import { registerUser } from '../services/registration';
 import { presentUser } from './presenters';
 
 export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
@@ -15,6 +16,7 @@ export const createUser: OperationHandler<'createUser'> = async ({ body, clientI
   }
   const user = await registerUser(services, body);
   audit(services.logger, 'user_registered', { user_id: user.id });
+  await mailVerification(services, user);
   return { status: 201, body: presentUser(user) };
 };
 
@@ -23,16 +25,9 @@ export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) 
   return { status: 200, body: presentUser(user) };
 };
 
-export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, { db }) => {
+/** The address changes only once confirmed (services/email-change.ts); a taken one gets the same answer. */
+export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, services) => {
   const { user } = authenticated(input);
-  const { email } = input.body;
-  try {
-    // The unique index on the normalized email is the guard, races included.
-    const updated = await updateUser(db, user.id, { email, email_normalized: email.toLowerCase() });
-    if (!updated) throw new Error(`user ${user.id} vanished while authenticated`);
-    return { status: 200, body: presentUser(updated) };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw userExists();
-    throw error;
-  }
+  await limitMailRequest(services, input.body.email, input.clientIp, { operation: 'email_change', user_id: user.id });
+  return { status: 200, body: presentUser(await requestEmailChange(services, user, input.body.email)) };
 };

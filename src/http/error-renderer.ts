@@ -17,7 +17,7 @@ export function renderError(ctx: Context, error: unknown, logger: Logger): void 
     const oauthError = known instanceof OAuthError ? known : new OAuthError('server_error', `Unexpected error (request id ${state.requestId}).`, 500);
     ctx.status = oauthError.status;
     ctx.set({ ...oauthError.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    ctx.body = { error: oauthError.error, error_description: oauthError.description };
+    ctx.body = { error: oauthError.error, error_description: oauthError.description, ...(oauthError.errorCode && { error_code: oauthError.errorCode }) };
     return;
   }
   const problem = known instanceof ApiError ? known : new ApiError(500, 'internal_error', 'An unexpected error occurred.');

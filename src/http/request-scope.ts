@@ -72,6 +72,7 @@ class RequestServices implements Services {
   readonly tokens: Services['tokens'];
   readonly keys: Services['keys'];
   readonly metrics: Services['metrics'];
+  readonly outbox: Services['outbox'];
 
   constructor(
     services: Services,
@@ -84,6 +85,7 @@ class RequestServices implements Services {
     this.tokens = services.tokens;
     this.keys = services.keys;
     this.metrics = services.metrics;
+    this.outbox = services.outbox;
   }
 
   get logger(): Logger {

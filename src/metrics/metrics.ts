@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createMailMetrics, type MailMetrics } from './mail-metrics';
 
 /** What the app reports to Prometheus; one instance per process, passed in like every service. */
 export interface Metrics {
@@ -15,6 +16,8 @@ export interface Metrics {
   passwordCompared(cost: number): void;
   /** Reports the hashing pool's queue depth whenever /metrics is scraped. */
   watchHashQueue(depth: () => number): void;
+  /** The mail outbox: queued, sent, failed, depth and oldest pending age. */
+  readonly mail: MailMetrics;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -54,5 +57,6 @@ export function createMetrics(): Metrics {
     watchHashQueue: (depth) => {
       queueDepth = depth;
     },
+    mail: createMailMetrics(registry),
   };
 }

@@ -9,6 +9,7 @@ type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'logger' | 'passwords'>;
 
 // One answer for wrong password, unknown user and inactive user: nothing to tell them apart.
 export const invalidCredentials = () => new OAuthError('invalid_grant', 'Invalid username or password.');
+const emailNotVerified = () => new OAuthError('invalid_grant', 'Verify your email address first; check your inbox.', 400, {}, 'email_not_verified');
 
 /**
  * The user whose username and password these are, unless the attempt is throttled or wrong. The
@@ -30,6 +31,11 @@ export async function authenticatePassword(deps: Deps, username: string, passwor
     throw invalidCredentials();
   }
   await admission.succeeded();
+  // Only after the right password: a wrong one says nothing about the address.
+  if (deps.config.mail.requireVerifiedEmail && user.email_verified !== 1) {
+    audit(deps.logger, 'login_failed', { user_id: user.id, reason: 'email_not_verified' });
+    throw emailNotVerified();
+  }
   if (needsRehash) await rehash(deps, user, password);
   audit(deps.logger, 'login_succeeded', { user_id: user.id });
   return user;

@@ -10,8 +10,11 @@ type Role = components['schemas']['Role'];
 
 export const userExists = () => conflict('user_exists', 'A user with this username or email already exists.');
 
-/** Shared by POST /users and the operator CLI, so both enforce the same rules. */
-export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<UserRow> {
+/**
+ * Shared by POST /users and the operator CLI, so both enforce the same rules. The CLI's users are
+ * verified: the operator vouches for the address; API registrations prove it by mail.
+ */
+export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user', emailVerified = false): Promise<UserRow> {
   const username_normalized = input.username.toLowerCase();
   const email_normalized = input.email.toLowerCase();
   // Cheap early answer that spares a bcrypt hash; the unique indexes below remain the real guard against races.
@@ -26,6 +29,7 @@ export async function registerUser(services: Pick<Services, 'db' | 'clock' | 'pa
       password_hash,
       role,
       is_active: 1,
+      email_verified: emailVerified ? 1 : 0,
       created_at: services.clock.now().toISOString(),
     });
   } catch (error) {

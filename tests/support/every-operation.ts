@@ -11,9 +11,14 @@ export interface CallContext {
   readonly userId: number;
   readonly todoId: number;
   readonly refreshToken: string | undefined;
+  /** Tokens as mailed to `user`; without them, the spec's example (which the mock accepts and the server never issued). */
+  readonly resetToken?: string;
+  readonly verificationToken?: string;
 }
 
 type Headers = Record<string, string>;
+
+const EXAMPLE_MAIL_TOKEN = '3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEresetTOKENzzz0';
 export type OperationCall = (client: TollgateClient, context: CallContext, headers?: Headers) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 const form = (headers: Headers = {}) => ({
@@ -45,6 +50,10 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
   getTodo: (c, x, headers) => c.GET('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
   updateTodo: (c, x, headers) => c.PATCH('/todos/{id}', { params: { path: { id: x.todoId } }, body: { done: true }, headers }),
   deleteTodo: (c, x, headers) => c.DELETE('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
+  requestPasswordReset: (c, x, headers) => c.POST('/password-reset', { body: { email: `${x.user.username}@example.com` }, headers }),
+  confirmPasswordReset: (c, x, headers) => c.POST('/password-reset/confirm', { body: { token: x.resetToken ?? EXAMPLE_MAIL_TOKEN, new_password: 'tr0ubadour and a longer tail' }, headers }),
+  requestEmailVerification: (c, _x, headers) => c.POST('/email-verification', { headers }),
+  confirmEmailVerification: (c, x, headers) => c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
 };
 
 /** The context matching the spec's own examples (user alice, id 1, todo 1). */

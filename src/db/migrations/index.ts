@@ -15,6 +15,7 @@ import * as usersAndTodos from './2026_11_23_0001_users_and_todos';
 import * as refreshTokens from './2026_11_24_0001_refresh_tokens';
 import * as throttleEvents from './2026_11_25_0001_throttle_events';
 import * as refreshTokenVersions from './2026_11_28_0001_refresh_token_versions';
+import * as accountMail from './2026_11_29_0001_account_mail';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
 /** Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production). */
@@ -23,6 +24,7 @@ const migrations: Record<string, PortableMigration> = {
   '2026_11_24_0001_refresh_tokens': refreshTokens,
   '2026_11_25_0001_throttle_events': throttleEvents,
   '2026_11_28_0001_refresh_token_versions': refreshTokenVersions,
+  '2026_11_29_0001_account_mail': accountMail,
 };
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
