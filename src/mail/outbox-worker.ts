@@ -31,6 +31,7 @@ interface Deps {
 
 const BATCH = 10;
 const MAX_BACKOFF_SECONDS = 6 * 3600;
+const IDLE_FACTOR = 30;
 
 /**
  * Sends what the outbox holds. Every instance runs one (cluster workers too): rows are claimed one by
@@ -43,6 +44,7 @@ export function startOutboxWorker(deps: Deps): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let again = false;
+  let idlePasses = 0;
   const deferred = new Set<Promise<void>>();
 
   const schedule = (delay: number) => {
@@ -51,14 +53,18 @@ export function startOutboxWorker(deps: Deps): OutboxWorker {
     timer = setTimeout(tick, delay);
   };
   const tick = () => {
-    running = running.then(() => drainDue(deps, owner, () => stopped)).catch((error: unknown) => deps.logger.error({ err: error }, 'mail outbox pass failed'));
-    void running.then(() => schedule(again ? 0 : deps.config.pollInterval));
     again = false;
+    running = running
+      .then(() => drainDue(deps, owner, () => stopped))
+      .then((handled) => void (idlePasses = handled > 0 ? 0 : idlePasses + 1))
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'mail outbox pass failed'));
+    void running.then(() => schedule(again ? 0 : idleDelay(deps.config.pollInterval, idlePasses)));
   };
   schedule(0);
   return {
     wake() {
       again = true;
+      idlePasses = 0;
       schedule(0);
     },
     afterAnswer(work) {
@@ -78,19 +84,31 @@ export function startOutboxWorker(deps: Deps): OutboxWorker {
   };
 }
 
-/** Claims and sends due mails until none is left (or the worker stops). */
-async function drainDue(deps: Deps, owner: string, stopped: () => boolean): Promise<void> {
+/**
+ * An idle worker looks less and less often, up to 30 poll intervals apart: a look is a query, and
+ * each instance's own mails wake it at once anyway. What an idle worker may be late for is a retry or
+ * another instance's expired lease, both already minutes away.
+ */
+function idleDelay(pollInterval: number, idlePasses: number): number {
+  return Math.min(pollInterval * 2 ** Math.max(0, idlePasses - 1), pollInterval * IDLE_FACTOR);
+}
+
+/** Claims and sends due mails until none is left (or the worker stops); how many it handled. */
+async function drainDue(deps: Deps, owner: string, stopped: () => boolean): Promise<number> {
+  let handled = 0;
   while (!stopped()) {
     const now = deps.clock.now();
     const ids = await findClaimableMailIds(deps.db, now.toISOString(), BATCH);
-    if (ids.length === 0) return;
+    if (ids.length === 0) return handled;
     for (const id of ids) {
-      if (stopped()) return;
+      if (stopped()) return handled;
       const leaseUntil = new Date(now.getTime() + deps.config.lease * 1000).toISOString();
       const mail = await claimMail(deps.db, id, owner, now.toISOString(), leaseUntil);
       if (mail) await deliver(deps, owner, mail);
+      if (mail) handled += 1;
     }
   }
+  return handled;
 }
 
 async function deliver(deps: Deps, owner: string, mail: MailOutboxRow): Promise<void> {
