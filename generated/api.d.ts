@@ -41,11 +41,12 @@ export interface paths {
         head?: never;
         /**
          * Change the current user's email
-         * @description A taken address answers 409, which tells whether it is registered, so email changes are
-         *     throttled like registrations: they spend the same per-client-IP budget
-         *     (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`, shared with `POST /users`), and each
-         *     user has a budget of the same size. Past either, 429 with `Retry-After`, before the address
-         *     is looked at. Every attempt counts, refused ones included.
+         * @description Does not change the address at once: the new one becomes `pending_email`, a confirmation
+         *     link (`EMAIL_VERIFICATION_URL`) is mailed to it and a notice to the current address;
+         *     `POST /email-verification/confirm` then makes it the user's email, verified. An address
+         *     another account uses gets the same answer and nothing changes (its owner is told someone
+         *     tried), so the answer never tells which addresses have accounts. Limited like
+         *     `POST /password-reset` (the new address and the client IP are counted).
          */
         patch: operations["updateCurrentUser"];
         trace?: never;
@@ -234,8 +235,9 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Activate, deactivate or change the role of a user
-         * @description Deactivating a user locks them out at once: their access tokens, refresh tokens and
+         * Activate, deactivate, verify or change the role of a user
+         * @description `email_verified` marks the user's address verified (or not) without a mail.
+         *     Deactivating a user locks them out at once: their access tokens, refresh tokens and
          *     password all stop working from this response on. A role change (to a role other than the
          *     current one) ends every session of the user the same way: their access and refresh tokens
          *     stop working and they log in again to get tokens of the new role. Admins cannot deactivate
@@ -267,6 +269,100 @@ export interface paths {
          *     no second factor.
          */
         delete: operations["resetUserMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a password-reset link
+         * @description Always answers 202 with the same body, whether or not an account has this address, and
+         *     the lookup happens after the answer is sent: neither the body nor the timing tells who has
+         *     an account. When one has, its older reset links die and a new one is mailed (built from
+         *     `PASSWORD_RESET_URL`), valid for `PASSWORD_RESET_TTL` seconds and usable once.
+         *
+         *     Limited per address (`EMAIL_MAX_PER_ADDRESS` reset or verification requests per
+         *     `EMAIL_WINDOW`) and per client IP (`EMAIL_REQUESTS_MAX_PER_IP`), unknown addresses alike.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset token
+         * @description The token comes from the reset mail (the front-end page at `PASSWORD_RESET_URL` posts it, so
+         *     mail scanners that open links never consume it). On success the password changes, every
+         *     session of the user ends (refresh tokens revoked, access tokens dead at once), every
+         *     outstanding reset token dies, and the account is mailed a notice. Of concurrent confirms
+         *     with one token exactly one succeeds.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the current user's verification link again
+         * @description Mails a new link (built from `EMAIL_VERIFICATION_URL`, valid `EMAIL_VERIFICATION_TTL` seconds)
+         *     to the pending address if an email change is waiting, else to the current one; older links
+         *     die. Answers 202 also when the address is already verified (nothing is sent). Limited like
+         *     `POST /password-reset`.
+         */
+        post: operations["requestEmailVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove an address with the token mailed to it
+         * @description No bearer token: the mailed token is the proof. Marks the address verified; for an email
+         *     change, the pending address becomes the user's email. Single use.
+         */
+        post: operations["confirmEmailVerification"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -483,6 +579,10 @@ export interface components {
             mfa_enabled: boolean;
             roles: components["schemas"]["Role"][];
             created_at: components["schemas"]["Timestamp"];
+            /** @description The user proved they receive mail at `email` (or an admin or the operator CLI said so). */
+            email_verified: boolean;
+            /** @description An address the user asked to change to and has not confirmed yet; null when none. */
+            pending_email: components["schemas"]["Email"] | null;
         };
         /**
          * @description Opaque; 256 random bits, base64url.
@@ -595,6 +695,30 @@ export interface components {
             error_description?: string;
             /** @description Only with `mfa_required`; send it back with the second factor within 5 minutes. */
             mfa_token?: components["schemas"]["MfaToken"];
+            /**
+             * @description Finer reason for a refused password grant whose password was right: `email_not_verified` when `REQUIRE_VERIFIED_EMAIL=true` and the address is not verified yet.
+             * @enum {string}
+             */
+            error_code?: "email_not_verified";
+        };
+        /**
+         * Format: password
+         * @description Opaque; 256 random bits, base64url (43 characters), from a link mailed by tollgate.
+         * @example 3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEresetTOKENzzz0
+         */
+        MailToken: string;
+        PasswordResetRequest: {
+            email: components["schemas"]["Email"];
+        };
+        PasswordResetConfirm: {
+            token: components["schemas"]["MailToken"];
+            new_password: components["schemas"]["Password"];
+        };
+        EmailVerificationConfirm: {
+            token: components["schemas"]["MailToken"];
+        };
+        MailAccepted: {
+            detail: string;
         };
         UserPage: {
             items: components["schemas"]["User"][];
@@ -610,6 +734,7 @@ export interface components {
         };
         UserAdminUpdate: {
             is_active?: boolean;
+            email_verified?: boolean;
             /** @description Exactly one role for now; a list so that combined roles can come without breaking clients. */
             roles?: components["schemas"]["Role"][];
         };
@@ -713,7 +838,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "internal_error" | "database_unavailable";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1000,6 +1125,52 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Accepted; if there is something to send, it is on its way. The same answer whatever the address. */
+        MailAccepted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "If an account uses this address, a message is on its way."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MailAccepted"];
+            };
+        };
+        /**
+         * @description Too many reset or verification requests for this address (`EMAIL_MAX_PER_ADDRESS` per
+         *     `EMAIL_WINDOW`) or from this client IP (`EMAIL_REQUESTS_MAX_PER_IP`); unknown addresses are
+         *     counted the same way.
+         */
+        TooManyMailRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:too_many_requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many mail requests. Try again later."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token is unknown, expired or already used (one answer for all three), or the request fails validation. */
+        InvalidMailToken: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Unexpected server error; `request_id` also appears in the server log. */
         InternalError: {
             headers: {
@@ -1193,6 +1364,8 @@ export interface operations {
                      *           "roles": [
                      *             "user"
                      *           ],
+                     *           "email_verified": true,
+                     *           "pending_email": null,
                      *           "created_at": "2026-11-23T14:00:00.000Z"
                      *         }
                      *       ],
@@ -1231,7 +1404,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The user was created. */
+            /** @description The user was created; a verification link (`EMAIL_VERIFICATION_URL`) is mailed to the address. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1247,6 +1420,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
+                     *       "email_verified": false,
+                     *       "pending_email": null,
                      *       "created_at": "2026-11-23T14:00:00.000Z"
                      *     }
                      */
@@ -1289,6 +1464,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
+                     *       "email_verified": true,
+                     *       "pending_email": null,
                      *       "created_at": "2026-11-23T14:00:00.000Z"
                      *     }
                      */
@@ -1322,7 +1499,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated user. */
+            /** @description The user as it is, with the address waiting for confirmation in `pending_email`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,12 +1509,14 @@ export interface operations {
                      * @example {
                      *       "id": 1,
                      *       "username": "alice",
-                     *       "email": "alice@example.org",
+                     *       "email": "alice@example.com",
                      *       "is_active": true,
                      *       "mfa_enabled": false,
                      *       "roles": [
                      *         "user"
                      *       ],
+                     *       "email_verified": true,
+                     *       "pending_email": "alice@example.org",
                      *       "created_at": "2026-11-23T14:00:00.000Z"
                      *     }
                      */
@@ -1348,28 +1527,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             408: components["responses"]["RequestTimeout"];
-            409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many email changes or registrations from this client IP, or email changes by this user (`REGISTRATION_MAX_PER_IP` per `REGISTRATION_WINDOW`). */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "urn:tollgate:problem:too_many_requests",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "code": "too_many_requests",
-                     *       "detail": "Too many email changes or registrations. Try again later."
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            429: components["responses"]["TooManyMailRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -1815,6 +1975,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
+                     *       "email_verified": true,
+                     *       "pending_email": null,
                      *       "created_at": "2026-11-23T14:00:00.000Z"
                      *     }
                      */
@@ -1871,6 +2033,8 @@ export interface operations {
                      *       "roles": [
                      *         "user"
                      *       ],
+                     *       "email_verified": true,
+                     *       "pending_email": null,
                      *       "created_at": "2026-11-23T14:00:00.000Z"
                      *     }
                      */
@@ -1934,6 +2098,124 @@ export interface operations {
             403: components["responses"]["ForbiddenAdmin"];
             404: components["responses"]["UserNotFound"];
             408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "alice@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            202: components["responses"]["MailAccepted"];
+            400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyMailRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEresetTOKENzzz0",
+                 *       "new_password": "tr0ubadour and a longer tail"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password was changed; every session of the user has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidMailToken"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    requestEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["MailAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyMailRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    confirmEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEverifyTOKENzz0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EmailVerificationConfirm"];
+            };
+        };
+        responses: {
+            /** @description The address is verified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidMailToken"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];

@@ -11,7 +11,7 @@ import bcrypt from 'bcryptjs';
 import type autocannon from 'autocannon';
 import { FORM, passwordGrant, seed, type Seed } from './support/bench-seed';
 import { load, warmedLoad, type LoadFigures } from './support/load';
-import { LOAD_FROM_ONE_IP, startServerProcess } from './support/server-process';
+import { LOAD_FROM_ONE_IP, MAIL_FOR_LOAD, startServerProcess } from './support/server-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
   const floorFigures = await koaUserRead(dir);
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
-  const server = await startServerProcess({ NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP });
+  const server = await startServerProcess({ NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP, ...MAIL_FOR_LOAD });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = server.rssBytes();
   const seeded = await seed(server.url, USERS, TODOS_EACH, SESSIONS);

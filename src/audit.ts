@@ -12,11 +12,10 @@ type Role = components['schemas']['Role'];
 export interface AuditEvents extends MfaAuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };
-  email_change_throttled: { user_id: number; retry_after: number };
   login_succeeded: { user_id: number };
   /** user_id is absent for an unknown username; the username itself is not logged (people type passwords into it). */
   /** superseded: the password was right, but a password change, deactivation or logout everywhere committed before the session could start. */
-  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' | 'superseded' };
+  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' | 'superseded' | 'email_not_verified' };
   login_throttled: { user_id?: number; limit: LoginLimitName; retry_after: number };
   refresh_token_reuse_detected: { user_id: number; family_id: string };
   refresh_token_revoked: { user_id: number; family_id: string };
@@ -27,12 +26,20 @@ export interface AuditEvents extends MfaAuditEvents {
   /** A successful login replaced a hash at another cost, from before normalisation, or of another scheme. */
   password_rehashed: { user_id: number };
   /** An administrator changed a user (PATCH /users/{id}); only the fields that were sent. */
-  user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role };
+  user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role; email_verified?: boolean };
+  /** user_id is absent when no active account has the address (logged after the answer was sent). */
+  password_reset_requested: { user_id?: number };
+  password_reset_completed: { user_id: number };
+  email_verification_requested: { user_id: number };
+  email_verified: { user_id: number };
+  email_change_requested: { user_id: number; address_taken: boolean };
+  /** A password-reset, verification or email-change request over EMAIL_MAX_PER_ADDRESS or EMAIL_REQUESTS_MAX_PER_IP. */
+  mail_request_throttled: { operation: 'password_reset' | 'email_verification' | 'email_change'; user_id?: number; retry_after: number };
 }
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'email_change_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

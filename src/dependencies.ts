@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/schema';
 import type { Logger } from './logger';
+import type { OutboxWorker } from './mail/outbox-worker';
 import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
 import type { KeyRing } from './security/key-ring';
@@ -20,4 +21,6 @@ export interface Dependencies {
   readonly keys: KeyRing;
   readonly metrics: Metrics;
   readonly mfaKeys: MfaKeys;
+  /** Delivers the mail outbox; woken when a mail is queued. */
+  readonly outbox: OutboxWorker;
 }

@@ -19,6 +19,7 @@ import type { Dependencies } from './dependencies';
 import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 import { checkedMfaKeys } from './security/mfa-startup';
+import { startMailDelivery } from './mail/mail-delivery';
 
 export interface RunningServer {
   readonly server: Server;
@@ -48,7 +49,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
   const readiness = createReadiness(database, config.databaseTimeout * 1000);
   const mfaKeys = await checkedMfaKeys(config, database, logger);
-  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys };
+  const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
+  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys, outbox };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);
@@ -67,6 +69,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       // Before the port closes: a load balancer polling /readyz on a kept-alive connection sees 503.
       readiness.drain();
       const outcome = await closer.close(config.shutdownTimeout * 1000);
+      // After the last request (which may have queued a mail): the mail being sent finishes, the rest stays queued.
+      await outbox.stop();
       await passwords.close();
       await database.close();
       return outcome;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { configProblems } from './support/config-problems';
 import { keyPair, tempDir } from './support/keys';
+import { PRODUCTION_MAIL } from './support/mail-env';
 
 test('JWT_ALGORITHM defaults to HS256 and accepts only HS256, RS256, ES256, EdDSA', () => {
   expect(loadConfig({}).jwtAlgorithm).toBe('HS256');
@@ -17,7 +18,7 @@ test('an asymmetric algorithm needs JWT_PRIVATE_KEY_FILE; HS256 refuses one (a f
 });
 
 test('production: HS256 still requires JWT_SECRET, an asymmetric algorithm does not', () => {
-  expect(configProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem' })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/k.pem', ...PRODUCTION_MAIL })).toEqual([]);
   expect(configProblems({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })[0]).toMatch(/^JWT_SECRET/);
 });
 

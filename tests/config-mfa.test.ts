@@ -1,3 +1,4 @@
+import { PRODUCTION_MAIL } from './support/mail-env';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ test('outside production the generated key is kept beside the SQLite file (0600)
 
 test('production: no key is fine until someone enrols; then startup refuses, naming MFA_ENCRYPTION_KEY', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-mfa-'));
-  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' };
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', ...PRODUCTION_MAIL };
   const empty = await startServer(sqliteConfig(dir, production), createLogger('silent'));
   expect(empty.services.mfaKeys.current).toBeUndefined();
   await empty.close();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { configProblems } from './support/config-problems';
+import { PRODUCTION_MAIL } from './support/mail-env';
 import { createLogger } from '../src/logger';
 import { startServer } from '../src/server';
 
@@ -29,7 +30,7 @@ test('shutdown and server timeouts: defaults, limits, and headers never outlasti
 });
 
 test('responses are checked strictly outside production, not at all in production unless asked', () => {
-  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32) };
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL };
   expect(loadConfig({}).responseValidation).toBe('strict');
   expect(loadConfig(production).responseValidation).toBe('off');
   expect(loadConfig({ ...production, RESPONSE_VALIDATION: 'log' }).responseValidation).toBe('log');
@@ -39,7 +40,7 @@ test('production refuses to start without a JWT_SECRET of at least 32 bytes', ()
   const publicUrl = { PUBLIC_URL: 'https://auth.example.com' };
   expect(configProblems({ NODE_ENV: 'production', ...publicUrl })[0]).toMatch(/^JWT_SECRET/);
   expect(configProblems({ NODE_ENV: 'production', ...publicUrl, JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET/);
-  expect(configProblems({ NODE_ENV: 'production', ...publicUrl, JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  expect(configProblems({ NODE_ENV: 'production', ...publicUrl, JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL })).toEqual([]);
 });
 
 test('a JWT_SECRET shorter than 32 bytes is refused in every mode', () => {
@@ -48,7 +49,7 @@ test('a JWT_SECRET shorter than 32 bytes is refused in every mode', () => {
 });
 
 test('production refuses to start without PUBLIC_URL: the cacheable metadata must not follow the Host header', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL };
   expect(configProblems(production)).toEqual([
     'PUBLIC_URL must be set when NODE_ENV=production (the base URL clients reach this server at, like https://auth.example.com)',
   ]);

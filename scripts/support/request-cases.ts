@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { components } from '../../generated/api';
 import { seed, send, type SeededUser } from './bench-seed';
-import { LOAD_FROM_ONE_IP } from './server-process';
+import { LOAD_FROM_ONE_IP, MAIL_FOR_LOAD } from './server-process';
 
 type TodoPage = components['schemas']['TodoPage'];
 type Todo = components['schemas']['Todo'];
@@ -47,5 +47,5 @@ export function caseHeaders(request: RequestCase, token: string | undefined): Re
 
 /** The server the counters measure: production settings on a fresh SQLite file in `dataDir`. */
 export function countedServerEnv(dataDir: string): Record<string, string> {
-  return { ...LOAD_FROM_ONE_IP, NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
+  return { ...LOAD_FROM_ONE_IP, ...MAIL_FOR_LOAD, NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
 }

@@ -11,6 +11,14 @@ import { createInterface } from 'node:readline';
  */
 export const LOAD_FROM_ONE_IP = { REGISTRATION_MAX_PER_IP: '1000000', LOGIN_MAX_FAILURES_PER_IP: '1000000' };
 
+/** Production refuses to start without mail settings; load runs mail nothing anyone reads (port 9 is discard). */
+export const MAIL_FOR_LOAD = {
+  SMTP_URL: 'smtp://127.0.0.1:9',
+  MAIL_FROM: 'load <no-reply@example.com>',
+  PASSWORD_RESET_URL: 'https://app.example.com/reset-password?token={token}',
+  EMAIL_VERIFICATION_URL: 'https://app.example.com/verify-email?token={token}',
+};
+
 export interface ServerExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -89,7 +89,7 @@ async function register(config: Config, input: UserCreate, role: Role): Promise<
   const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: 1 });
   try {
     await migrateToLatest(database.db, database.dialect);
-    const registration = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role);
+    const registration = await registerUser({ db: database.db, clock: systemClock, passwords }, input, role, true);
     if (registration.outcome === 'user_exists') {
       process.stderr.write('error: a user with this username or email already exists\n');
       return EXIT.failure;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readCapacityConfig, type CapacityConfig } from './capacity';
 import { isPostgresUrl, readDatabaseConfig, type DatabaseConfig } from './database';
 import { ConfigError, deepFreeze, envReader, type Env } from './env-reader';
+import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
@@ -10,12 +11,13 @@ import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfi
 
 export { ConfigError, type Env } from './env-reader';
 export { isPostgresUrl } from './database';
+export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
 export type { ResponseValidationMode } from './operations';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
 /** One flat object, read by area: each area's file names its variables, defaults and checks. */
-export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings;
+export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -38,6 +40,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readThrottlingConfig(read),
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
+    ...readMailConfig(read, production),
   };
   read.problems.push(...crossAreaProblems(config));
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -23,6 +23,10 @@ export interface UserTable {
   created_at: string;
   /** 1 once a TOTP authenticator is confirmed: the password grant then asks for the second factor. */
   mfa_enabled: Generated<number>;
+  /** 1 once the user proved they read mail at `email` (or an admin or the CLI said so). */
+  email_verified: Generated<number>;
+  /** An address waiting for its confirmation link to be used; null when none. */
+  pending_email: Generated<string | null>;
 }
 
 export interface TodoTable {
@@ -57,11 +61,47 @@ export interface ThrottleEventTable {
   expires_at: string;
 }
 
+export type AccountTokenPurpose = 'password_reset' | 'email_verification';
+
+/** A token mailed to a user; only its SHA-256 is kept. Single use: `used_at` is set by one conditional UPDATE. */
+export interface AccountTokenTable {
+  id: Generated<number>;
+  token_hash: string;
+  purpose: AccountTokenPurpose;
+  user_id: number;
+  /** The address a verification token proves; null for password resets. */
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+/** A mail waiting to be sent (or the record that it was); written in the transaction that made its token. */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: Generated<MailStatus>;
+  attempts: Generated<number>;
+  created_at: string;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database extends MfaTables {
   users: UserTable;
   todos: TodoTable;
   refresh_tokens: RefreshTokenTable;
   throttle_events: ThrottleEventTable;
+  account_tokens: AccountTokenTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -72,3 +112,6 @@ export type TodoChanges = Updateable<TodoTable>;
 export type UserChanges = Updateable<UserTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
 export type NewRefreshTokenRow = Insertable<RefreshTokenTable>;
+export type AccountTokenRow = Selectable<AccountTokenTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;
+export type NewMailOutboxRow = Insertable<MailOutboxTable>;

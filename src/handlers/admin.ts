@@ -27,13 +27,17 @@ export const getUser: OperationHandler<'getUser'> = async ({ path }, { db }) => 
  */
 export const updateUser: OperationHandler<'updateUser'> = async (input, services) => {
   const admin = authenticated(input).user;
-  const { is_active, roles } = input.body;
+  const { is_active, roles, email_verified } = input.body;
   const role = roles?.[0];
   // The last admin locking themselves out would leave nobody to undo it.
   if (input.path.id === admin.id && (is_active === false || (role !== undefined && role !== 'admin'))) {
     throw conflict('self_lockout', 'Admins cannot deactivate or demote themselves; ask another admin.');
   }
-  const changes: UserChanges = { ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }), ...(role !== undefined && { role }) };
+  const changes: UserChanges = {
+    ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }),
+    ...(role !== undefined && { role }),
+    ...(email_verified !== undefined && { email_verified: email_verified ? 1 : 0 }),
+  };
   const updated = await services.db.transaction().execute(async (trx) => {
     const before = role === undefined ? undefined : await findUserById(trx, input.path.id);
     const row = await updateUserRow(trx, input.path.id, changes);
@@ -42,6 +46,6 @@ export const updateUser: OperationHandler<'updateUser'> = async (input, services
     return row;
   });
   if (!updated) throw userNotFound();
-  audit(services.logger, 'user_updated', { user_id: updated.id, admin_id: admin.id, is_active, role });
+  audit(services.logger, 'user_updated', { user_id: updated.id, admin_id: admin.id, is_active, role, email_verified });
   return { status: 200, body: presentUser(updated) };
 };

@@ -1,4 +1,5 @@
 import type { HandlerMap } from '../http/operation-types';
+import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
@@ -34,4 +35,8 @@ export const handlers: HandlerMap = {
   disableTotp,
   regenerateRecoveryCodes,
   resetUserMfa,
+  requestPasswordReset,
+  confirmPasswordReset,
+  requestEmailVerification,
+  confirmEmailVerification,
 };

@@ -5,6 +5,7 @@ import { updateUser } from '../repositories/users.repository';
 import { clearRefreshCookie } from '../security/refresh-cookie';
 import { admitLogin } from '../services/attempt-limits';
 import { endAllSessionsOf } from '../services/refresh-sessions';
+import { withMail } from '../mail/mail-transaction';
 
 export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
   const { user } = authenticated(input);
@@ -33,9 +34,10 @@ export const changePassword: OperationHandler<'changePassword'> = async (input, 
   const password_hash = await services.passwords.hash(new_password);
   const now = services.clock.now().toISOString();
   // One transaction: a new password with old sessions still alive must never be observable.
-  await services.db.transaction().execute(async (trx) => {
+  await withMail(services, async (trx, queue) => {
     await updateUser(trx, user.id, { password_hash });
     await endAllSessionsOf(trx, user.id, now);
+    await queue(user.email, { kind: 'password_changed' });
   });
   audit(services.logger, 'password_changed', { user_id: user.id });
   return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };

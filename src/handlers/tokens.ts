@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import { invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, OAuthError, scopeNotAllowed } from '../http/errors';
+import { emailNotVerified, invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, OAuthError, scopeNotAllowed } from '../http/errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
@@ -55,6 +55,7 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
   const login = await authenticatePassword(services, body.username, body.password, input.clientIp);
   if (login.outcome === 'throttled') throw loginThrottled(login.retryAfter);
   if (login.outcome === 'invalid_credentials') throw invalidCredentials();
+  if (login.outcome === 'email_not_verified') throw emailNotVerified();
   const { user } = login;
 
   const grant = grantScopes(user.role, body.scope);

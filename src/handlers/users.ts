@@ -1,8 +1,10 @@
 import { audit } from '../audit';
-import { emailChangeThrottled, registrationThrottled, userExists } from '../http/errors';
+import { registrationThrottled, userExists } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
-import { TAKEN, updateUserEmail } from '../repositories/users.repository';
-import { admitEmailChange, admitRegistration } from '../services/attempt-limits';
+import { requestEmailChange } from '../services/email-change';
+import { mailVerification } from '../services/email-verification';
+import { limitMailRequest } from './account-recovery';
+import { admitRegistration } from '../services/attempt-limits';
 import { registerUser } from '../services/registration';
 import { presentUser } from './presenters';
 
@@ -15,6 +17,7 @@ export const createUser: OperationHandler<'createUser'> = async ({ body, clientI
   const registration = await registerUser(services, body);
   if (registration.outcome === 'user_exists') throw userExists();
   audit(services.logger, 'user_registered', { user_id: registration.user.id });
+  await mailVerification(services, registration.user);
   return { status: 201, body: presentUser(registration.user) };
 };
 
@@ -23,17 +26,9 @@ export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) 
   return { status: 200, body: presentUser(user) };
 };
 
+/** The address changes only once confirmed (services/email-change.ts); a taken one gets the same answer. */
 export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, services) => {
   const { user } = authenticated(input);
-  const { email } = input.body;
-  // A 409 tells whether an address is taken: throttled like registration, before the address is looked at.
-  const admission = await admitEmailChange(services, user.id, input.clientIp);
-  if (admission.outcome === 'throttled') {
-    audit(services.logger, 'email_change_throttled', { user_id: user.id, retry_after: admission.retryAfter });
-    throw emailChangeThrottled(admission.retryAfter);
-  }
-  const updated = await updateUserEmail(services.db, user.id, email);
-  if (updated === TAKEN) throw userExists();
-  if (!updated) throw new Error(`user ${user.id} vanished while authenticated`);
-  return { status: 200, body: presentUser(updated) };
+  await limitMailRequest(services, input.body.email, input.clientIp, { operation: 'email_change', user_id: user.id });
+  return { status: 200, body: presentUser(await requestEmailChange(services, user, input.body.email)) };
 };

@@ -3,6 +3,8 @@ import type { components } from '../../generated/api';
 export type ProblemCode = components['schemas']['ProblemCode'];
 export type FieldError = NonNullable<components['schemas']['Problem']['errors']>[number];
 export type OAuthErrorCode = components['schemas']['OAuthError']['error'];
+/** A finer reason a client can act on (`email_not_verified`: "check your inbox"). */
+export type OAuthErrorDetail = NonNullable<components['schemas']['OAuthError']['error_code']>;
 
 const TITLES: Record<ProblemCode, string> = {
   validation_failed: 'Request validation failed',
@@ -26,6 +28,7 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_otp: 'Wrong code',
   mfa_unavailable: 'Second factor unavailable',
   too_many_requests: 'Too many requests',
+  invalid_mail_token: 'Invalid or expired link',
   internal_error: 'Internal server error',
   database_unavailable: 'Database unavailable',
 };
@@ -53,7 +56,7 @@ export class OAuthError extends Error {
     readonly status = 400,
     readonly headers: Record<string, string> = {},
     /** Members beyond error and error_description (the `mfa_token` of `mfa_required`). */
-    readonly extraMembers: { mfa_token?: string } = {},
+    readonly extraMembers: { mfa_token?: string; error_code?: OAuthErrorDetail } = {},
   ) {
     super(description);
   }
@@ -131,8 +134,6 @@ export const passwordChangeThrottled = (retryAfterSeconds: number): ApiError =>
 export const registrationThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many registrations from this address. Try again later.', { headers: retryAfter(retryAfterSeconds) });
 
-export const emailChangeThrottled = (retryAfterSeconds: number): ApiError =>
-  new ApiError(429, 'too_many_requests', 'Too many email changes or registrations. Try again later.', { headers: retryAfter(retryAfterSeconds) });
 /** Seconds a client should wait after the database failed to answer: a restart or failover takes a few. */
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 const DATABASE_UNAVAILABLE = 'The database is unavailable. Try again later.';
@@ -142,3 +143,13 @@ export const databaseUnavailable = (): ApiError =>
 
 export const oauthDatabaseUnavailable = (): OAuthError =>
   new OAuthError('temporarily_unavailable', DATABASE_UNAVAILABLE, 503, retryAfter(DATABASE_RETRY_AFTER_SECONDS));
+
+/** One answer for unknown, expired and used tokens: which of the three it was helps nobody but a guesser. */
+export const invalidMailToken = (): ApiError => new ApiError(400, 'invalid_mail_token', 'This link is invalid, expired or already used. Ask for a new one.');
+
+export const mailRequestsThrottled = (retryAfterSeconds: number): ApiError =>
+  new ApiError(429, 'too_many_requests', 'Too many mail requests. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+/** Only after the right password: a client can say "check your inbox"; a wrong password says nothing more. */
+export const emailNotVerified = (): OAuthError =>
+  new OAuthError('invalid_grant', 'Verify your email address first; check your inbox.', 400, {}, { error_code: 'email_not_verified' });

@@ -11,7 +11,7 @@ type QueryOf<Id extends OperationId> = NonNullable<Parameters<Id>['query']>;
 type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { content: infer C } } ? C[keyof C] : undefined;
 
 type Responses<Id extends OperationId> = operations[Id]['responses'];
-type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 204>;
+type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204>;
 type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 
 export interface OperationInput<Id extends OperationId> {

@@ -83,6 +83,7 @@ class RequestDependencies implements Dependencies {
   readonly keys: Dependencies['keys'];
   readonly metrics: Dependencies['metrics'];
   readonly mfaKeys: Dependencies['mfaKeys'];
+  readonly outbox: Dependencies['outbox'];
 
   constructor(
     services: Dependencies,
@@ -96,6 +97,7 @@ class RequestDependencies implements Dependencies {
     this.keys = services.keys;
     this.metrics = services.metrics;
     this.mfaKeys = services.mfaKeys;
+    this.outbox = services.outbox;
   }
 
   get logger(): Logger {

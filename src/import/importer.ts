@@ -129,6 +129,7 @@ function toRow(candidate: ImportCandidate, createdAt: string): NewUserRow {
     password_hash: candidate.password_hash,
     role: candidate.role,
     is_active: candidate.is_active ? 1 : 0,
+    email_verified: candidate.email_verified ? 1 : 0,
     created_at: createdAt,
   };
 }

@@ -26,6 +26,8 @@ export interface ImportCandidate {
   readonly password_hash: string;
   readonly role: Role;
   readonly is_active: boolean;
+  /** The source's word on the address (a JSON Lines `email_verified`); unverified when it says nothing. */
+  readonly email_verified: boolean;
 }
 
 export type Checked = { readonly ok: ImportCandidate } | { readonly reason: string };
@@ -64,9 +66,8 @@ export function checkRecord(record: SourceRecord, validators: Validators): Check
   if (!validators.email.call(undefined, email)) return { reason: 'invalid_email' };
   if (typeof password_hash !== 'string' || hashSchemeOf(password_hash) === undefined) return { reason: 'unknown_hash_scheme' };
   if (!validators.role.call(undefined, role)) return { reason: 'invalid_role' };
-  // Accepted and ignored: tollgate has no e-mail verification yet.
   if (email_verified !== undefined && typeof email_verified !== 'boolean') return { reason: 'invalid_email_verified' };
   const active = activeFlag(is_active);
   if (active === undefined) return { reason: 'invalid_is_active' };
-  return { ok: { ref: record.ref, username: username as string, email: email as string, password_hash, role: role as Role, is_active: active } };
+  return { ok: { ref: record.ref, username: username as string, email: email as string, password_hash, role: role as Role, is_active: active, email_verified: email_verified === true } };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createMailMetrics, type MailMetrics } from './mail-metrics';
 
 /** What the app reports to Prometheus; one instance per process, passed in like every service. */
 export interface Metrics {
@@ -21,6 +22,8 @@ export interface Metrics {
   connectionWaited(seconds: number): void;
   /** Reports requests waiting for a pooled connection whenever /metrics is scraped. */
   watchDatabasePool(waiting: () => number): void;
+  /** The mail outbox: queued, sent, failed, depth and oldest pending age. */
+  readonly mail: MailMetrics;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -62,6 +65,7 @@ export function createMetrics(): Metrics {
     watchHashQueue: (depth) => {
       queueDepth = depth;
     },
+    mail: createMailMetrics(registry),
   };
 }
 

@@ -46,6 +46,10 @@ export async function findUserByNormalizedUsername(db: Db, usernameNormalized: s
   return db.selectFrom('users').selectAll().where('username_normalized', '=', usernameNormalized).executeTakeFirst();
 }
 
+export async function findUserByNormalizedEmail(db: Db, emailNormalized: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email_normalized', '=', emailNormalized).executeTakeFirst();
+}
+
 export async function existsUserWithNameOrEmail(db: Db, usernameNormalized: string, emailNormalized: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')

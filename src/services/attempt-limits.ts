@@ -39,18 +39,6 @@ export async function admitRegistration(deps: Deps, clientIp: string): Promise<R
   return toRegistrationAdmission(await admit(deps, [emailProbesFromIp(deps.config, clientIp)]));
 }
 
-/**
- * An email change answers 409 for a taken address, just as registration does: both spend the same
- * per-IP budget (so using both endpoints gains an enumerator nothing), and each account has a
- * budget of the same size wherever it calls from. Every attempt counts, refused ones included.
- */
-export async function admitEmailChange(deps: Deps, userId: number, clientIp: string): Promise<RegistrationAdmission> {
-  const { registrationMaxPerIp: max, registrationWindow: windowSeconds } = deps.config;
-  const perUser = { subject: ['email_change', String(userId)], max, windowSeconds };
-  return toRegistrationAdmission(await admit(deps, [emailProbesFromIp(deps.config, clientIp), perUser]));
-}
-
-/** The key stays 'registration': counts recorded before email changes shared it remain valid. */
 function emailProbesFromIp(config: Config, clientIp: string): Limit {
   return { subject: ['registration', clientIp], max: config.registrationMaxPerIp, windowSeconds: config.registrationWindow };
 }

@@ -10,7 +10,9 @@ type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'passwords
 export type PasswordLogin =
   | { readonly outcome: 'authenticated'; readonly user: UserRow }
   | { readonly outcome: 'throttled'; readonly retryAfter: number }
-  | { readonly outcome: 'invalid_credentials' };
+  | { readonly outcome: 'invalid_credentials' }
+  /** The password was right, but REQUIRE_VERIFIED_EMAIL is on and the address is not verified yet. */
+  | { readonly outcome: 'email_not_verified' };
 
 /**
  * The user whose username and password these are, or why not. The
@@ -32,6 +34,11 @@ export async function authenticatePassword(deps: Deps, username: string, passwor
     return { outcome: 'invalid_credentials' };
   }
   await admission.succeeded();
+  // Only after the right password: a wrong one says nothing about the address.
+  if (deps.config.mail.requireVerifiedEmail && user.email_verified !== 1) {
+    audit(deps.logger, 'login_failed', { user_id: user.id, reason: 'email_not_verified' });
+    return { outcome: 'email_not_verified' };
+  }
   if (needsRehash) await rehash(deps, user, password);
   audit(deps.logger, 'login_succeeded', { user_id: user.id });
   return { outcome: 'authenticated', user };

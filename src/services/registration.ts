@@ -8,8 +8,11 @@ type Role = components['schemas']['Role'];
 
 export type Registration = { readonly outcome: 'registered'; readonly user: UserRow } | { readonly outcome: 'user_exists' };
 
-/** Shared by POST /users and the operator CLI, so both enforce the same rules. */
-export async function registerUser(deps: Pick<Dependencies, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user'): Promise<Registration> {
+/**
+ * Shared by POST /users and the operator CLI, so both enforce the same rules. The CLI's users are
+ * verified: the operator vouches for the address; API registrations prove it by mail.
+ */
+export async function registerUser(deps: Pick<Dependencies, 'db' | 'clock' | 'passwords'>, input: UserCreate, role: Role = 'user', emailVerified = false): Promise<Registration> {
   const username_normalized = input.username.toLowerCase();
   const email_normalized = input.email.toLowerCase();
   // Cheap early answer that spares a bcrypt hash; the unique indexes remain the real guard against races.
@@ -23,6 +26,7 @@ export async function registerUser(deps: Pick<Dependencies, 'db' | 'clock' | 'pa
     password_hash,
     role,
     is_active: 1,
+    email_verified: emailVerified ? 1 : 0,
     created_at: deps.clock.now().toISOString(),
   });
   return user === TAKEN ? { outcome: 'user_exists' } : { outcome: 'registered', user };

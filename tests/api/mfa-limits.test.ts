@@ -1,3 +1,4 @@
+import { PRODUCTION_MAIL } from '../support/mail-env';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { registeredAdmin, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
 import { movableClock } from '../support/clock';
@@ -59,7 +60,7 @@ describe('MFA_REQUIRED_FOR_ADMIN=true', () => {
 describe('production without MFA_ENCRYPTION_KEY', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' }, clock);
+    app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', ...PRODUCTION_MAIL }, clock);
   });
   afterAll(() => app.close());
 

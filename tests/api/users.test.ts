@@ -13,7 +13,7 @@ describe('createUser', () => {
   test('201 with the public user, never a password or hash', async () => {
     const { data, response } = await app.client.POST('/users', { body: { username: 'Bob.the-1', email: 'bob@example.com', password: 'eight888' } });
     expect(response.status).toBe(201);
-    expect(data).toEqual({ id: expect.any(Number), username: 'Bob.the-1', email: 'bob@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: expect.any(String) });
+    expect(data).toEqual({ id: expect.any(Number), username: 'Bob.the-1', email: 'bob@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: expect.any(String), email_verified: false, pending_email: null });
     const stored = await app.server.services.db.selectFrom('users').selectAll().where('username', '=', 'Bob.the-1').executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$2[aby]\$04\$/);
   });

@@ -61,6 +61,9 @@ test('creates the user, prints it as JSON and never the password', () => {
     mfa_enabled: false,
     roles: ['admin'],
     created_at: expect.any(String),
+    // The operator vouches for the address.
+    email_verified: true,
+    pending_email: null,
   });
   expect(created.stdout + created.stderr).not.toContain(PASSWORD);
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
 import { EXAMPLE_CONTEXT } from '../support/every-operation';
+import { PRODUCTION_MAIL } from '../support/mail-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/src/cli.js');
@@ -49,7 +50,7 @@ describe('npm run cli -- seed', () => {
   });
 
   test('is refused with NODE_ENV=production, creating nothing', async () => {
-    const run = await seed({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' });
+    const run = await seed({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', ...PRODUCTION_MAIL });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/refused with NODE_ENV=production/);
     expect(run.stdout).toBe('');

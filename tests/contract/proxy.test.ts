@@ -1,5 +1,6 @@
 import { createClient } from '../../src/client';
 import type { OperationId } from '../../src/http/operation-types';
+import { issueAccountToken } from '../../src/services/account-tokens';
 import { registerUser } from '../../src/services/registration';
 import { getWithHost } from '../support/node-get';
 import { checkResult, declaredOperations, responseBreaches } from '../support/contract';
@@ -61,8 +62,15 @@ async function setUp(admin: boolean): Promise<Setup> {
   const { client, token, refreshToken } = await loggedIn();
   const todo = await client.POST('/todos', { body: { title: 'Buy milk' } });
   const newName = `fresh${counter}_${process.pid}`;
+  // What the mails would carry (tests/api/password-reset.test.ts and email-verification.test.ts read them from real SMTP).
+  const { db } = app.server.services;
+  const resetToken = await issueAccountToken(db, 'password_reset', user.id, null, new Date(), 3600);
+  const verificationToken = await issueAccountToken(db, 'email_verification', user.id, user.email, new Date(), 3600);
   return {
-    context: { user, newUser: { username: newName, email: `${newName}@example.com`, password: 'correct horse battery staple' }, userId: other.id, todoId: todo.data?.id ?? 0, refreshToken },
+    context: {
+      ...{ user, newUser: { username: newName, email: `${newName}@example.com`, password: 'correct horse battery staple' }, userId: other.id },
+      ...{ todoId: todo.data?.id ?? 0, refreshToken, resetToken, verificationToken },
+    },
     client,
     token,
     narrow: async (scope) => (await loggedIn(scope)).client,

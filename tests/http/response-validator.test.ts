@@ -1,6 +1,6 @@
 import { responseBreaches } from '../support/contract';
 
-const user = { id: 1, username: 'alice', email: 'alice@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: '2026-11-23T14:00:00.000Z' };
+const user = { id: 1, username: 'alice', email: 'alice@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: '2026-11-23T14:00:00.000Z', email_verified: false, pending_email: null };
 const json = 'application/json; charset=utf-8';
 
 test('a conforming response has no breaches', () => {

@@ -133,6 +133,10 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
       ],
     });
     expect((await storedUser('ivan'))?.password_hash).toMatch(/^\$argon2id\$/);
+    // The source's email_verified is kept; a line without one is unverified.
+    const verified = (username: string) => app.server.services.db.selectFrom('users').select('email_verified').where('username_normalized', '=', username).executeTakeFirst();
+    expect(await verified('ivan')).toEqual({ email_verified: 1 });
+    expect(await verified('judy')).toEqual({ email_verified: 0 });
     expect(await storedUser('judy')).toEqual({ password_hash: expect.stringMatching(/^\$argon2i\$/), is_active: 1, role: 'admin' });
     expect((await storedUser('peggy'))?.is_active).toBe(0);
   });

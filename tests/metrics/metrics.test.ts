@@ -1,5 +1,6 @@
 import { movableClock } from '../support/clock';
 import { login, refresh, registeredUser, type TokenBody } from '../support/flows';
+import { PRODUCTION_MAIL } from '../support/mail-env';
 import { startTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -89,7 +90,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
 describe('GET /metrics in production', () => {
   test('does not exist without METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET });
+    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, ...PRODUCTION_MAIL });
     try {
       const response = await fetch(`${app.url}/metrics`);
       expect(response.status).toBe(404);
@@ -100,7 +101,7 @@ describe('GET /metrics in production', () => {
   });
 
   test('is served with METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, METRICS_TOKEN });
+    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, METRICS_TOKEN, ...PRODUCTION_MAIL });
     try {
       expect(await scrape(app, { authorization: `bearer ${METRICS_TOKEN}` })).toContain('tollgate_login_attempts_total');
     } finally {

@@ -15,9 +15,14 @@ export interface CallContext {
   readonly sessionId?: string;
   /** A second-factor code, when the call needs a right one (else the spec's example). */
   readonly code?: string;
+  /** Tokens as mailed to `user`; without them, the spec's example (which the mock accepts and the server never issued). */
+  readonly resetToken?: string;
+  readonly verificationToken?: string;
 }
 
 type Headers = Record<string, string>;
+
+const EXAMPLE_MAIL_TOKEN = '3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEresetTOKENzzz0';
 export type OperationCall = (client: TollgateClient, context: CallContext, headers?: Headers) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 const form = (headers: Headers = {}) => ({
@@ -56,6 +61,10 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
   disableTotp: (c, x, headers) => c.POST('/users/me/mfa/totp/disable', { body: { code: x.code ?? '492039' }, headers }),
   regenerateRecoveryCodes: (c, x, headers) => c.POST('/users/me/mfa/recovery-codes', { body: { code: x.code ?? '492039' }, headers }),
   resetUserMfa: (c, x, headers) => c.DELETE('/users/{id}/mfa', { params: { path: { id: x.userId } }, headers }),
+  requestPasswordReset: (c, x, headers) => c.POST('/password-reset', { body: { email: `${x.user.username}@example.com` }, headers }),
+  confirmPasswordReset: (c, x, headers) => c.POST('/password-reset/confirm', { body: { token: x.resetToken ?? EXAMPLE_MAIL_TOKEN, new_password: 'tr0ubadour and a longer tail' }, headers }),
+  requestEmailVerification: (c, _x, headers) => c.POST('/email-verification', { headers }),
+  confirmEmailVerification: (c, x, headers) => c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
 };
 
 const EXAMPLE_SESSION_ID = '3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21';

@@ -51,7 +51,7 @@ export async function registeredAdmin(app: TestApp, scope?: string): Promise<Tes
   counter += 1;
   const username = `admin${counter}_${process.pid}`;
   const admin = { username, email: `${username}@example.com`, password: `admin-password-${counter}` };
-  await registerUser(app.server.services, admin, 'admin');
+  await registerUser(app.server.services, admin, 'admin', true);
   const { access_token, refresh_token } = (await (await login(app, username, admin.password, scope)).json()) as TokenBody;
   return { ...admin, token: access_token, refreshToken: refresh_token ?? '', auth: bearer(access_token) };
 }

@@ -16,6 +16,7 @@ import * as refreshTokens from './2026_11_24_0001_refresh_tokens';
 import * as throttleEvents from './2026_11_25_0001_throttle_events';
 import * as refreshTokenVersions from './2026_11_28_0001_refresh_token_versions';
 import * as sessionsAndMfa from './2026_11_29_0001_sessions_and_mfa';
+import * as accountMail from './2026_11_29_0001_account_mail';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
 /** Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production). */
@@ -25,6 +26,7 @@ const migrations: Record<string, PortableMigration> = {
   '2026_11_25_0001_throttle_events': throttleEvents,
   '2026_11_28_0001_refresh_token_versions': refreshTokenVersions,
   '2026_11_29_0001_sessions_and_mfa': sessionsAndMfa,
+  '2026_11_29_0001_account_mail': accountMail,
 };
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {

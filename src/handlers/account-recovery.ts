@@ -1,0 +1,43 @@
+import { audit, type AuditEvents } from '../audit';
+import { mailRequestsThrottled } from '../http/errors';
+import { authenticated, type OperationHandler } from '../http/operation-types';
+import type { Dependencies } from '../dependencies';
+import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
+import { admitMailRequest } from '../services/mail-limits';
+import { confirmPasswordReset as confirmReset, mailPasswordReset } from '../services/password-reset';
+
+const ACCEPTED = { detail: 'If an account uses this address, a message is on its way.' };
+
+type Throttled = AuditEvents['mail_request_throttled'];
+
+/** Counts the request against the mail limits; past either, a 429 (the same for unknown addresses). */
+export async function limitMailRequest(services: Dependencies, email: string, clientIp: string, who: Omit<Throttled, 'retry_after'>): Promise<void> {
+  const admission = await admitMailRequest(services, email, clientIp);
+  if (admission.outcome === 'admitted') return;
+  audit(services.logger, 'mail_request_throttled', { ...who, retry_after: admission.retryAfter });
+  throw mailRequestsThrottled(admission.retryAfter);
+}
+
+export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = async ({ body, clientIp }, services) => {
+  await limitMailRequest(services, body.email, clientIp, { operation: 'password_reset' });
+  // Nothing that depends on the address runs before the answer: see OutboxWorker.afterAnswer.
+  services.outbox.afterAnswer(() => mailPasswordReset(services, body.email));
+  return { status: 202, body: ACCEPTED };
+};
+
+export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = async ({ body }, services) => {
+  await confirmReset(services, body.token, body.new_password);
+  return { status: 204, body: undefined };
+};
+
+export const requestEmailVerification: OperationHandler<'requestEmailVerification'> = async (input, services) => {
+  const { user } = authenticated(input);
+  await limitMailRequest(services, addressToVerify(user) ?? user.email, input.clientIp, { operation: 'email_verification', user_id: user.id });
+  await mailVerification(services, user);
+  return { status: 202, body: ACCEPTED };
+};
+
+export const confirmEmailVerification: OperationHandler<'confirmEmailVerification'> = async ({ body }, services) => {
+  await confirmVerification(services, body.token);
+  return { status: 204, body: undefined };
+};

@@ -1,0 +1,52 @@
+/** Every mail tollgate sends, text and HTML, in one place. */
+export interface RenderedMail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export type MailTemplate =
+  | { kind: 'password_reset'; link: string; ttlMinutes: number }
+  | { kind: 'password_changed' }
+  | { kind: 'email_verification'; link: string; ttlHours: number }
+  | { kind: 'email_change_requested'; newEmail: string }
+  | { kind: 'email_taken' };
+
+export function renderMail(product: string, template: MailTemplate): RenderedMail {
+  switch (template.kind) {
+    case 'password_reset':
+      return withLink(`Reset your ${product} password`, [`Someone (hopefully you) asked to reset the password of your ${product} account.`, `Choose a new password here within ${template.ttlMinutes} minutes:`], template.link, `If you did not ask for this, ignore this mail: your password stays as it is.`);
+    case 'email_verification':
+      return withLink(`Confirm your ${product} email address`, [`Confirm that this address belongs to your ${product} account within ${template.ttlHours} hours:`], template.link, `If you did not sign up or change your address, ignore this mail.`);
+    case 'password_changed':
+      return plain(`Your ${product} password was changed`, [`The password of your ${product} account was just changed and every session was signed out.`, `If this was not you, reset your password at once and contact support.`]);
+    case 'email_change_requested':
+      return plain(`Your ${product} email address is being changed`, [`Someone signed in to your ${product} account asked to change its email address to ${template.newEmail}.`, `It changes only once that address is confirmed. If this was not you, change your password now.`]);
+    case 'email_taken':
+      return plain(`Someone tried to use your address on ${product}`, [`Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`, `No action is needed.`]);
+  }
+}
+
+function plain(subject: string, paragraphs: readonly string[]): RenderedMail {
+  return { subject, text: `${paragraphs.join('\n\n')}\n`, html: html(paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)) };
+}
+
+/** The link stands on a line of its own in the text part (and is what the development log shows). */
+function withLink(subject: string, before: readonly string[], link: string, after: string): RenderedMail {
+  const text = `${before.join('\n\n')}\n\n${link}\n\n${after}\n`;
+  const parts = [...before.map((p) => `<p>${escapeHtml(p)}</p>`), `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`, `<p>${escapeHtml(after)}</p>`];
+  return { subject, text, html: html(parts) };
+}
+
+function html(parts: readonly string[]): string {
+  return `<!doctype html><html><body>${parts.join('')}</body></html>`;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The front-end URL for a token: `{token}` replaced (base64url tokens need no escaping). */
+export function linkFor(template: string, token: string): string {
+  return template.split('{token}').join(token);
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import { audit } from '../audit';
+import { isUniqueViolation } from '../db/errors';
+import type { AccountTokenRow, Database, UserRow } from '../db/schema';
+import { invalidMailToken } from '../http/errors';
+import type { QueueMail } from '../mail/mail-transaction';
+import { withMail } from '../mail/mail-transaction';
+import { linkFor } from '../mail/templates';
+import { findUserById, updateUser } from '../repositories/users.repository';
+import type { Dependencies } from '../dependencies';
+import { issueAccountToken, useToken } from './account-tokens';
+
+/** Issues a verification token for `address` and queues its link, inside the caller's transaction. */
+export async function queueVerification(services: Dependencies, trx: Kysely<Database>, queue: QueueMail, userId: number, address: string): Promise<void> {
+  const { emailVerificationUrl, emailVerificationTtl } = services.config.mail;
+  const token = await issueAccountToken(trx, 'email_verification', userId, address, services.clock.now(), emailVerificationTtl);
+  await queue(address, { kind: 'email_verification', link: linkFor(emailVerificationUrl, token), ttlHours: Math.round(emailVerificationTtl / 3600) });
+}
+
+/** The address waiting for proof: a pending change first, else the current one while unverified. */
+export function addressToVerify(user: UserRow): string | undefined {
+  if (user.pending_email !== null) return user.pending_email;
+  return user.email_verified === 1 ? undefined : user.email;
+}
+
+export async function mailVerification(services: Dependencies, user: UserRow): Promise<void> {
+  const address = addressToVerify(user);
+  if (address === undefined) return;
+  await withMail(services, (trx, queue) => queueVerification(services, trx, queue, user.id, address));
+  audit(services.logger, 'email_verification_requested', { user_id: user.id });
+}
+
+/**
+ * Uses the token and proves its address. For a pending change the address becomes the user's email;
+ * should another account have taken it meanwhile, the unique index refuses, the transaction rolls
+ * back and the answer is the same as for any dead token.
+ */
+export async function confirmEmailVerification(services: Dependencies, token: string): Promise<void> {
+  const now = services.clock.now();
+  const user = await services.db
+    .transaction()
+    .execute(async (trx) => {
+      const used = await useToken(trx, 'email_verification', token, now);
+      return used && applyVerification(trx, used);
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    });
+  if (!user) throw invalidMailToken();
+  audit(services.logger, 'email_verified', { user_id: user.id });
+}
+
+async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow): Promise<UserRow | undefined> {
+  const user = await findUserById(trx, token.user_id);
+  const address = token.email;
+  if (!user || address === null) return undefined;
+  if (address.toLowerCase() === user.email_normalized) return updateUser(trx, user.id, { email_verified: 1 });
+  if (user.pending_email === null || address.toLowerCase() !== user.pending_email.toLowerCase()) return undefined;
+  return updateUser(trx, user.id, { email: address, email_normalized: address.toLowerCase(), email_verified: 1, pending_email: null });
+}

@@ -1,0 +1,52 @@
+import { audit } from '../audit';
+import { invalidMailToken } from '../http/errors';
+import { withMail } from '../mail/mail-transaction';
+import { linkFor } from '../mail/templates';
+import { findAccountTokenByHash } from '../repositories/account-tokens.repository';
+import { findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
+import type { Dependencies } from '../dependencies';
+import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
+import { endAllSessionsOf } from './refresh-sessions';
+import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
+
+/**
+ * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address
+ * has an account shows neither in the answer nor in its timing. Inactive accounts get nothing.
+ */
+export async function mailPasswordReset(services: Dependencies, email: string): Promise<void> {
+  const user = await findUserByNormalizedEmail(services.db, email.toLowerCase());
+  if (!user || user.is_active !== 1) {
+    audit(services.logger, 'password_reset_requested', { user_id: undefined });
+    return;
+  }
+  const { passwordResetUrl, passwordResetTtl } = services.config.mail;
+  await withMail(services, async (trx, queue) => {
+    const token = await issueAccountToken(trx, 'password_reset', user.id, null, services.clock.now(), passwordResetTtl);
+    await queue(user.email, { kind: 'password_reset', link: linkFor(passwordResetUrl, token), ttlMinutes: Math.round(passwordResetTtl / 60) });
+  });
+  audit(services.logger, 'password_reset_requested', { user_id: user.id });
+}
+
+/**
+ * Uses the token and sets the password in one transaction: of concurrent confirms exactly one wins
+ * (the conditional UPDATE in useToken), and the new password never coexists with old sessions.
+ */
+export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<void> {
+  const now = services.clock.now();
+  // A cheap look first: an unknown or dead token costs no bcrypt hash. The UPDATE below still decides.
+  const found = await findAccountTokenByHash(services.db, hashAccountToken(token), 'password_reset', now.toISOString());
+  if (!found) throw invalidMailToken();
+  const password_hash = await services.passwords.hash(newPassword);
+  const userId = await withMail(services, async (trx, queue) => {
+    const used = await useToken(trx, 'password_reset', token, now);
+    if (!used) return undefined;
+    const user = await updateUser(trx, used.user_id, { password_hash });
+    if (!user) return undefined;
+    await endAllSessionsOf(trx, user.id, now.toISOString());
+    await expireAccountTokensOf(trx, user.id, 'password_reset', now.toISOString());
+    await queue(user.email, { kind: 'password_changed' });
+    return user.id;
+  });
+  if (userId === undefined) throw invalidMailToken();
+  audit(services.logger, 'password_reset_completed', { user_id: userId });
+}
