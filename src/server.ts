@@ -20,6 +20,7 @@ import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
 import { checkedMfaKeys } from './security/mfa-startup';
 import { startMailDelivery } from './mail/mail-delivery';
+import { startSealedSuccessorSweep } from './services/sealed-successor-sweep';
 
 export interface RunningServer {
   readonly server: Server;
@@ -50,6 +51,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const readiness = createReadiness(database, config.databaseTimeout * 1000);
   const mfaKeys = await checkedMfaKeys(config, database, logger);
   const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
+  const sealSweep = startSealedSuccessorSweep({ db: database.db, clock, config, logger });
   const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys, outbox };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
@@ -71,6 +73,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       const outcome = await closer.close(config.shutdownTimeout * 1000);
       // After the last request (which may have queued a mail): the mail being sent finishes, the rest stays queued.
       await outbox.stop();
+      await sealSweep.stop();
       await passwords.close();
       await database.close();
       return outcome;

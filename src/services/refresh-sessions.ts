@@ -125,7 +125,7 @@ function newRow(deps: Deps, token: string, userId: number, scope: string) {
 }
 
 /** Each token request first forgets the sealed successors whose grace window is over, so a later copy of the database holds none. */
-async function forgetExpiredSuccessors(deps: Deps): Promise<void> {
+export async function forgetExpiredSuccessors(deps: Deps): Promise<void> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.config.refreshReuseGrace * 1000).toISOString();
   // Bounded per request: a backlog (after downtime) drains over the next requests instead of stalling one.
   for (const id of await findSealedRotatedBefore(deps.db, cutoff, SEAL_SWEEP_BATCH)) await clearSealedSuccessor(deps.db, id, cutoff);

@@ -202,3 +202,33 @@ describe('issueToken (grant_type=refresh_token) without a grace window', () => {
     expect(live.length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('sealed successors on a quiet server', () => {
+  let quiet: TestApp;
+  let quietClock: MovableClock;
+  beforeAll(async () => {
+    quietClock = movableClock();
+    // A one-second window: the sweep runs every second.
+    quiet = await startTestApp({ REFRESH_TOKEN_TTL: '3600', REFRESH_REUSE_GRACE: '1' }, quietClock);
+  });
+  afterAll(() => quiet.close());
+
+  async function sealOf(refreshToken: string): Promise<string | null> {
+    const row = await quiet.server.services.db.selectFrom('refresh_tokens').select('successor_sealed').where('token_hash', '=', hashRefreshToken(refreshToken)).executeTakeFirstOrThrow();
+    return row.successor_sealed;
+  }
+
+  test('are swept once the window is over, with no token request to trigger it: a later database copy holds none', async () => {
+    const user = await registeredUser(quiet);
+    expect((await refresh(quiet, user.refreshToken)).status).toBe(200);
+    expect(await sealOf(user.refreshToken)).not.toBeNull();
+    quietClock.advance(2);
+    // No request reaches the server from here on; only the timer can clear the seal.
+    let seal = await sealOf(user.refreshToken);
+    for (let waited = 0; seal !== null && waited < 5000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seal = await sealOf(user.refreshToken);
+    }
+    expect(seal).toBeNull();
+  });
+});
