@@ -20,6 +20,8 @@ const ISSUER = /^[^:\u0000-\u001F\u007F]{1,64}$/;
 
 /** MFA_ENCRYPTION_KEY, MFA_PREVIOUS_ENCRYPTION_KEYS, MFA_ISSUER, MFA_REQUIRED_FOR_ADMIN. */
 export function readMfaConfig(read: EnvReader): MfaSettings {
+  // Read first: its problem is listed before the keys' (the order operators have seen so far).
+  const requiredForAdmin = read.boolean('MFA_REQUIRED_FOR_ADMIN', false);
   const encryptionKey = key('MFA_ENCRYPTION_KEY', read.text('MFA_ENCRYPTION_KEY'), read.problems);
   const previousKeys = (read.text('MFA_PREVIOUS_ENCRYPTION_KEYS') ?? '')
     .split(',')
@@ -30,7 +32,7 @@ export function readMfaConfig(read: EnvReader): MfaSettings {
   const issuer = read.text('MFA_ISSUER') ?? 'tollgate';
   // The issuer is the label's prefix in the otpauth URI, which a colon would split.
   if (!ISSUER.test(issuer)) read.problems.push(`MFA_ISSUER must be 1 to 64 characters without ":" or control characters (got "${issuer}")`);
-  return { mfa: { encryptionKey, previousKeys, issuer, requiredForAdmin: read.boolean('MFA_REQUIRED_FOR_ADMIN', false) } };
+  return { mfa: { encryptionKey, previousKeys, issuer, requiredForAdmin } };
 }
 
 function key(name: string, raw: string | undefined, problems: string[]): Buffer | undefined {

@@ -40,7 +40,11 @@ async function signUp(name: string, role: 'user' | 'admin' = 'user'): Promise<{ 
   const username = `${name}_${process.pid}`;
   const user = { username, email: `${username}@example.com`, password: `password of ${name}, long enough` };
   if (role === 'admin') await registerUser(app.server.services, user, 'admin');
-  else expectAudit('user_registered', (await app.client.POST('/users', { body: user })).response);
+  else {
+    // Registration also queues the verification mail, in the same request.
+    const registered = expectAudit('user_registered', (await app.client.POST('/users', { body: user })).response);
+    expectAudit('email_verification_requested', registered);
+  }
   const body = await loginAs(username, user.password);
   secrets.push(user.password);
   return { ...user, token: body.access_token, refreshToken: body.refresh_token ?? '' };
