@@ -1,5 +1,5 @@
 import { audit, type AuditEvents } from '../audit';
-import { mailRequestsThrottled } from '../http/errors';
+import { invalidMailToken, mailRequestsThrottled } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import type { Dependencies } from '../dependencies';
 import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
@@ -26,7 +26,8 @@ export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = as
 };
 
 export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = async ({ body }, services) => {
-  await confirmReset(services, body.token, body.new_password);
+  const reset = await confirmReset(services, body.token, body.new_password);
+  if (reset.outcome === 'invalid_token') throw invalidMailToken();
   return { status: 204, body: undefined };
 };
 
@@ -38,6 +39,7 @@ export const requestEmailVerification: OperationHandler<'requestEmailVerificatio
 };
 
 export const confirmEmailVerification: OperationHandler<'confirmEmailVerification'> = async ({ body }, services) => {
-  await confirmVerification(services, body.token);
+  const verification = await confirmVerification(services, body.token);
+  if (verification.outcome === 'invalid_token') throw invalidMailToken();
   return { status: 204, body: undefined };
 };

@@ -1,28 +1,43 @@
 import { audit } from '../audit';
-import { notFound } from '../http/errors';
+import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
-import { confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa';
+import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 
+type Refused = CodeRefused | { readonly outcome: 'no_pending' | 'not_enabled' };
+
+/** Nothing to act on (409), a code the limits refused (429) or a wrong code (400). */
+function refusal(refused: Refused): ApiError {
+  if (refused.outcome === 'no_pending') return noPendingEnrolment();
+  if (refused.outcome === 'not_enabled') return mfaNotEnabled();
+  return refused.outcome === 'throttled' ? secondFactorThrottled(refused.retryAfter) : wrongOtp();
+}
+
 export const startTotpEnrolment: OperationHandler<'startTotpEnrolment'> = async (input, services) => {
-  return { status: 201, body: await startEnrolment(services, authenticated(input).user) };
+  const enrolment = await startEnrolment(services, authenticated(input).user);
+  if (enrolment.outcome === 'already_enabled') throw mfaAlreadyEnabled();
+  if (enrolment.outcome === 'unavailable') throw mfaUnavailable();
+  return { status: 201, body: { secret: enrolment.secret, otpauth_uri: enrolment.otpauth_uri } };
 };
 
 export const confirmTotpEnrolment: OperationHandler<'confirmTotpEnrolment'> = async (input, services) => {
-  const recovery_codes = await confirmEnrolment(services, authenticated(input).user, input.body.code, input.clientIp);
-  return { status: 200, body: { recovery_codes } };
+  const confirmation = await confirmEnrolment(services, authenticated(input).user, input.body.code, input.clientIp);
+  if (confirmation.outcome !== 'enabled') throw refusal(confirmation);
+  return { status: 200, body: { recovery_codes: confirmation.recoveryCodes } };
 };
 
 export const disableTotp: OperationHandler<'disableTotp'> = async (input, services) => {
-  await disableSecondFactor(services, authenticated(input).user, input.body.code, input.clientIp);
+  const disabling = await disableSecondFactor(services, authenticated(input).user, input.body.code, input.clientIp);
+  if (disabling.outcome !== 'disabled') throw refusal(disabling);
   return { status: 204, body: undefined };
 };
 
 export const regenerateRecoveryCodes: OperationHandler<'regenerateRecoveryCodes'> = async (input, services) => {
-  const recovery_codes = await regenerate(services, authenticated(input).user, input.body.code, input.clientIp);
-  return { status: 200, body: { recovery_codes } };
+  const regeneration = await regenerate(services, authenticated(input).user, input.body.code, input.clientIp);
+  if (regeneration.outcome !== 'regenerated') throw refusal(regeneration);
+  return { status: 200, body: { recovery_codes: regeneration.recoveryCodes } };
 };
 
 /** A lost authenticator: the second factor goes, and so does every session (whoever holds the phone is out). */

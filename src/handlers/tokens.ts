@@ -1,6 +1,16 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import { emailNotVerified, invalidCredentials, invalidRefreshToken, loginThrottled, missingParameter, OAuthError, scopeNotAllowed } from '../http/errors';
+import {
+  emailNotVerified,
+  invalidCredentials,
+  invalidMfaLogin,
+  invalidRefreshToken,
+  loginThrottled,
+  mfaRequired,
+  missingParameter,
+  OAuthError,
+  scopeNotAllowed,
+} from '../http/errors';
 import type { OperationHandler, OperationInput, OperationResult } from '../http/operation-types';
 import type { UserRow } from '../db/schema';
 import { presentedRefreshToken, refuseForeignOrigin, setRefreshCookie } from '../security/refresh-cookie';
@@ -8,7 +18,7 @@ import { grantScopes } from '../security/scopes';
 import { authenticatePassword } from '../services/password-login';
 import { refreshSession, startRefreshFamily } from '../services/refresh-sessions';
 import type { Dependencies } from '../dependencies';
-import { completeMfaLogin, mfaRequired, type SecondStep } from '../services/mfa-login';
+import { completeMfaLogin, issueMfaChallenge, type SecondStep } from '../services/mfa-login';
 import { loginContext, refreshedSession } from '../services/sessions';
 import type { TokenSession } from '../security/access-tokens';
 
@@ -44,6 +54,8 @@ async function countedLogin(body: PasswordGrant, input: OperationInput<'issueTok
 async function secondFactorGrant(mfaToken: string, step: SecondStep, input: OperationInput<'issueToken'>, services: Dependencies): Promise<TokenResult> {
   refuseForeignOrigin(services.config, input.origin);
   const login = await completeMfaLogin(services, mfaToken, step, input.clientIp);
+  if (login.outcome === 'throttled') throw loginThrottled(login.retryAfter);
+  if (login.outcome === 'invalid') throw invalidMfaLogin();
   const started = await startRefreshFamily(services, login.user, login.scopes, loginContext(input, login.amr));
   if (started === undefined) throw invalidCredentials();
   return tokenResponse(services, login.user, login.scopes, started.refreshToken, { sid: started.sessionId, amr: login.amr });
@@ -61,7 +73,7 @@ async function passwordGrant(body: PasswordGrant, input: OperationInput<'issueTo
   const grant = grantScopes(user.role, body.scope);
   if ('refused' in grant) throw scopeNotAllowed(grant.refused);
   // A second factor is enrolled: the password alone gives an mfa_token, not tokens (docs/mfa.md).
-  if (user.mfa_enabled === 1) throw await mfaRequired(services, user, grant.granted);
+  if (user.mfa_enabled === 1) throw mfaRequired(await issueMfaChallenge(services, user, grant.granted));
   const amr = ['pwd'];
   const started = await startRefreshFamily(services, user, grant.granted, loginContext(input, amr));
   // The password was right but a password change, deactivation or logout everywhere committed meanwhile.

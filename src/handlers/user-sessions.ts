@@ -1,3 +1,4 @@
+import { notFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { endSession as endOneSession, listLiveSessions } from '../services/sessions';
 
@@ -7,6 +8,7 @@ export const listSessions: OperationHandler<'listSessions'> = async (input, serv
 };
 
 export const endSession: OperationHandler<'endSession'> = async (input, services) => {
-  await endOneSession(services, authenticated(input).user.id, input.path.sessionId);
+  const ending = await endOneSession(services, authenticated(input).user.id, input.path.sessionId);
+  if (ending.outcome === 'not_found') throw notFound('No session with this id.');
   return { status: 204, body: undefined };
 };

@@ -1,11 +1,11 @@
 import type { Context } from 'openapi-backend';
 import type { Kysely } from 'kysely';
-import { insufficientScope, invalidToken, missingToken } from '../http/errors';
+import { insufficientAuthentication, insufficientScope, invalidToken, missingToken } from '../http/errors';
 import { firstHeaderValue } from '../http/headers';
 import type { Database, UserRow } from '../db/schema';
 import { findUserWithSession } from '../repositories/sessions.repository';
 import type { AccessTokens } from './access-tokens';
-import { insufficientAuthentication, secondFactorMissing } from './step-up';
+import { secondFactorMissing } from './step-up';
 import { parseScope, scopesOfRole } from './scopes';
 
 /** Who is calling, as established by the security handler. */

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { audit } from '../audit';
 import { isUniqueViolation } from '../db/errors';
 import type { AccountTokenRow, Database, UserRow } from '../db/schema';
-import { invalidMailToken } from '../http/errors';
 import type { QueueMail } from '../mail/mail-transaction';
 import { withMail } from '../mail/mail-transaction';
 import { linkFor } from '../mail/templates';
@@ -33,9 +32,9 @@ export async function mailVerification(services: Dependencies, user: UserRow): P
 /**
  * Uses the token and proves its address. For a pending change the address becomes the user's email;
  * should another account have taken it meanwhile, the unique index refuses, the transaction rolls
- * back and the answer is the same as for any dead token.
+ * back and the outcome is the same as for any dead token.
  */
-export async function confirmEmailVerification(services: Dependencies, token: string): Promise<void> {
+export async function confirmEmailVerification(services: Dependencies, token: string): Promise<{ outcome: 'verified' } | { outcome: 'invalid_token' }> {
   const now = services.clock.now();
   const user = await services.db
     .transaction()
@@ -47,8 +46,9 @@ export async function confirmEmailVerification(services: Dependencies, token: st
       if (isUniqueViolation(error)) return undefined;
       throw error;
     });
-  if (!user) throw invalidMailToken();
+  if (!user) return { outcome: 'invalid_token' };
   audit(services.logger, 'email_verified', { user_id: user.id });
+  return { outcome: 'verified' };
 }
 
 async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow): Promise<UserRow | undefined> {

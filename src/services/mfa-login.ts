@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { loginThrottled, OAuthError } from '../http/errors';
 import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
@@ -19,58 +18,58 @@ export type SecondStep = { readonly method: 'otp'; readonly code: string } | { r
 /** RFC 8176: a recovery code is a second factor, but no one-time password from a device (`otp`). */
 const AMR = { otp: ['pwd', 'otp', 'mfa'], recovery_code: ['pwd', 'mfa'] } as const;
 
-// One answer for an unknown, expired, spent or exhausted mfa_token and for a wrong or used code.
-const invalidMfa = () => new OAuthError('invalid_grant', 'The code or the MFA token is invalid or expired.');
 const hashMfaToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
  * The right password of a user with a second factor: no tokens, an mfa_token instead. It is bound
- * to the user, their token_version and the granted scope, and only its hash is stored.
+ * to the user, their token_version and the granted scope, and only its hash is stored. Returns the mfa_token.
  */
-export async function mfaRequired(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<OAuthError> {
+export async function issueMfaChallenge(deps: Deps, user: UserRow, scopes: readonly string[]): Promise<string> {
   const now = deps.clock.now();
   await deleteExpiredChallenges(deps.db, now.toISOString());
   const token = randomBytes(32).toString('base64url');
   const expires_at = new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000).toISOString();
   await insertChallenge(deps.db, { token_hash: hashMfaToken(token), user_id: user.id, scope: scopes.join(' '), token_version: user.token_version, expires_at });
   audit(deps.logger, 'mfa_challenge_issued', { user_id: user.id });
-  return new OAuthError('mfa_required', 'Multifactor authentication required.', 403, {}, { mfa_token: token });
+  return token;
 }
 
-export interface CompletedLogin {
-  readonly user: UserRow;
-  readonly scopes: string[];
-  readonly amr: readonly string[];
-}
+/** An unknown, expired, spent or exhausted mfa_token and a wrong or used code are one outcome: `invalid`. */
+export type MfaLogin =
+  | { readonly outcome: 'completed'; readonly user: UserRow; readonly scopes: string[]; readonly amr: readonly string[] }
+  | { readonly outcome: 'throttled'; readonly retryAfter: number }
+  | { readonly outcome: 'invalid' };
 
-/** The second step of a login: the mfa_token and a code; throws invalid_grant or 429 otherwise. */
-export async function completeMfaLogin(deps: Deps, mfaToken: string, step: SecondStep, clientIp: string): Promise<CompletedLogin> {
+const INVALID = { outcome: 'invalid' } as const;
+
+/** The second step of a login: the mfa_token and a code. */
+export async function completeMfaLogin(deps: Deps, mfaToken: string, step: SecondStep, clientIp: string): Promise<MfaLogin> {
   const now = deps.clock.now();
   const challenge = await findChallengeByHash(deps.db, hashMfaToken(mfaToken));
   if (!challenge || challenge.used_at !== null || challenge.failures >= MFA_TOKEN_MAX_FAILURES || Date.parse(challenge.expires_at) <= now.getTime()) {
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge?.user_id, reason: 'unknown_token' });
-    throw invalidMfa();
+    return INVALID;
   }
   const user = await findUserById(deps.db, challenge.user_id);
   // A password change, deactivation, role change or MFA reset since the password was checked ends the login.
   if (!user || user.is_active !== 1 || user.token_version !== challenge.token_version || user.mfa_enabled !== 1) {
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge.user_id, reason: 'superseded' });
-    throw invalidMfa();
+    return INVALID;
   }
   const admission = await admitSecondFactor(deps, user.id, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
-    throw loginThrottled(admission.retryAfter);
+    return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
   const accepted = step.method === 'otp' ? await acceptTotpCode(deps, user.id, step.code) : await acceptRecoveryCode(deps, user.id, step.code);
   if (!accepted) {
     await countChallengeFailure(deps.db, challenge.id);
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'wrong_code' });
-    throw invalidMfa();
+    return INVALID;
   }
   // Conditional: of two right codes sent with one mfa_token concurrently, one login comes of it.
-  if (!(await spendChallenge(deps.db, challenge.id, MFA_TOKEN_MAX_FAILURES, now.toISOString()))) throw invalidMfa();
+  if (!(await spendChallenge(deps.db, challenge.id, MFA_TOKEN_MAX_FAILURES, now.toISOString()))) return INVALID;
   await admission.succeeded();
   audit(deps.logger, 'mfa_login_succeeded', { user_id: user.id, method: step.method });
-  return { user, scopes: challenge.scope === '' ? [] : challenge.scope.split(' '), amr: AMR[step.method] };
+  return { outcome: 'completed', user, scopes: challenge.scope === '' ? [] : challenge.scope.split(' '), amr: AMR[step.method] };
 }

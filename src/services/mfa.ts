@@ -1,6 +1,5 @@
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { ApiError } from '../http/errors';
 import { deleteSecondFactor, findTotp, markTotpConfirmed, replacePendingTotp, replaceRecoveryCodes, setMfaEnabled } from '../repositories/mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from '../security/recovery-codes';
 import { seal } from '../security/secret-box';
@@ -11,18 +10,28 @@ import { admitSecondFactor } from './second-factor-limits';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
 
-const alreadyEnabled = () => new ApiError(409, 'mfa_already_enabled', 'A TOTP authenticator is already enabled; disable it before enrolling another.');
-const notEnabled = () => new ApiError(409, 'mfa_not_enabled', 'Two-factor authentication is not enabled.');
-const noPending = () => new ApiError(409, 'mfa_not_enabled', 'There is no pending TOTP enrolment to confirm.');
-const unavailable = () => new ApiError(503, 'mfa_unavailable', 'Two-factor enrolment is not configured on this server.');
-const wrongCode = () =>
-  new ApiError(400, 'invalid_otp', 'The code is wrong, expired or already used.', { errors: [{ location: 'body', field: 'code', message: 'is wrong, expired or already used' }] });
+/** Why a code was not taken: past the second-factor attempt limits, or wrong (which counts). */
+export type CodeRefused = { readonly outcome: 'throttled'; readonly retryAfter: number } | { readonly outcome: 'wrong_code' };
+
+export type Enrolment =
+  | { readonly outcome: 'started'; readonly secret: string; readonly otpauth_uri: string }
+  | { readonly outcome: 'already_enabled' }
+  /** No MFA_ENCRYPTION_KEY is configured: nothing to seal the secret with. */
+  | { readonly outcome: 'unavailable' };
+
+export type Confirmation = { readonly outcome: 'enabled'; readonly recoveryCodes: string[] } | { readonly outcome: 'no_pending' } | CodeRefused;
+export type Disabling = { readonly outcome: 'disabled' } | { readonly outcome: 'not_enabled' } | CodeRefused;
+export type Regeneration = { readonly outcome: 'regenerated'; readonly recoveryCodes: string[] } | { readonly outcome: 'not_enabled' } | CodeRefused;
+
+const ALREADY_ENABLED = { outcome: 'already_enabled' } as const;
+const NO_PENDING = { outcome: 'no_pending' } as const;
+const NOT_ENABLED = { outcome: 'not_enabled' } as const;
 
 /** A pending enrolment (replacing a pending one); the secret is sealed before it is stored. */
-export async function startEnrolment(deps: Deps, user: UserRow): Promise<{ secret: string; otpauth_uri: string }> {
-  if (user.mfa_enabled === 1) throw alreadyEnabled();
+export async function startEnrolment(deps: Deps, user: UserRow): Promise<Enrolment> {
+  if (user.mfa_enabled === 1) return ALREADY_ENABLED;
   const key = deps.mfaKeys.current;
-  if (key === undefined) throw unavailable();
+  if (key === undefined) return { outcome: 'unavailable' };
   const secret = newTotpSecret();
   const stored = await replacePendingTotp(deps.db, {
     user_id: user.id,
@@ -30,54 +39,61 @@ export async function startEnrolment(deps: Deps, user: UserRow): Promise<{ secre
     key_id: key.id,
     created_at: deps.clock.now().toISOString(),
   });
-  if (!stored) throw alreadyEnabled();
+  if (!stored) return ALREADY_ENABLED;
   audit(deps.logger, 'mfa_enrolment_started', { user_id: user.id });
-  return { secret, otpauth_uri: otpauthUri(secret, deps.config.mfa.issuer, user.username) };
+  return { outcome: 'started', secret, otpauth_uri: otpauthUri(secret, deps.config.mfa.issuer, user.username) };
 }
 
 /** The first right code turns the second factor on and yields the recovery codes, shown once. */
-export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<string[]> {
+export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Confirmation> {
   const pending = await findTotp(deps.db, user.id);
-  if (!pending || pending.confirmed_at !== null) throw noPending();
-  await checked(deps, user, clientIp, () => acceptTotpCode(deps, user.id, code, 'pending'));
+  if (!pending || pending.confirmed_at !== null) return NO_PENDING;
+  const check = await checked(deps, user, clientIp, () => acceptTotpCode(deps, user.id, code, 'pending'));
+  if (check.outcome !== 'accepted') return check;
   const codes = newRecoveryCodes();
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await markTotpConfirmed(trx, user.id, deps.clock.now().toISOString()))) throw noPending();
+  // markTotpConfirmed is the transaction's first write: when it changes nothing, nothing is written.
+  const confirmed = await deps.db.transaction().execute(async (trx) => {
+    if (!(await markTotpConfirmed(trx, user.id, deps.clock.now().toISOString()))) return false;
     await setMfaEnabled(trx, user.id, true);
     await replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode));
+    return true;
   });
+  if (!confirmed) return NO_PENDING;
   audit(deps.logger, 'mfa_enabled', { user_id: user.id });
-  return codes;
+  return { outcome: 'enabled', recoveryCodes: codes };
 }
 
-export async function disableSecondFactor(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<void> {
-  if (user.mfa_enabled !== 1) throw notEnabled();
-  const method = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
+export async function disableSecondFactor(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Disabling> {
+  if (user.mfa_enabled !== 1) return NOT_ENABLED;
+  const check = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
+  if (check.outcome !== 'accepted') return check;
   await deps.db.transaction().execute((trx) => deleteSecondFactor(trx, user.id));
-  audit(deps.logger, 'mfa_disabled', { user_id: user.id, method });
+  audit(deps.logger, 'mfa_disabled', { user_id: user.id, method: check.value });
+  return { outcome: 'disabled' };
 }
 
-export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<string[]> {
-  if (user.mfa_enabled !== 1) throw notEnabled();
-  const method = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
+export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Regeneration> {
+  if (user.mfa_enabled !== 1) return NOT_ENABLED;
+  const check = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
+  if (check.outcome !== 'accepted') return check;
   const codes = newRecoveryCodes();
   await deps.db.transaction().execute((trx) => replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode)));
-  audit(deps.logger, 'mfa_recovery_codes_regenerated', { user_id: user.id, method });
-  return codes;
+  audit(deps.logger, 'mfa_recovery_codes_regenerated', { user_id: user.id, method: check.value });
+  return { outcome: 'regenerated', recoveryCodes: codes };
 }
 
-/** Runs the code check under the second-factor attempt limits; a wrong code is a 400 and counts. */
-async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<T> {
+/** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
+async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
   const admission = await admitSecondFactor(deps, user.id, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
-    throw new ApiError(429, 'too_many_requests', 'Too many wrong codes. Try again later.', { headers: { 'Retry-After': String(admission.retryAfter) } });
+    return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
   const result = await check();
   if (result === false || result === undefined) {
     audit(deps.logger, 'mfa_code_failed', { user_id: user.id });
-    throw wrongCode();
+    return { outcome: 'wrong_code' };
   }
   await admission.succeeded();
-  return result;
+  return { outcome: 'accepted', value: result };
 }

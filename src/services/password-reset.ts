@@ -1,5 +1,4 @@
 import { audit } from '../audit';
-import { invalidMailToken } from '../http/errors';
 import { withMail } from '../mail/mail-transaction';
 import { linkFor } from '../mail/templates';
 import { findAccountTokenByHash } from '../repositories/account-tokens.repository';
@@ -31,11 +30,11 @@ export async function mailPasswordReset(services: Dependencies, email: string): 
  * Uses the token and sets the password in one transaction: of concurrent confirms exactly one wins
  * (the conditional UPDATE in useToken), and the new password never coexists with old sessions.
  */
-export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<void> {
+export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<{ outcome: 'reset' } | { outcome: 'invalid_token' }> {
   const now = services.clock.now();
   // A cheap look first: an unknown or dead token costs no bcrypt hash. The UPDATE below still decides.
   const found = await findAccountTokenByHash(services.db, hashAccountToken(token), 'password_reset', now.toISOString());
-  if (!found) throw invalidMailToken();
+  if (!found) return { outcome: 'invalid_token' };
   const password_hash = await services.passwords.hash(newPassword);
   const userId = await withMail(services, async (trx, queue) => {
     const used = await useToken(trx, 'password_reset', token, now);
@@ -47,6 +46,7 @@ export async function confirmPasswordReset(services: Dependencies, token: string
     await queue(user.email, { kind: 'password_changed' });
     return user.id;
   });
-  if (userId === undefined) throw invalidMailToken();
+  if (userId === undefined) return { outcome: 'invalid_token' };
   audit(services.logger, 'password_reset_completed', { user_id: userId });
+  return { outcome: 'reset' };
 }

@@ -1,7 +1,6 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import type { SessionRow } from '../db/mfa-schema';
-import { notFound } from '../http/errors';
 import { revokeRefreshTokenFamily } from '../repositories/refresh-tokens.repository';
 import { findSessionAmr, markSessionEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
@@ -31,7 +30,7 @@ export async function listLiveSessions(deps: Deps, userId: number, currentSessio
 }
 
 /** Ends one live session of the user: its refresh family is revoked and its access tokens fail at once. */
-export async function endSession(deps: Deps, userId: number, sessionId: string): Promise<void> {
+export async function endSession(deps: Deps, userId: number, sessionId: string): Promise<{ outcome: 'ended' } | { outcome: 'not_found' }> {
   const now = deps.clock.now().toISOString();
   // Another user's session, and one already over, are the same 404: nothing to tell them apart.
   const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
@@ -40,8 +39,9 @@ export async function endSession(deps: Deps, userId: number, sessionId: string):
     await revokeRefreshTokenFamily(trx, sessionId, now);
     return true;
   }));
-  if (!ended) throw notFound('No session with this id.');
+  if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
+  return { outcome: 'ended' };
 }
 
 function present(row: SessionRow, current: boolean): Session {
