@@ -6,10 +6,11 @@ import { hashRecoveryCode, newRecoveryCodes } from '../security/recovery-codes';
 import { seal } from '../security/secret-box';
 import { newTotpSecret, otpauthUri } from '../security/totp';
 import type { Dependencies } from '../dependencies';
+import { withMail } from '../mail/mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './second-factor';
 import { admitSecondFactor } from './second-factor-limits';
 
-type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
 const alreadyEnabled = () => new ApiError(409, 'mfa_already_enabled', 'A TOTP authenticator is already enabled; disable it before enrolling another.');
 const notEnabled = () => new ApiError(409, 'mfa_not_enabled', 'Two-factor authentication is not enabled.');
@@ -41,10 +42,11 @@ export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, 
   if (!pending || pending.confirmed_at !== null) throw noPending();
   await checked(deps, user, clientIp, () => acceptTotpCode(deps, user.id, code, 'pending'));
   const codes = newRecoveryCodes();
-  await deps.db.transaction().execute(async (trx) => {
+  await withMail(deps, async (trx, queue) => {
     if (!(await markTotpConfirmed(trx, user.id, deps.clock.now().toISOString()))) throw noPending();
     await setMfaEnabled(trx, user.id, true);
     await replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode));
+    await queue(user.email, { kind: 'mfa_enabled' });
   });
   audit(deps.logger, 'mfa_enabled', { user_id: user.id });
   return codes;
@@ -53,7 +55,10 @@ export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, 
 export async function disableSecondFactor(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<void> {
   if (user.mfa_enabled !== 1) throw notEnabled();
   const method = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
-  await deps.db.transaction().execute((trx) => deleteSecondFactor(trx, user.id));
+  await withMail(deps, async (trx, queue) => {
+    await deleteSecondFactor(trx, user.id);
+    await queue(user.email, { kind: 'mfa_disabled', by: 'user' });
+  });
   audit(deps.logger, 'mfa_disabled', { user_id: user.id, method });
 }
 
