@@ -1,5 +1,6 @@
 import { audit } from '../audit';
 import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
+import { withMail } from '../mail/mail-transaction';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
@@ -44,10 +45,13 @@ export const regenerateRecoveryCodes: OperationHandler<'regenerateRecoveryCodes'
 export const resetUserMfa: OperationHandler<'resetUserMfa'> = async (input, services) => {
   const admin = authenticated(input).user;
   const userId = input.path.id;
-  const found = await services.db.transaction().execute(async (trx) => {
-    if (!(await findUserById(trx, userId))) return false;
+  const found = await withMail(services, async (trx, queue) => {
+    const user = await findUserById(trx, userId);
+    if (!user) return false;
     await deleteSecondFactor(trx, userId);
     await endAllSessionsOf(trx, userId, services.clock.now().toISOString());
+    // Told only when a second factor was on: a pending enrolment or none is nothing to report.
+    if (user.mfa_enabled === 1) await queue(user.email, { kind: 'mfa_disabled', by: 'admin' });
     return true;
   });
   if (!found) throw notFound('No user with this id.');

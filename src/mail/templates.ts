@@ -10,7 +10,10 @@ export type MailTemplate =
   | { kind: 'password_changed' }
   | { kind: 'email_verification'; link: string; ttlHours: number }
   | { kind: 'email_change_requested'; newEmail: string }
-  | { kind: 'email_taken' };
+  | { kind: 'email_taken' }
+  | { kind: 'mfa_enabled' }
+  | { kind: 'mfa_disabled'; by: 'user' | 'admin' }
+  | { kind: 'recovery_code_used'; remaining: number };
 
 export function renderMail(product: string, template: MailTemplate): RenderedMail {
   switch (template.kind) {
@@ -24,6 +27,25 @@ export function renderMail(product: string, template: MailTemplate): RenderedMai
       return plain(`Your ${product} email address is being changed`, [`Someone signed in to your ${product} account asked to change its email address to ${template.newEmail}.`, `It changes only once that address is confirmed. If this was not you, change your password now.`]);
     case 'email_taken':
       return plain(`Someone tried to use your address on ${product}`, [`Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`, `No action is needed.`]);
+    default:
+      return secondFactorMail(product, template);
+  }
+}
+
+/** The second-factor notices: what changed and what to do if it was not you; never a code or secret. */
+function secondFactorMail(product: string, template: Extract<MailTemplate, { kind: 'mfa_enabled' | 'mfa_disabled' | 'recovery_code_used' }>): RenderedMail {
+  const notYou = `If this was not you, reset your password at once and contact support.`;
+  switch (template.kind) {
+    case 'mfa_enabled':
+      return plain(`Two-factor authentication is on for your ${product} account`, [`An authenticator app was just set up as the second factor of your ${product} account; signing in now needs a code from it.`, notYou]);
+    case 'mfa_disabled': {
+      const who = template.by === 'admin' ? `An administrator just removed the second factor of your ${product} account and signed out every session.` : `The second factor of your ${product} account was just turned off.`;
+      return plain(`Two-factor authentication is off for your ${product} account`, [`${who} Signing in now needs only your password.`, notYou]);
+    }
+    case 'recovery_code_used': {
+      const left = template.remaining === 1 ? `1 recovery code remains` : `${template.remaining} recovery codes remain`;
+      return plain(`A recovery code was used to sign in to your ${product} account`, [`Someone signed in to your ${product} account with its password and one of its recovery codes, which is now spent. ${left}; once signed in, you can make a new set.`, `If this was not you, your password and a recovery code are known to someone else: reset your password at once, make a new set of recovery codes and contact support.`]);
+    }
   }
 }
 

@@ -55,6 +55,11 @@ export async function spendRecoveryCode(db: Db, userId: number, codeHash: string
   return result.numUpdatedRows > 0n;
 }
 
+export async function countUnusedRecoveryCodes(db: Db, userId: number): Promise<number> {
+  const row = await db.selectFrom('mfa_recovery_codes').select((eb) => eb.fn.countAll<number | string | bigint>().as('count')).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 export async function insertChallenge(db: Db, row: Omit<MfaChallengeRow, 'id' | 'failures' | 'used_at'>): Promise<void> {
   await db.insertInto('mfa_challenges').values({ ...row, used_at: null }).execute();
 }

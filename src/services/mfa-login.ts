@@ -4,10 +4,11 @@ import type { UserRow } from '../db/schema';
 import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
-import { acceptRecoveryCode, acceptTotpCode } from './second-factor';
+import { acceptTotpCode } from './second-factor';
+import { spendRecoveryCodeForLogin } from './recovery-code-login';
 import { admitSecondFactor } from './second-factor-limits';
 
-type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
 const MFA_TOKEN_TTL_SECONDS = 300;
 /** Wrong codes an mfa_token survives; the next wrong one kills it (the attempt limits also apply). */
@@ -61,7 +62,7 @@ export async function completeMfaLogin(deps: Deps, mfaToken: string, step: Secon
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
-  const accepted = step.method === 'otp' ? await acceptTotpCode(deps, user.id, step.code) : await acceptRecoveryCode(deps, user.id, step.code);
+  const accepted = step.method === 'otp' ? await acceptTotpCode(deps, user.id, step.code) : await spendRecoveryCodeForLogin(deps, user, step.code);
   if (!accepted) {
     await countChallengeFailure(deps.db, challenge.id);
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'wrong_code' });

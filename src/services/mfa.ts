@@ -5,10 +5,11 @@ import { hashRecoveryCode, newRecoveryCodes } from '../security/recovery-codes';
 import { seal } from '../security/secret-box';
 import { newTotpSecret, otpauthUri } from '../security/totp';
 import type { Dependencies } from '../dependencies';
+import { withMail } from '../mail/mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './second-factor';
 import { admitSecondFactor } from './second-factor-limits';
 
-type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys'>;
+type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
 /** Why a code was not taken: past the second-factor attempt limits, or wrong (which counts). */
 export type CodeRefused = { readonly outcome: 'throttled'; readonly retryAfter: number } | { readonly outcome: 'wrong_code' };
@@ -52,10 +53,11 @@ export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, 
   if (check.outcome !== 'accepted') return check;
   const codes = newRecoveryCodes();
   // markTotpConfirmed is the transaction's first write: when it changes nothing, nothing is written.
-  const confirmed = await deps.db.transaction().execute(async (trx) => {
+  const confirmed = await withMail(deps, async (trx, queue) => {
     if (!(await markTotpConfirmed(trx, user.id, deps.clock.now().toISOString()))) return false;
     await setMfaEnabled(trx, user.id, true);
     await replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode));
+    await queue(user.email, { kind: 'mfa_enabled' });
     return true;
   });
   if (!confirmed) return NO_PENDING;
@@ -67,7 +69,10 @@ export async function disableSecondFactor(deps: Deps, user: UserRow, code: strin
   if (user.mfa_enabled !== 1) return NOT_ENABLED;
   const check = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
   if (check.outcome !== 'accepted') return check;
-  await deps.db.transaction().execute((trx) => deleteSecondFactor(trx, user.id));
+  await withMail(deps, async (trx, queue) => {
+    await deleteSecondFactor(trx, user.id);
+    await queue(user.email, { kind: 'mfa_disabled', by: 'user' });
+  });
   audit(deps.logger, 'mfa_disabled', { user_id: user.id, method: check.value });
   return { outcome: 'disabled' };
 }
