@@ -44,13 +44,6 @@ export interface MfaChallengeTable {
   used_at: string | null;
 }
 
-export interface MfaTables {
-  sessions: SessionTable;
-  mfa_totp: MfaTotpTable;
-  mfa_recovery_codes: MfaRecoveryCodeTable;
-  mfa_challenges: MfaChallengeTable;
-}
-
 export type SessionRow = Selectable<SessionTable>;
 export type MfaTotpRow = Selectable<MfaTotpTable>;
 export type MfaChallengeRow = Selectable<MfaChallengeTable>;

@@ -1,6 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
-import type { MfaTables } from './mfa-schema';
+import type { MfaChallengeTable, MfaRecoveryCodeTable, MfaTotpTable, SessionTable } from './mfa-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -95,13 +95,18 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
-export interface Database extends MfaTables {
+/** Every table, as Kysely sees it (the second factor's table types live in mfa-schema.ts). */
+export interface Database {
   users: UserTable;
   todos: TodoTable;
   refresh_tokens: RefreshTokenTable;
   throttle_events: ThrottleEventTable;
   account_tokens: AccountTokenTable;
   mail_outbox: MailOutboxTable;
+  sessions: SessionTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodeTable;
+  mfa_challenges: MfaChallengeTable;
 }
 
 export type UserRow = Selectable<UserTable>;
