@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { bearer, login, refresh, registeredUser, type TokenBody } from '../support/flows';
+import { bearer, login, refresh, registeredUser, revoke, type TokenBody } from '../support/flows';
 import { movableClock } from '../support/clock';
 import { claimsOf, meStatus } from '../support/mfa';
 
@@ -84,5 +84,28 @@ describe('endSession', () => {
   test('an id that is not a session id → 400', async () => {
     const user = await registeredUser(app);
     expect((await app.raw('/users/me/sessions/not-a-uuid', { method: 'DELETE', headers: user.auth })).status).toBe(400);
+  });
+});
+
+describe('a session ended by its refresh token', () => {
+  test('revoking the refresh token (RFC 7009) ends the session: its access tokens fail at once, and it leaves the list', async () => {
+    const user = await registeredUser(app);
+    const other = await loginFrom(user.username, user.password, 'Other/1.0');
+    expect(await meStatus(app, user.token)).toBe(200);
+    expect((await revoke(app, user.refreshToken)).status).toBe(200);
+    expect(await meStatus(app, user.token)).toBe(401);
+    const listed = await app.client.GET('/users/me/sessions', { headers: bearer(other.access_token) });
+    expect(listed.data?.items.map((s) => s.id)).toEqual([claimsOf(other.access_token).sid]);
+  });
+
+  test('a reused refresh token ends the session: the access tokens of the whole family fail at once', async () => {
+    const user = await registeredUser(app);
+    const rotated = (await (await refresh(app, user.refreshToken)).json()) as TokenBody;
+    expect(await meStatus(app, rotated.access_token)).toBe(200);
+    clock.advance(11);
+    // The old token again, past the grace window: someone holds a copy they should not.
+    expect((await refresh(app, user.refreshToken)).status).toBe(400);
+    expect(await meStatus(app, rotated.access_token)).toBe(401);
+    expect(await meStatus(app, user.token)).toBe(401);
   });
 });
