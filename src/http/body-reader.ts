@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
 import getRawBody from 'raw-body';
 import type { Context } from 'koa';
@@ -37,15 +37,25 @@ export async function readUtf8Body(ctx: Context): Promise<string> {
   }
 }
 
+/**
+ * pipeline, not pipe: when the client goes away mid-body, pipe() leaves the decompressor open and the
+ * read pending for ever (a context and a partial buffer per aborted upload); pipeline destroys it,
+ * and raw-body then rejects.
+ */
+function inflating(request: Readable, inflate: Transform): Readable {
+  pipeline(request, inflate, () => undefined);
+  return inflate;
+}
+
 function decompressed(request: Readable, encoding: string): Readable {
   switch (encoding) {
     case 'identity':
       return request;
     case 'gzip':
     case 'deflate':
-      return request.pipe(createUnzip());
+      return inflating(request, createUnzip());
     case 'br':
-      return request.pipe(createBrotliDecompress());
+      return inflating(request, createBrotliDecompress());
     default:
       throw new UnreadableBody(`unsupported Content-Encoding: ${encoding.slice(0, 40)}`, 415);
   }

@@ -1,5 +1,9 @@
 import { login, registeredUser, type OAuthErrorBody, type TestUser } from '../support/flows';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { gzipSync } from 'node:zlib';
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+import { readUtf8Body } from '../../src/http/body-reader';
 
 // Bytes that are not UTF-8 used to become U+FFFD silently (a password of latin-1 bytes was
 // registered as "caf\uFFFD"), and a charset parameter was ignored.
@@ -71,5 +75,17 @@ describe('the token endpoint answers RFC 6749 §5.2', () => {
     const latin1 = await app.raw('/token', form(body, 'application/x-www-form-urlencoded; charset=iso-8859-1'));
     expect([latin1.status, ((await latin1.json()) as OAuthErrorBody).error]).toEqual([400, 'invalid_request']);
     expect((await app.raw('/token', form(body, 'application/x-www-form-urlencoded; charset=utf-8'))).status).toBe(200);
+  });
+});
+
+describe('a compressed upload the client abandons', () => {
+  test('the body read fails when the request stream is destroyed: nothing stays pending', async () => {
+    const request = new PassThrough();
+    const ctx = { request: { charset: '' }, req: request, get: (name: string) => (name === 'Content-Encoding' ? 'gzip' : '') } as unknown as Context;
+    const reading = readUtf8Body(ctx);
+    request.write(gzipSync(Buffer.from('{"title":"half a body"}')).subarray(0, 10));
+    request.destroy();
+    const settled = await Promise.race([reading.then(() => 'read', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('pending'), 1000))]);
+    expect(settled).toBe('failed');
   });
 });
