@@ -5,6 +5,7 @@ import type { AccountTokenRow, Database, UserRow } from '../db/schema';
 import type { QueueMail } from '../mail/mail-transaction';
 import { withMail } from '../mail/mail-transaction';
 import { linkFor } from '../mail/templates';
+import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
 import { findUserById, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
 import { issueAccountToken, useToken } from './account-tokens';
@@ -40,7 +41,7 @@ export async function confirmEmailVerification(services: Dependencies, token: st
     .transaction()
     .execute(async (trx) => {
       const used = await useToken(trx, 'email_verification', token, now);
-      return used && applyVerification(trx, used);
+      return used && applyVerification(trx, used, now.toISOString());
     })
     .catch((error: unknown) => {
       if (isUniqueViolation(error)) return undefined;
@@ -51,11 +52,13 @@ export async function confirmEmailVerification(services: Dependencies, token: st
   return { outcome: 'verified' };
 }
 
-async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow): Promise<UserRow | undefined> {
+async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow, now: string): Promise<UserRow | undefined> {
   const user = await findUserById(trx, token.user_id);
   const address = token.email;
   if (!user || address === null) return undefined;
   if (address.toLowerCase() === user.email_normalized) return updateUser(trx, user.id, { email_verified: 1 });
   if (user.pending_email === null || address.toLowerCase() !== user.pending_email.toLowerCase()) return undefined;
+  // Reset links went to the old address: once it is no longer the account's, they must not work.
+  await expireAccountTokensOf(trx, user.id, 'password_reset', now);
   return updateUser(trx, user.id, { email: address, email_normalized: address.toLowerCase(), email_verified: 1, pending_email: null });
 }

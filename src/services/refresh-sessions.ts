@@ -11,6 +11,7 @@ import {
   revokeRefreshTokenFamily,
   revokeRefreshTokensOfUser,
 } from '../repositories/refresh-tokens.repository';
+import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
 import { insertSession, markSessionEnded, type NewSession } from '../repositories/sessions.repository';
 import { findUserById, incrementTokenVersion, lockUserAtTokenVersion } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
@@ -155,4 +156,7 @@ function withinGrace(deps: Deps, row: RefreshTokenRow): boolean {
 export async function endAllSessionsOf(db: Db, userId: number, revokedAt: string): Promise<void> {
   await incrementTokenVersion(db, userId);
   await revokeRefreshTokensOfUser(db, userId, revokedAt);
+  // A reset link mailed before is a way back in too: a password change, deactivation or logout
+  // everywhere (often the answer to "someone is in my account") ends it with the sessions.
+  await expireAccountTokensOf(db, userId, 'password_reset', revokedAt);
 }

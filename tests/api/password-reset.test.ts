@@ -158,3 +158,23 @@ test('no token or link ever reaches the log with SMTP configured; the flows are 
   expect(text).toMatch(/"event":"password_reset_requested"/);
   expect(text).toMatch(/"event":"password_reset_completed"/);
 });
+
+describe('reset links outlive nothing that ends the sessions', () => {
+  test('a password change kills the reset links already mailed', async () => {
+    const user = await registeredUser(app);
+    const token = await resetToken(user.email);
+    const changed = await app.client.PUT('/users/me/password', { body: { current_password: user.password, new_password: 'a changed password, long enough' }, headers: user.auth });
+    expect(changed.response.status).toBe(204);
+    const answer = await confirm(token, 'the attacker picks this one');
+    expect([answer.response.status, answer.error?.code]).toEqual([400, 'invalid_mail_token']);
+    expect((await login(app, user.username, 'a changed password, long enough')).status).toBe(200);
+  });
+
+  test('logging out everywhere kills them too', async () => {
+    const user = await registeredUser(app);
+    const token = await resetToken(user.email);
+    expect((await app.client.DELETE('/users/me/sessions', { headers: user.auth })).response.status).toBe(204);
+    const answer = await confirm(token, 'the attacker picks this one');
+    expect([answer.response.status, answer.error?.code]).toEqual([400, 'invalid_mail_token']);
+  });
+});
