@@ -2,7 +2,7 @@
  * Which database failures mean "the database cannot serve us right now" (answered 503 with
  * Retry-After, retried at startup) rather than a bug (500). One place decides, for both engines.
  */
-export type DatabaseErrorKind = 'connection' | 'timeout' | 'lock_timeout' | 'resources' | 'disk_full' | 'busy' | 'io' | 'read_only' | 'file_replaced';
+export type DatabaseErrorKind = 'connection' | 'timeout' | 'lock_timeout' | 'resources' | 'disk_full' | 'busy' | 'io' | 'read_only' | 'file_replaced' | 'conflict';
 
 /** The SQLite file we opened was unlinked or replaced: a write now would be acknowledged and then lost. */
 export class DatabaseFileGoneError extends Error {
@@ -20,6 +20,8 @@ const POSTGRES_CODES: Readonly<Record<string, DatabaseErrorKind>> = {
   '53100': 'disk_full',
   '53200': 'resources', // out_of_memory
   '25006': 'read_only', // read_only_sql_transaction: a failover left us on a standby
+  '40P01': 'conflict', // deadlock_detected: our transaction was the one rolled back; a retry succeeds
+  '40001': 'conflict', // serialization_failure: the same
 };
 
 const NODE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -12,6 +12,8 @@ describe('which database errors mean "unavailable, try later" (503) rather than 
     [new Error('timeout exceeded when trying to connect'), 'connection'],
     [{ code: '57014', message: 'canceling statement due to statement timeout' }, 'timeout'],
     [{ code: '55P03', message: 'canceling statement due to lock timeout' }, 'lock_timeout'],
+    [{ code: '40P01', message: 'deadlock detected' }, 'conflict'],
+    [{ code: '40001', message: 'could not serialize access due to concurrent update' }, 'conflict'],
     [{ code: '53300', message: 'sorry, too many clients already' }, 'resources'],
     [{ code: '25006', message: 'cannot execute INSERT in a read-only transaction' }, 'read_only'],
     [{ code: 'SQLITE_FULL', message: 'database or disk is full' }, 'disk_full'],
