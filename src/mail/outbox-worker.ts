@@ -102,8 +102,11 @@ async function drainDue(deps: Deps, owner: string, stopped: () => boolean): Prom
     if (ids.length === 0) return handled;
     for (const id of ids) {
       if (stopped()) return handled;
-      const leaseUntil = new Date(now.getTime() + deps.config.lease * 1000).toISOString();
-      const mail = await claimMail(deps.db, id, owner, now.toISOString(), leaseUntil);
+      // The time of this claim, not of the batch: after slow sends a lease counted from the batch's
+      // start could already be over, and another instance would send the same mail again.
+      const claimedAt = deps.clock.now();
+      const leaseUntil = new Date(claimedAt.getTime() + deps.config.lease * 1000).toISOString();
+      const mail = await claimMail(deps.db, id, owner, claimedAt.toISOString(), leaseUntil);
       if (mail) await deliver(deps, owner, mail);
       if (mail) handled += 1;
     }
