@@ -6,7 +6,6 @@ import { findUserByNormalizedEmail, updateUser } from '../repositories/users.rep
 import type { Dependencies } from '../dependencies';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
 import { endAllSessionsOf } from './refresh-sessions';
-import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
 
 /**
  * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address
@@ -39,10 +38,13 @@ export async function confirmPasswordReset(services: Dependencies, token: string
   const userId = await withMail(services, async (trx, queue) => {
     const used = await useToken(trx, 'password_reset', token, now);
     if (!used) return undefined;
-    const user = await updateUser(trx, used.user_id, { password_hash });
+    // The link reached the account's address (an email change since would have killed it): that
+    // proves the address too, so a user whose verification link expired is not locked out by
+    // REQUIRE_VERIFIED_EMAIL for good.
+    const user = await updateUser(trx, used.user_id, { password_hash, email_verified: 1 });
     if (!user) return undefined;
+    // Ends the sessions and every other reset link with them.
     await endAllSessionsOf(trx, user.id, now.toISOString());
-    await expireAccountTokensOf(trx, user.id, 'password_reset', now.toISOString());
     await queue(user.email, { kind: 'password_changed' });
     return user.id;
   });

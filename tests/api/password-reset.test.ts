@@ -178,3 +178,15 @@ describe('reset links outlive nothing that ends the sessions', () => {
     expect([answer.response.status, answer.error?.code]).toEqual([400, 'invalid_mail_token']);
   });
 });
+
+describe('a reset proves the address', () => {
+  test('an unverified user whose reset link worked is verified: REQUIRE_VERIFIED_EMAIL cannot lock them out for good', async () => {
+    const user = await registeredUser(app);
+    expect((await app.client.GET('/users/me', { headers: user.auth })).data?.email_verified).toBe(false);
+    const token = await resetToken(user.email);
+    expect((await confirm(token, 'a new password after the reset')).response.status).toBe(204);
+    const after = await login(app, user.username, 'a new password after the reset');
+    const { access_token } = (await after.json()) as { access_token: string };
+    expect((await app.client.GET('/users/me', { headers: bearer(access_token) })).data?.email_verified).toBe(true);
+  });
+});
