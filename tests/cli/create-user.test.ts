@@ -1,45 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/server';
+import { runCli, type CliRun } from '../support/cli-process';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/src/cli.js');
 const SECRET = 'x'.repeat(40);
 const PASSWORD = 'correct horse battery staple';
 // 32 characters (52 in NFD), 76 UTF-8 bytes in NFC: more than bcrypt alone would read.
 const UNICODE_PASSWORD = 'é'.repeat(20) + '€'.repeat(12);
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let dir: string;
 let databaseUrl: string;
 let created: CliRun;
 
-/** The built CLI as an operator runs it: a separate process, the password on stdin, config from the environment. */
-function cli(args: string[], stdin = ''): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    // A minimal environment, so nothing from the developer's shell changes the outcome.
-    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, BCRYPT_COST: '4', LOG_LEVEL: 'silent', JWT_SECRET: SECRET };
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // A usage error exits before reading stdin; the resulting EPIPE is not a test failure.
-    child.stdin.on('error', () => undefined);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** The built CLI as an operator runs it: a separate process, the password on stdin, config from a minimal environment. */
+const cli = (args: string[], stdin = ''): Promise<CliRun> => runCli(databaseUrl, args, stdin);
 
 const createUser = (username: string, email: string, extra: string[] = []) =>
   ['create-user', '--username', username, '--email', email, ...extra, '--password-stdin'];

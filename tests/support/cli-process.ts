@@ -19,6 +19,7 @@ export function runCli(databaseUrl: string, args: string[], stdin = ''): Promise
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // A usage error exits before reading stdin; the resulting EPIPE is not a test failure.
     child.stdin.on('error', () => undefined);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
