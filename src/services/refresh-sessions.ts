@@ -91,7 +91,7 @@ async function replayRotated(deps: Deps, trx: Db, row: RefreshTokenRow, presente
     const grant = await grantFor(trx, successorRow, requestedScope);
     return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: successorRow.family_id } : grant;
   }
-  await endFamily(trx, row, deps.clock.now().toISOString());
+  await endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString());
   audit(deps.logger, 'refresh_token_reuse_detected', { user_id: row.user_id, family_id: row.family_id });
   return { outcome: 'reused' };
 }
@@ -109,17 +109,18 @@ async function grantFor(trx: Db, row: RefreshTokenRow, requestedScope: string | 
 /**
  * A family is a session: its refresh tokens are revoked and its session row ended together, so the
  * access tokens carrying its `sid` fail at once too (the bearer check reads the session's state).
+ * Whether the session row was live before.
  */
-async function endFamily(trx: Db, row: RefreshTokenRow, at: string): Promise<void> {
-  await revokeRefreshTokenFamily(trx, row.family_id, at);
-  await markSessionEnded(trx, row.user_id, row.family_id, at);
+export async function endFamily(trx: Db, userId: number, familyId: string, at: string): Promise<boolean> {
+  await revokeRefreshTokenFamily(trx, familyId, at);
+  return markSessionEnded(trx, userId, familyId, at);
 }
 
 /** Revokes the family of a presented refresh token; unknown tokens are not an error (RFC 7009 §2.2). */
 export async function revokeRefreshFamily(deps: Deps, presented: string): Promise<void> {
   const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
   if (!row) return;
-  await deps.db.transaction().execute((trx) => endFamily(trx, row, deps.clock.now().toISOString()));
+  await deps.db.transaction().execute((trx) => endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString()));
   audit(deps.logger, 'refresh_token_revoked', { user_id: row.user_id, family_id: row.family_id });
 }
 

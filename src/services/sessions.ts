@@ -1,11 +1,10 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import type { SessionRow } from '../db/mfa-schema';
-import { revokeRefreshTokenFamily } from '../repositories/refresh-tokens.repository';
-import { findSessionAmr, markSessionEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
+import { findSessionAmr, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
-import type { LoginContext } from './refresh-sessions';
+import { endFamily, type LoginContext } from './refresh-sessions';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
@@ -34,11 +33,7 @@ export async function endSession(deps: Deps, userId: number, sessionId: string):
   const now = deps.clock.now().toISOString();
   // Another user's session, and one already over, are the same 404: nothing to tell them apart.
   const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
-  const ended = live && (await deps.db.transaction().execute(async (trx) => {
-    if (!(await markSessionEnded(trx, userId, sessionId, now))) return false;
-    await revokeRefreshTokenFamily(trx, sessionId, now);
-    return true;
-  }));
+  const ended = live && (await deps.db.transaction().execute((trx) => endFamily(trx, userId, sessionId, now)));
   if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
   return { outcome: 'ended' };
