@@ -82,7 +82,3 @@ export async function spendChallenge(db: Db, id: number, maxFailures: number, at
 export async function deleteExpiredChallenges(db: Db, now: string): Promise<void> {
   await db.deleteFrom('mfa_challenges').where('expires_at', '<=', now).execute();
 }
-
-export async function anyoneEnrolled(db: Db): Promise<boolean> {
-  return (await db.selectFrom('mfa_totp').select('user_id').limit(1).executeTakeFirst()) !== undefined;
-}

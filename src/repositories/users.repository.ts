@@ -22,11 +22,6 @@ export async function insertUser(db: Db, user: NewUserRow): Promise<UserRow | ty
   return unlessTaken(db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow());
 }
 
-/** Undefined when the user is gone; TAKEN when another user has this email. */
-export async function updateUserEmail(db: Db, id: number, email: string): Promise<UserRow | undefined | typeof TAKEN> {
-  return unlessTaken(updateUser(db, id, { email, email_normalized: email.toLowerCase() }));
-}
-
 // Every authenticated request runs this query. Its SQL is compiled once per database (the text
 // depends on the dialect) and only the id is bound each time: building and compiling it anew was
 // the largest share of Kysely's work per request.
