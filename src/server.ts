@@ -45,10 +45,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     throw error;
   });
   if (cluster.isWorker) shareWithPrimary(metrics.registry);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme] });
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme], bounds: config.passwordHashBounds });
   metrics.watchHashQueue(passwords.queueDepth);
   const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
-  const readiness = createReadiness(database, config.databaseTimeout * 1000);
+  const readiness = createReadiness(database, config.databaseTimeout * 1000, logger);
   const mfaKeys = await checkedMfaKeys(config, database, logger);
   const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
   const sealSweep = startSealedSuccessorSweep({ db: database.db, clock, config, logger });

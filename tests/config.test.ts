@@ -75,3 +75,12 @@ test('without JWT_SECRET a generated secret is kept beside the database, so toke
   expect((await second.services.tokens.verify(token))?.sub).toBe('1');
   await second.close();
 });
+
+test('password hash bounds: defaults from issue 21, each checked, never below BCRYPT_COST', () => {
+  expect(loadConfig({}).passwordHashBounds).toEqual({ bcryptCost: 14, argon2MemoryKib: 262_144, argon2Time: 10, argon2Parallelism: 16 });
+  // The default bound follows BCRYPT_COST up, so BCRYPT_COST=15 alone keeps working.
+  expect(loadConfig({ BCRYPT_COST: '15' }).passwordHashBounds.bcryptCost).toBe(15);
+  const problems = configProblems({ PASSWORD_HASH_MAX_BCRYPT_COST: '32', PASSWORD_HASH_MAX_ARGON2_MEMORY_KIB: 'lots', PASSWORD_HASH_MAX_ARGON2_TIME: '0', PASSWORD_HASH_MAX_ARGON2_PARALLELISM: '256' });
+  expect(problems.map((p) => p.split(' ')[0])).toEqual(['PASSWORD_HASH_MAX_BCRYPT_COST', 'PASSWORD_HASH_MAX_ARGON2_MEMORY_KIB', 'PASSWORD_HASH_MAX_ARGON2_TIME', 'PASSWORD_HASH_MAX_ARGON2_PARALLELISM']);
+  expect(configProblems({ BCRYPT_COST: '12', PASSWORD_HASH_MAX_BCRYPT_COST: '10' })).toEqual(['PASSWORD_HASH_MAX_BCRYPT_COST (10) must not be below BCRYPT_COST (12)']);
+});

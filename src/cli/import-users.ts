@@ -25,7 +25,7 @@ export const importUsersCommand: Command = {
     try {
       await migrateToLatest(database.db, database.dialect);
       const source = openSource();
-      const summary = await importUsers(source, { db: database.db, clock: systemClock, dryRun, onProgress: progress });
+      const summary = await importUsers(source, { db: database.db, clock: systemClock, hashBounds: config.passwordHashBounds, dryRun, onProgress: progress });
       if (dryRun) process.stderr.write('import-users: dry run, nothing written\n');
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       return EXIT.ok;

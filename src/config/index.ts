@@ -5,6 +5,7 @@ import { ConfigError, deepFreeze, envReader, type Env } from './env-reader';
 import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
 import { readOperationsConfig, type OperationsConfig } from './operations';
+import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
 import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
@@ -14,10 +15,11 @@ export { isPostgresUrl } from './database';
 export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
 export type { ResponseValidationMode } from './operations';
+export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
 /** One flat object, read by area: each area's file names its variables, defaults and checks. */
-export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings;
+export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -30,7 +32,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
   const database = readDatabaseConfig(read);
   const signing = readSigningConfig(read, production);
   const address = readPublicAddressConfig(read, production);
-  const config: Config = {
+  const areas: Omit<Config, keyof PasswordHashConfig> = {
     ...database,
     ...signing,
     ...address,
@@ -42,6 +44,8 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readMfaConfig(read),
     ...readMailConfig(read, production),
   };
+  // After the areas: the bound on stored hashes depends on BCRYPT_COST.
+  const config: Config = { ...areas, ...readPasswordHashConfig(read, areas.bcryptCost) };
   read.problems.push(...crossAreaProblems(config));
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

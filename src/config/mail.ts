@@ -4,6 +4,11 @@ import type { EnvReader } from './env-reader';
 export interface MailConfig {
   /** smtp:// or smtps:// URL; undefined = development log transport (refused in production). */
   readonly smtpUrl: string | undefined;
+  /**
+   * smtp:// may go unencrypted when the server offers no STARTTLS. False: STARTTLS is required
+   * (smtps:// is TLS anyway). SMTP_ALLOW_PLAINTEXT; true by default outside production only.
+   */
+  readonly allowPlaintext: boolean;
   readonly from: string;
   /** Shown in subjects and bodies. */
   readonly productName: string;
@@ -47,6 +52,8 @@ export function readMailConfig(read: EnvReader, production: boolean): MailSettin
   }
   return { mail: {
     smtpUrl,
+    // Reset and verification links are bearer secrets: in production they never cross the network in clear unless asked.
+    allowPlaintext: flag('SMTP_ALLOW_PLAINTEXT', !production),
     from: env.MAIL_FROM || 'tollgate <no-reply@localhost>',
     productName: env.PRODUCT_NAME || 'tollgate',
     passwordResetUrl: linkTemplate('PASSWORD_RESET_URL', env.PASSWORD_RESET_URL || `${DEV_APP}/reset-password?token={token}`, problems),

@@ -92,7 +92,7 @@ async function refreshGrant(body: RefreshGrant, input: OperationInput<'issueToke
   if (result.outcome === 'reused') services.metrics.refreshReuseDetected();
   if (result.outcome === 'invalid_scope') throw scopeNotAllowed(result.refused);
   if (result.outcome !== 'issued') throw invalidRefreshToken();
-  return tokenResponse(services, result.user, result.scopes, result.refreshToken, await refreshedSession(services, result.sessionId));
+  return tokenResponse(services, result.user, result.scopes, result.refreshToken, await refreshedSession(services, result.user.id, result.sessionId));
 }
 
 async function tokenResponse(services: Dependencies, user: UserRow, scopes: readonly string[], refreshToken: string, session: TokenSession): Promise<TokenResult> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
+import type { Logger } from '../logger';
 
 /** What /readyz reports: undefined when this instance should get traffic, else why not. */
 export interface Readiness {
@@ -11,8 +12,13 @@ export interface Readiness {
 /** A trivial query must answer within this (or DATABASE_TIMEOUT if shorter): probes run often. */
 const PING_BOUND_MS = 2000;
 
-export function createReadiness(database: DatabaseHandle, databaseTimeoutMs: number): Readiness {
+/**
+ * /readyz is unauthenticated: its reason is generic. Why the database failed (a file path, a
+ * database name, a host) is for the operator's log, logged when it changes rather than every probe.
+ */
+export function createReadiness(database: DatabaseHandle, databaseTimeoutMs: number, logger: Logger): Readiness {
   let draining = false;
+  let lastLogged: string | undefined;
   const boundMs = Math.min(PING_BOUND_MS, databaseTimeoutMs);
   return {
     drain() {
@@ -23,9 +29,13 @@ export function createReadiness(database: DatabaseHandle, databaseTimeoutMs: num
       try {
         database.checkWritable();
         await withinMs(sql`select 1`.execute(database.db), boundMs);
+        lastLogged = undefined;
         return undefined;
       } catch (error) {
-        return `database: ${error instanceof Error ? error.message : String(error)}`;
+        const detail = error instanceof Error ? error.message : String(error);
+        if (detail !== lastLogged) logger.warn({ detail }, `not ready: database: ${detail}`);
+        lastLogged = detail;
+        return 'database unavailable';
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock';
+import type { PasswordHashBounds } from '../config';
 import type { Database, NewUserRow } from '../db/schema';
 import { insertUsersSkippingConflicts, selectUsersByNormalizedNamesOrEmails, type ExistingUserKeys } from '../repositories/user-import.repository';
 import { checkRecord, specValidators, type ImportCandidate, type RecordRef, type SourceRecord } from './user-records';
@@ -15,6 +16,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  /** Hashes dearer than these are skipped as `hash_cost_too_high` (PASSWORD_HASH_MAX_*: logins would refuse them). */
+  readonly hashBounds: PasswordHashBounds;
   /** Checks everything, conflicts included, and writes nothing. */
   readonly dryRun: boolean;
   /** Rows per transaction: one SELECT for conflicts and one multi-row INSERT each. */
@@ -41,7 +44,7 @@ export async function importUsers(source: AsyncIterable<SourceRecord> | Iterable
   let read = 0;
   for await (const record of source) {
     read += 1;
-    const checked = checkRecord(record, validators);
+    const checked = checkRecord(record, validators, options.hashBounds);
     if ('reason' in checked) skip(summary, record.ref, checked.reason);
     else batch.push(checked.ok);
     if (batch.length >= (options.batchSize ?? BATCH_SIZE)) {

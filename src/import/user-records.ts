@@ -2,6 +2,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { dereferenceSync, type JSONSchema } from 'dereference-json-schema';
 import type { components } from '../../generated/api';
 import { withFormats } from '../http/ajv';
+import type { PasswordHashBounds } from '../config';
+import { exceedsHashBounds } from '../security/hash-bounds';
 import { hashSchemeOf } from '../security/hash-schemes';
 import { loadSpec } from '../spec';
 
@@ -58,13 +60,17 @@ function activeFlag(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Checks one row against our rules; the reason names the first rule it breaks. */
-export function checkRecord(record: SourceRecord, validators: Validators): Checked {
+/**
+ * Checks one row against our rules; the reason names the first rule it breaks. `bounds` are the
+ * dearest hashes a login will compute: a dearer one could never be used, so it is not imported.
+ */
+export function checkRecord(record: SourceRecord, validators: Validators, bounds: PasswordHashBounds): Checked {
   if (record.unreadable !== undefined || record.fields === undefined) return { reason: record.unreadable ?? 'not_an_object' };
   const { username, email, password_hash, is_active, role = 'user', email_verified } = record.fields;
   if (!validators.username.call(undefined, username)) return { reason: 'invalid_username' };
   if (!validators.email.call(undefined, email)) return { reason: 'invalid_email' };
   if (typeof password_hash !== 'string' || hashSchemeOf(password_hash) === undefined) return { reason: 'unknown_hash_scheme' };
+  if (exceedsHashBounds(password_hash, bounds)) return { reason: 'hash_cost_too_high' };
   if (!validators.role.call(undefined, role)) return { reason: 'invalid_role' };
   if (email_verified !== undefined && typeof email_verified !== 'boolean') return { reason: 'invalid_email_verified' };
   const active = activeFlag(is_active);

@@ -12,8 +12,8 @@ export interface Metrics {
   refreshReuseDetected(): void;
   /** Time a password task waited for a free hashing thread. */
   hashWaited(seconds: number): void;
-  /** One bcrypt comparison at this cost (how much work a login did, whoever it was for). */
-  passwordCompared(cost: number): void;
+  /** One password comparison: a bcrypt cost, or `argon2` for an imported hash (how much work a login did, whoever it was for). */
+  passwordCompared(cost: number | string): void;
   /** Reports the hashing pool's queue depth whenever /metrics is scraped. */
   watchHashQueue(depth: () => number): void;
   /** A database failure by kind (src/db/unavailable.ts): a broken connection, a timeout, a full disk… */
@@ -42,7 +42,7 @@ export function createMetrics(): Metrics {
   const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Password-grant logins by outcome.', labelNames: ['outcome'] as const, registers: [registry] });
   const reuses = new Counter({ name: 'tollgate_refresh_token_reuse_detected_total', help: 'Refresh tokens replayed after rotation; each revoked its family.', registers: [registry] });
   const hashWait = new Histogram({ name: 'tollgate_password_hash_wait_seconds', help: 'Time a password hash or compare waited for a free hashing thread.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
-  const comparisons = new Counter({ name: 'tollgate_password_comparisons_total', help: 'bcrypt comparisons by cost.', labelNames: ['cost'] as const, registers: [registry] });
+  const comparisons = new Counter({ name: 'tollgate_password_comparisons_total', help: 'Password comparisons by bcrypt cost (argon2: imported Argon2 hashes).', labelNames: ['cost'] as const, registers: [registry] });
   let queueDepth: () => number = () => 0;
   new Gauge({
     name: 'tollgate_password_hash_queue_depth',

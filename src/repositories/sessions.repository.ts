@@ -39,8 +39,15 @@ export async function findSessionAmr(db: Db, id: string): Promise<string | undef
   return row?.amr;
 }
 
-export async function touchSession(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
+/** Whether the session exists (a family started before sessions existed has none). */
+export async function touchSession(db: Db, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Inserts the session unless one with its id exists (two refreshes racing to create it both succeed). */
+export async function insertSessionIfMissing(db: Db, session: NewSession): Promise<void> {
+  await db.insertInto('sessions').values(session).onConflict((conflict) => conflict.column('id').doNothing()).execute();
 }
 
 /** Sessions not ended that still have a refresh token that can refresh: the logins the user can still use. */

@@ -23,4 +23,4 @@ export async function verifyArgon2(password: string, hash: string): Promise<bool
 }
 
 /** Imported Argon2 hashes as a scheme the password hasher verifies (and asks to rehash on a match). */
-export const argon2Scheme: ForeignHashScheme = { recognizes: isArgon2Hash, verify: verifyArgon2 };
+export const argon2Scheme: ForeignHashScheme = { name: 'argon2', recognizes: isArgon2Hash, verify: verifyArgon2 };

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { Piscina } from 'piscina';
+import type { PasswordHashBounds } from '../config';
+import { exceedsHashBounds } from './hash-bounds';
 import { bcryptCandidatesOf, bcryptInputOf, normalizePassword } from './password-input';
 
 export interface Verification {
@@ -14,6 +16,8 @@ export interface Verification {
 
 /** Another hash format (e.g. imported Argon2 hashes): recognised by its stored string, always rehashed after a match. */
 export interface ForeignHashScheme {
+  /** The `cost` label its comparisons are counted under (e.g. `argon2`). */
+  readonly name: string;
   recognizes(stored: string): boolean;
   verify(password: string, stored: string): Promise<boolean>;
 }
@@ -38,9 +42,11 @@ export interface PasswordHasherOptions {
   threads: number;
   /** Told how long each task waited for a thread (the pool's saturation, as metrics). */
   onWait?: (seconds: number) => void;
-  /** Told the bcrypt cost of every comparison made: the work a verification did, as metrics. */
-  onCompare?: (cost: number) => void;
+  /** Told the bcrypt cost (or the foreign scheme's name) of every comparison made: the work a verification did, as metrics. */
+  onCompare?: (cost: number | string) => void;
   schemes?: readonly ForeignHashScheme[];
+  /** Stored hashes dearer than this are never computed: they verify nothing (PASSWORD_HASH_MAX_*). */
+  bounds?: PasswordHashBounds;
 }
 
 const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
@@ -88,6 +94,12 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
     hash: (password) => run('hash', { password: bcryptInputOf(normalizePassword(password)), cost: options.cost }),
     async verify(password, stored) {
       const candidates = bcryptCandidatesOf(password);
+      if (stored !== undefined && options.bounds && exceedsHashBounds(stored, options.bounds)) {
+        // Refused unread, with the dummy comparison: the answer and the time of a wrong password,
+        // instead of hours of one hashing thread (or gigabytes of Argon2 memory) per attempt.
+        await compare(candidates, dummyHash, options.cost);
+        return { matches: false, needsRehash: false };
+      }
       const cost = stored === undefined ? undefined : bcryptCostOf(stored);
       if (stored === undefined || cost === undefined) {
         const scheme = stored === undefined ? undefined : options.schemes?.find((s) => s.recognizes(stored));
@@ -96,6 +108,7 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
           // imported hash lasts as long as one against any other hash (unless the imported scheme's
           // own parameters cost more than bcrypt at the configured cost).
           const [matches] = await Promise.all([scheme.verify(password, stored), compare(candidates, dummyHash, options.cost)]);
+          options.onCompare?.(scheme.name);
           return { matches, needsRehash: true };
         }
         // No user (or a hash nobody can read): the same comparisons a real user at the configured cost costs.

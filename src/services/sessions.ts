@@ -1,7 +1,7 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import type { SessionRow } from '../db/mfa-schema';
-import { findSessionAmr, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
+import { findSessionAmr, insertSessionIfMissing, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
 import { endFamily, type LoginContext } from './refresh-sessions';
@@ -16,10 +16,18 @@ export function loginContext(request: { userAgent: string | undefined; clientIp:
   return { user_agent: request.userAgent === undefined ? null : [...request.userAgent].slice(0, USER_AGENT_MAX).join(''), ip: request.clientIp, amr: amr.join(' ') };
 }
 
-/** A refresh keeps the login's amr; the session was just used. Families from before sessions existed count as `pwd`. */
-export async function refreshedSession(deps: Deps, sessionId: string): Promise<TokenSession> {
+/**
+ * A refresh keeps the login's amr; the session was just used. A family started by an instance older
+ * than sessions (a rolling deploy) has no row: it gets one now, as the migration gave the families it
+ * found (`pwd`, no agent or address), or its access tokens would fail the session check and the user
+ * could neither see nor end it.
+ */
+export async function refreshedSession(deps: Deps, userId: number, sessionId: string): Promise<TokenSession> {
   const amr = (await findSessionAmr(deps.db, sessionId)) ?? 'pwd';
-  await touchSession(deps.db, sessionId, deps.clock.now().toISOString());
+  const now = deps.clock.now().toISOString();
+  if (!(await touchSession(deps.db, sessionId, now))) {
+    await insertSessionIfMissing(deps.db, { id: sessionId, user_id: userId, created_at: now, last_used_at: now, user_agent: null, ip: '', amr });
+  }
   return { sid: sessionId, amr: amr.split(' ') };
 }
 

@@ -109,3 +109,42 @@ describe('a session ended by its refresh token', () => {
     expect(await meStatus(app, user.token)).toBe(401);
   });
 });
+
+describe('a refresh family older than sessions (rolling deploy, issue 21 item 6)', () => {
+  // An instance from before the sessions migration starts families without a session row. Its
+  // family is emulated by deleting the row our login wrote (test setup, as that instance leaves it).
+  async function familyWithoutSession() {
+    const user = await registeredUser(app);
+    const sid = claimsOf(user.token).sid ?? '';
+    expect(sid).not.toBe('');
+    const { numDeletedRows } = await app.server.services.db.deleteFrom('sessions').where('id', '=', sid).executeTakeFirst();
+    expect(numDeletedRows).toBe(1n);
+    return { user, sid };
+  }
+
+  test('its first refresh gives it a session: the access token works, the session is listed and can be ended', async () => {
+    const { user, sid } = await familyWithoutSession();
+    const response = await refresh(app, user.refreshToken);
+    expect(response.status).toBe(200);
+    const refreshed = (await response.json()) as TokenBody;
+    expect(claimsOf(refreshed.access_token).sid).toBe(sid);
+    expect(await meStatus(app, refreshed.access_token)).toBe(200);
+
+    const { data } = await app.client.GET('/users/me/sessions', { headers: bearer(refreshed.access_token) });
+    expect(data?.items).toEqual([expect.objectContaining({ id: sid, current: true, amr: ['pwd'] })]);
+
+    const ended = await app.client.DELETE('/users/me/sessions/{sessionId}', { headers: bearer(refreshed.access_token), params: { path: { sessionId: sid } } });
+    expect(ended.response.status).toBe(204);
+    expect(await meStatus(app, refreshed.access_token)).toBe(401);
+    expect((await refresh(app, refreshed.refresh_token ?? '')).status).toBe(400);
+  });
+
+  test('the next refreshes keep that one session', async () => {
+    const { user, sid } = await familyWithoutSession();
+    const first = (await (await refresh(app, user.refreshToken)).json()) as TokenBody;
+    const second = (await (await refresh(app, first.refresh_token ?? '')).json()) as TokenBody;
+    expect(await meStatus(app, second.access_token)).toBe(200);
+    const rows = await app.server.services.db.selectFrom('sessions').select('id').where('id', '=', sid).execute();
+    expect(rows).toHaveLength(1);
+  });
+});

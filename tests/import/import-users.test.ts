@@ -161,3 +161,44 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
     expect((await storedUser('peggy'))?.password_hash).toMatch(/^\$argon2id\$/);
   });
 });
+
+describe('import-users refuses hashes dearer than the bounds (issue 21 item 9)', () => {
+  const SALT = 'c29tZXNhbHRzb21lc2FsdA';
+  const DIGEST = 'A'.repeat(43);
+  const row = (username: string, password_hash: string) => JSON.stringify({ username, email: `${username}@example.com`, password_hash });
+  const importLines = (name: string, lines: string[], env: Record<string, string> = {}) => {
+    const target = path.join(dir, name);
+    writeFileSync(target, `${lines.join('\n')}\n`);
+    return runCli(database.url, ['import-users', '--from-jsonl', target], '', env);
+  };
+
+  test('at the default bounds (bcrypt cost 14; Argon2 256 MiB, 10 passes, 16 lanes) each is skipped with the reason; the rest goes in', async () => {
+    const run = await importLines('dear.jsonl', [
+      row('dear_bcrypt', `$2b$31$${'A'.repeat(53)}`),
+      row('dear_memory', `$argon2id$v=19$m=4194304,t=3,p=1$${SALT}$${DIGEST}`),
+      row('dear_time', `$argon2id$v=19$m=19456,t=1000,p=1$${SALT}$${DIGEST}`),
+      row('dear_lanes', `$argon2i$v=19$m=19456,t=2,p=255$${SALT}$${DIGEST}`),
+      row('at_bounds14', `$2y$14$${'A'.repeat(53)}`),
+      row('at_bounds_a2', `$argon2id$v=19$m=262144,t=10,p=16$${SALT}$${DIGEST}`),
+    ]);
+    expect(run.code).toBe(0);
+    expect(lastJsonLine(run)).toEqual({
+      imported: 2,
+      skipped: 4,
+      errors: [1, 2, 3, 4].map((line) => ({ line, reason: 'hash_cost_too_high' })),
+    });
+    expect(await storedUser('dear_bcrypt')).toBeUndefined();
+    expect(await storedUser('at_bounds14')).toBeDefined();
+  });
+
+  test('the bounds come from PASSWORD_HASH_MAX_*', async () => {
+    const run = await importLines('bounded.jsonl', [row('cost_six', bcryptHashAt(6)), row('cost_five', bcryptHashAt(5)), row('argon2_19m', `$argon2id$v=19$m=19456,t=2,p=1$${SALT}$${DIGEST}`)], {
+      PASSWORD_HASH_MAX_BCRYPT_COST: '5',
+      PASSWORD_HASH_MAX_ARGON2_MEMORY_KIB: '8192',
+    });
+    expect(run.code).toBe(0);
+    expect(lastJsonLine(run)).toEqual({ imported: 1, skipped: 2, errors: [{ line: 1, reason: 'hash_cost_too_high' }, { line: 3, reason: 'hash_cost_too_high' }] });
+  });
+});
+
+const bcryptHashAt = (cost: number) => `$2b$0${cost}$${'A'.repeat(53)}`;

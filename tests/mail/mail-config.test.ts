@@ -25,3 +25,12 @@ test('link templates must be http(s) URLs with {token}; SMTP_URL smtp(s):// and 
   expect(problems.map((p) => p.split(' ')[0])).toEqual(['SMTP_URL', 'PASSWORD_RESET_URL', 'EMAIL_VERIFICATION_URL']);
   expect(problems.join('\n')).not.toContain('hunter2');
 });
+
+test('SMTP_ALLOW_PLAINTEXT: plain SMTP refused in production unless opted out, allowed elsewhere unless refused (issue 21 item 11)', () => {
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL };
+  expect(loadConfig(production).mail.allowPlaintext).toBe(false);
+  expect(loadConfig({ ...production, SMTP_ALLOW_PLAINTEXT: 'true' }).mail.allowPlaintext).toBe(true);
+  expect(loadConfig({}).mail.allowPlaintext).toBe(true);
+  expect(loadConfig({ SMTP_ALLOW_PLAINTEXT: 'false' }).mail.allowPlaintext).toBe(false);
+  expect(configProblems({ SMTP_ALLOW_PLAINTEXT: 'yes' })).toEqual(['SMTP_ALLOW_PLAINTEXT must be true or false (got "yes")']);
+});

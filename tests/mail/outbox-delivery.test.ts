@@ -1,4 +1,6 @@
 import { movableClock, type MovableClock } from '../support/clock';
+import { captureLogs } from '../support/log-capture';
+import { PRODUCTION_MAIL } from '../support/mail-env';
 import { freePort } from '../support/free-port';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { freshTestDatabase, type TestDatabase } from '../support/test-database';
@@ -107,4 +109,46 @@ test('two instances on one database send each mail exactly once', async () => {
     await database.drop();
     await smtp.close();
   }
+});
+
+describe('production: no mail in plain text to an SMTP server without STARTTLS (issue 21 item 11)', () => {
+  // The test server offers no STARTTLS (tests/support/smtp.ts): a plain smtp:// URL to it is a
+  // connection nodemailer would otherwise use unencrypted, links and all.
+  let smtp: TestSmtp;
+  beforeAll(async () => {
+    smtp = await startTestSmtp();
+  });
+  afterAll(() => smtp?.close());
+  const production = (extra: Record<string, string> = {}) => ({ ...PRODUCTION_MAIL, NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', SMTP_URL: smtp.url, ...FAST, ...extra });
+
+  test('without the opt-out nothing is sent: the delivery fails for want of TLS, is kept and retried, and logged', async () => {
+    const clock = movableClock();
+    const logs = captureLogs();
+    const database = await freshTestDatabase();
+    const app = await startTestAppOn(database.url, production(), clock, logs);
+    try {
+      const email = await register(app);
+      await until(clock, async () => (await outboxRows(app)).some((r) => r.attempts >= 2 || r.status === 'sent'), 'two attempts (or a delivery)');
+      const [row] = await outboxRows(app);
+      // Temporary: once the server offers TLS (or the operator opts out), the mail still goes.
+      expect(row).toMatchObject({ status: 'pending', last_error: 'ETLS' });
+      expect(smtp.received.filter((m) => m.to === email)).toEqual([]);
+      expect(logs.text()).toMatch(/mail delivery failed; will retry/);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+
+  test('SMTP_ALLOW_PLAINTEXT=true opts out: the mail is delivered', async () => {
+    const clock = movableClock();
+    const app = await startTestApp(production({ SMTP_ALLOW_PLAINTEXT: 'true' }), clock);
+    try {
+      const email = await register(app);
+      await until(clock, () => smtp.received.some((m) => m.to === email), 'the mail to arrive');
+      expect((await outboxRows(app))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { bcryptInputOf } from '../../src/security/password-input';
 import { createPasswordHasher } from '../../src/security/passwords';
 import { grantScopes } from '../../src/security/scopes';
 
-const compared: number[] = [];
+const compared: (number | string)[] = [];
 const hasher = createPasswordHasher({ cost: 4, threads: 1, onCompare: (cost) => compared.push(cost) });
 afterAll(() => hasher.close());
 
