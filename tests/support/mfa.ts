@@ -1,10 +1,12 @@
+import { MFA_OTP_GRANT, MFA_RECOVERY_CODE_GRANT } from '../../src/client/sign-in';
 import { totpCode } from '../../src/security/totp';
 import type { MovableClock } from './clock';
 import { bearer, login, tokenRequest, type OAuthErrorBody, type TestUser } from './flows';
 import type { TestApp } from './test-app';
 
-export const MFA_OTP = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
-export const MFA_RECOVERY_CODE = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
+// The client SDK's constants, which the spec's request schemas type.
+export const MFA_OTP = MFA_OTP_GRANT;
+export const MFA_RECOVERY_CODE = MFA_RECOVERY_CODE_GRANT;
 
 export interface Enrolled {
   readonly secret: string;
