@@ -89,7 +89,7 @@ export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: s
 
 /** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
 async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
-  const admission = await admitSecondFactor(deps, user.id, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
