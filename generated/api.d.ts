@@ -125,7 +125,8 @@ export interface paths {
          * Log one session out
          * @description Revokes that session's refresh tokens; its access tokens stop working at once. The
          *     user's other sessions live on. A session of another user, or one that has already ended,
-         *     is `404`.
+         *     is `404`. Ending the session of the token sending the request is a logout: in cookie mode
+         *     the answer clears the refresh cookie.
          */
         delete: operations["endSession"];
         options?: never;
@@ -1784,6 +1785,7 @@ export interface operations {
             /** @description The session has ended. */
             204: {
                 headers: {
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -28,9 +28,9 @@ export const startTotpEnrolment: OperationHandler<'startTotpEnrolment'> = async 
 };
 
 export const confirmTotpEnrolment: OperationHandler<'confirmTotpEnrolment'> = async (input, services) => {
-  const { user } = authenticated(input);
+  const { user, sessionId } = authenticated(input);
   await reauthenticate(services, user, input.body.current_password, input.clientIp, 'totp_confirmation');
-  const confirmation = await confirmEnrolment(services, user, input.body.code, input.clientIp);
+  const confirmation = await confirmEnrolment(services, user, input.body.code, input.clientIp, sessionId);
   if (confirmation.outcome !== 'enabled') throw refusal(confirmation);
   return { status: 200, body: { recovery_codes: confirmation.recoveryCodes } };
 };
