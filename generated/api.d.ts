@@ -47,6 +47,11 @@ export interface paths {
          *     another account uses gets the same answer and nothing changes (its owner is told someone
          *     tried), so the answer never tells which addresses have accounts. Limited like
          *     `POST /password-reset` (the new address and the client IP are counted).
+         *
+         *     A new address needs `current_password` as well: the access token alone is not enough to
+         *     move the account (a stolen one could, then reset the password through it). The password is
+         *     checked and throttled as at `/token` (a wrong one counts as a failed login). Sending the
+         *     current address again (which only cancels a pending change) needs no password.
          */
         patch: operations["updateCurrentUser"];
         trace?: never;
@@ -120,7 +125,8 @@ export interface paths {
          * Log one session out
          * @description Revokes that session's refresh tokens; its access tokens stop working at once. The
          *     user's other sessions live on. A session of another user, or one that has already ended,
-         *     is `404`.
+         *     is `404`. Ending the session of the token sending the request is a logout: in cookie mode
+         *     the answer clears the refresh cookie.
          */
         delete: operations["endSession"];
         options?: never;
@@ -144,6 +150,9 @@ export interface paths {
          *     Nothing changes for logins until it is confirmed. Calling again replaces a pending
          *     enrolment; once one is confirmed, `409`. The secret is stored encrypted
          *     (`MFA_ENCRYPTION_KEY`).
+         *
+         *     Needs `current_password` (checked and throttled as at `/token`): an access token alone must
+         *     not be able to put someone else's authenticator on the account.
          */
         post: operations["startTotpEnrolment"];
         delete?: never;
@@ -166,6 +175,10 @@ export interface paths {
          * @description A current code from the authenticator turns the second factor on. The answer holds 10
          *     recovery codes (80 random bits each), shown this once: the server keeps only their hashes.
          *     Wrong codes count as failed logins of the user from this client IP.
+         *
+         *     Needs `current_password` too (checked before the code, throttled as at `/token`). Once the
+         *     second factor is on, the user's other sessions end (they began with the password alone);
+         *     the session sending this request lives on.
          */
         post: operations["confirmTotpEnrolment"];
         delete?: never;
@@ -726,6 +739,7 @@ export interface components {
         };
         UserSelfUpdate: {
             email: components["schemas"]["Email"];
+            current_password?: components["schemas"]["CurrentPassword"];
         };
         PasswordChange: {
             /** Format: password */
@@ -822,6 +836,17 @@ export interface components {
         TotpCode: {
             /** @description A current 6-digit authenticator code. */
             code: string;
+            current_password?: components["schemas"]["CurrentPassword"];
+        };
+        /**
+         * Format: password
+         * @description The user's current password: proof, beyond the access token, that the owner is asking
+         *     (a missing one is `403 reauthentication_required`, a wrong one `403 invalid_credentials`).
+         * @example correct horse battery staple
+         */
+        CurrentPassword: string;
+        Reauthentication: {
+            current_password?: components["schemas"]["CurrentPassword"];
         };
         SecondFactorCode: {
             /** @description A current 6-digit authenticator code, or an unused recovery code (which is then spent). */
@@ -838,7 +863,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1013,6 +1038,56 @@ export interface components {
                  *       "detail": "Too many wrong codes. Try again later."
                  *     }
                  */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The access token lacks a scope this operation needs (RFC 6750 §3.1); or the request does not
+         *     prove it comes from the account's owner: `current_password` is missing
+         *     (`reauthentication_required`) or wrong (`invalid_credentials`, counted as a failed login).
+         */
+        ForbiddenReauthentication: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many wrong `current_password` values: they count as failed logins of this user from this
+         *     client IP (`LOGIN_MAX_FAILURES` and `LOGIN_MAX_FAILURES_PER_IP` per `LOGIN_FAILURE_WINDOW`,
+         *     shared with `/token`); while throttled the password is not checked.
+         */
+        TooManyPasswordAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:too_many_requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many failed password attempts. Try again later."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many wrong `current_password` values (counted as failed logins, shared with `/token`), or
+         *     too many wrong codes for this user (see `TooManyOtpAttempts`). Neither was checked.
+         */
+        TooManyOtpOrPasswordAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1492,7 +1567,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "email": "alice@example.org"
+                 *       "email": "alice@example.org",
+                 *       "current_password": "correct horse battery staple"
                  *     }
                  */
                 "application/json": components["schemas"]["UserSelfUpdate"];
@@ -1525,11 +1601,25 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyMailRequests"];
+            /**
+             * @description Too many mail requests for the new address or from this client IP (as
+             *     `POST /password-reset` counts them), or too many wrong `current_password` values (counted
+             *     as failed logins of this user, shared with `/token`; while throttled the password is not
+             *     checked).
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -1695,6 +1785,7 @@ export interface operations {
             /** @description The session has ended. */
             204: {
                 headers: {
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1733,7 +1824,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Reauthentication"];
+            };
+        };
         responses: {
             /** @description The pending enrolment. */
             201: {
@@ -1752,7 +1852,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             /** @description The user has a confirmed authenticator already; disable it first. */
             409: {
@@ -1772,6 +1872,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             /** @description The server runs in production without `MFA_ENCRYPTION_KEY`, so it cannot store a secret. */
@@ -1805,7 +1908,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "492039"
+                 *       "code": "492039",
+                 *       "current_password": "correct horse battery staple"
                  *     }
                  */
                 "application/json": components["schemas"]["TotpCode"];
@@ -1839,12 +1943,12 @@ export interface operations {
             };
             400: components["responses"]["WrongOtp"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["MfaNotPending"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyOtpAttempts"];
+            429: components["responses"]["TooManyOtpOrPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];

@@ -20,10 +20,11 @@ export const codeNow = (secret: string, clock: MovableClock): string => totpCode
  * Enrols and confirms a TOTP authenticator over HTTP, then moves the clock to the next time step:
  * the confirming code's step is spent (no replay), so the next login needs the next code.
  */
-export async function enrol(app: TestApp, user: TestUser, clock: MovableClock): Promise<Enrolled> {
-  const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+export async function enrol(app: TestApp, user: Pick<TestUser, 'auth' | 'password'>, clock: MovableClock): Promise<Enrolled> {
+  const current_password = user.password;
+  const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password } });
   if (!started.data) throw new Error(`enrolment failed: ${started.response.status}`);
-  const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(started.data.secret, clock) } });
+  const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(started.data.secret, clock), current_password } });
   if (!confirmed.data) throw new Error(`confirmation failed: ${confirmed.response.status}`);
   clock.advance(30);
   return { secret: started.data.secret, recoveryCodes: confirmed.data.recovery_codes };
