@@ -181,3 +181,9 @@ export const wrongOtp = (): ApiError =>
 
 export const secondFactorThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many wrong codes. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+/** RFC 6749 §3.1: a form parameter the operation defines, sent more than once; named, so the client can find it. */
+export const repeatedParameter = (name: string, oauth: boolean): ApiError | OAuthError =>
+  oauth
+    ? new OAuthError('invalid_request', `${name} was sent more than once.`)
+    : validationFailed([{ location: 'body', field: name, message: 'was sent more than once' }]);
