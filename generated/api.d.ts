@@ -614,9 +614,14 @@ export interface components {
         ClientId: string;
         /**
          * @description The form of `POST /token`; `grant_type` selects the grant, and a form without one is a
-         *     password grant (as FastAPI's `OAuth2PasswordRequestForm` reads it). Parameters the endpoint
-         *     does not know are ignored (RFC 6749 §3.2); every parameter, known or not, appears at most
-         *     once (a repeated one is `invalid_request`).
+         *     password grant (as FastAPI's `OAuth2PasswordRequestForm` reads it).
+         *
+         *     Read as every form of this API is (RFC 6749 §3.1, §3.2): flat `name=value` pairs (a `.` or
+         *     `[…]` in a name is part of the name), then, before validation,
+         *     1. a parameter with an empty value (`scope=`) is treated as omitted;
+         *     2. a parameter no grant below defines is ignored: dropped unread, whatever its name or value;
+         *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
+         *        names it (`username was sent more than once.`).
          */
         TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
@@ -673,8 +678,9 @@ export interface components {
          */
         RecoveryCode: string;
         /**
-         * @description A form parameter the OAuth endpoints do not know: ignored (RFC 6749 §3.2), yet, like every
-         *     parameter, sent once (a repeated one arrives as a list and is `invalid_request`).
+         * @description A form parameter the operation does not define: ignored (RFC 6749 §3.2). The server drops
+         *     it before validation, whatever its name, value or count; declared so that clients and mock
+         *     servers built from this contract accept it too.
          */
         IgnoredParameter: string;
         TokenResponse: {
@@ -689,7 +695,13 @@ export interface components {
         /**
          * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it
          *     (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it.
-         *     Unknown parameters are ignored (RFC 6749 §3.2); a repeated parameter is `invalid_request`.
+         *
+         *     Read as every form of this API is (RFC 6749 §3.1, §3.2): flat `name=value` pairs (a `.` or
+         *     `[…]` in a name is part of the name), then, before validation,
+         *     1. a parameter with an empty value (`token_type_hint=`) is treated as omitted;
+         *     2. a parameter not defined below is ignored: dropped unread, whatever its name or value;
+         *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
+         *        names it (`token was sent more than once.`).
          */
         RevocationRequest: {
             token?: string;

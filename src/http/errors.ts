@@ -194,3 +194,9 @@ export const wrongCurrentPassword = (): ApiError =>
   new ApiError(403, 'invalid_credentials', 'The current password is not correct.', {
     errors: [{ location: 'body', field: 'current_password', message: 'is not the current password' }],
   });
+
+/** RFC 6749 §3.1: a form parameter the operation defines, sent more than once; named, so the client can find it. */
+export const repeatedParameter = (name: string, oauth: boolean): ApiError | OAuthError =>
+  oauth
+    ? new OAuthError('invalid_request', `${name} was sent more than once.`)
+    : validationFailed([{ location: 'body', field: name, message: 'was sent more than once' }]);
