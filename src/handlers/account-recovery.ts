@@ -1,5 +1,5 @@
 import { audit, type AuditEvents } from '../audit';
-import { invalidMailToken, mailRequestsThrottled } from '../http/errors';
+import { invalidMailToken, mailRequestsThrottled, passwordTooCommon } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import type { Dependencies } from '../dependencies';
 import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
@@ -28,6 +28,7 @@ export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = as
 export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = async ({ body }, services) => {
   const reset = await confirmReset(services, body.token, body.new_password);
   if (reset.outcome === 'invalid_token') throw invalidMailToken();
+  if (reset.outcome === 'password_too_common') throw passwordTooCommon('new_password');
   return { status: 204, body: undefined };
 };
 
