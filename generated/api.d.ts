@@ -46,7 +46,8 @@ export interface paths {
          *     `POST /email-verification/confirm` then makes it the user's email, verified. An address
          *     another account uses gets the same answer and nothing changes (its owner is told someone
          *     tried), so the answer never tells which addresses have accounts. Limited like
-         *     `POST /password-reset` (the new address and the client IP are counted).
+         *     `POST /password-reset` (the new address and the client IP are counted), and per user: more
+         *     than `EMAIL_CHANGE_MAX_PER_USER` changes within `EMAIL_WINDOW` get `429` with `Retry-After`.
          */
         patch: operations["updateCurrentUser"];
         trace?: never;
