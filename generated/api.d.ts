@@ -338,8 +338,9 @@ export interface paths {
          * Mail the current user's verification link again
          * @description Mails a new link (built from `EMAIL_VERIFICATION_URL`, valid `EMAIL_VERIFICATION_TTL` seconds)
          *     to the pending address if an email change is waiting, else to the current one; older links
-         *     die. Answers 202 also when the address is already verified (nothing is sent). Limited like
-         *     `POST /password-reset`.
+         *     die. Answers 202 also when the address is already verified (nothing is sent) and when the
+         *     pending address belongs to another account (nothing is sent to it: its owner was told once,
+         *     when the change was asked for). Limited like `POST /password-reset`.
          */
         post: operations["requestEmailVerification"];
         delete?: never;

@@ -35,7 +35,8 @@ export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = as
 export const requestEmailVerification: OperationHandler<'requestEmailVerification'> = async (input, services) => {
   const { user } = authenticated(input);
   await limitMailRequest(services, addressToVerify(user) ?? user.email, input.clientIp, { operation: 'email_verification', user_id: user.id });
-  await mailVerification(services, user);
+  // After the answer: whether the pending address belongs to another account must not show in it.
+  services.outbox.afterAnswer(() => mailVerification(services, user));
   return { status: 202, body: ACCEPTED };
 };
 
