@@ -12,7 +12,7 @@ type Throttled = AuditEvents['mail_request_throttled'];
 
 /** Counts the request against the mail limits; past either, a 429 (the same for unknown addresses). */
 export async function limitMailRequest(services: Dependencies, email: string, clientIp: string, who: Omit<Throttled, 'retry_after'>): Promise<void> {
-  const admission = await admitMailRequest(services, email, clientIp, who.operation === 'email_change' ? who.user_id : undefined);
+  const admission = await admitMailRequest(services, { operation: who.operation, email, clientIp, userId: who.user_id });
   if (admission.outcome === 'admitted') return;
   audit(services.logger, 'mail_request_throttled', { ...who, retry_after: admission.retryAfter });
   throw mailRequestsThrottled(admission.retryAfter);
