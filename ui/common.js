@@ -2,14 +2,22 @@
 // Plain browser JavaScript (an ES module, no build step); the pages import what they use.
 
 /**
- * POSTs `body` as JSON to an API path of this server. Resolves to `{ ok: true, status, body }` or,
+ * The URL of an API path (`/password-reset/confirm`): the API sits one level above the pages, so
+ * the pages also work when a proxy serves tollgate under a path prefix (PUBLIC_URL with a path).
+ */
+export function apiUrl(path) {
+  return new URL(`..${path}`, window.location.href).href;
+}
+
+/**
+ * POSTs `body` as JSON to an API path of this server (`/password-reset/confirm`, see apiUrl). Resolves to `{ ok: true, status, body }` or,
  * for any error, `{ ok: false, status, problem }` with RFC 9457 problem details (a network failure
  * becomes one too, status 0), so a page handles every outcome the same way.
  */
 export async function postJson(path, body, headers = {}) {
   let response;
   try {
-    response = await fetch(path, {
+    response = await fetch(apiUrl(path), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', ...headers },
       body: JSON.stringify(body),

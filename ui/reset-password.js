@@ -1,6 +1,6 @@
 // /ui/reset-password?token=…: the link in the reset mail. Opening it changes nothing (mail scanners
 // open links); only submitting the form posts the token with the new password.
-import { postJson, setBusy, showMessage, showProblem, takeQueryParameter } from '/ui/common.js';
+import { postJson, setBusy, showMessage, showProblem, takeQueryParameter } from './common.js';
 
 const form = document.getElementById('reset-form');
 const message = document.getElementById('message');

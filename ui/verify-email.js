@@ -1,6 +1,6 @@
 // /ui/verify-email?token=…: the link in the verification mail. Never confirms on load (mail scanners
 // open links and would spend the token); the button posts it.
-import { postJson, setBusy, showMessage, showProblem, takeQueryParameter } from '/ui/common.js';
+import { postJson, setBusy, showMessage, showProblem, takeQueryParameter } from './common.js';
 
 const form = document.getElementById('verify-form');
 const message = document.getElementById('message');
