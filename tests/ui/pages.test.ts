@@ -64,9 +64,8 @@ describe('the pages under /ui/', () => {
           response.headers.get('content-security-policy'),
           response.headers.get('x-content-type-options'),
         ]).toEqual([source, 200, CSP, 'nosniff']);
-        expect(response.headers.get('content-type')).toMatch(
-          source.endsWith('.css') ? /^text\/css/ : /^text\/javascript/,
-        );
+        const types: Record<string, RegExp> = { css: /^text\/css/, js: /^text\/javascript/, svg: /^image\/svg\+xml/ };
+        expect(response.headers.get('content-type')).toMatch(types[source.split('.').pop() ?? ''] ?? /^none$/);
       }
     },
   );
