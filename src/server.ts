@@ -18,7 +18,7 @@ import { createPasswordHasher } from './security/passwords';
 import type { Dependencies } from './dependencies';
 import { specForConfig } from './http/served-spec';
 import { loadSpec } from './spec';
-import { checkedMfaKeys } from './security/mfa-startup';
+import { checkedMfaKeys } from './security/mfa/keys';
 import { startMailDelivery } from './mail/mail-delivery';
 import { startSealedSuccessorSweep } from './services/sealed-successor-sweep';
 

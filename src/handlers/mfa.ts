@@ -4,7 +4,7 @@ import { withMail } from '../mail/mail-transaction';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
-import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa';
+import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa/enrolment';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 import { reauthenticate } from './reauthentication';
 

@@ -5,8 +5,7 @@ import { firstHeaderValue } from '../http/headers';
 import type { Database, UserRow } from '../db/schema';
 import { findUserWithSession } from '../repositories/sessions.repository';
 import type { AccessTokens } from './access-tokens';
-import { secondFactorMissing } from './step-up';
-import { parseScope, scopesOfRole } from './scopes';
+import { parseScope, scopesOfRole, secondFactorMissing } from './scopes';
 
 /** Who is calling, as established by the security handler. */
 export interface Principal {

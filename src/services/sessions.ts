@@ -1,8 +1,7 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import type { SessionRow } from '../db/mfa-schema';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database, SessionRow } from '../db/schema';
 import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.repository';
 import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';

@@ -4,7 +4,7 @@ import type { UserRow } from '../../db/schema';
 import { emailNotVerified, invalidCredentials, loginThrottled, mfaRequired, scopeNotAllowed } from '../../http/errors';
 import { refuseForeignOrigin } from '../../security/refresh-cookie';
 import { grantScopes } from '../../security/scopes';
-import { issueMfaChallenge } from '../../services/mfa-login';
+import { issueMfaChallenge } from '../../services/mfa/login';
 import { authenticatePassword, type PasswordLogin } from '../../services/password-login';
 import { startRefreshFamily } from '../../services/refresh-sessions';
 import { loginContext } from '../../services/sessions';

@@ -1,7 +1,7 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidCredentials, invalidMfaLogin, loginThrottled } from '../../http/errors';
 import { refuseForeignOrigin } from '../../security/refresh-cookie';
-import { completeMfaLogin, type MfaLogin, type SecondStep } from '../../services/mfa-login';
+import { completeMfaLogin, type MfaLogin, type SecondStep } from '../../services/mfa/login';
 import { startRefreshFamily } from '../../services/refresh-sessions';
 import { loginContext } from '../../services/sessions';
 import { unhandledOutcome, type TokenInput, type TokenResult } from './grant';

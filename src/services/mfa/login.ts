@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { audit } from '../audit';
-import type { UserRow } from '../db/schema';
-import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../repositories/mfa.repository';
-import { findUserById } from '../repositories/users.repository';
-import { withMail } from '../mail/mail-transaction';
-import type { Dependencies } from '../dependencies';
-import { acceptTotpCode } from './second-factor';
+import { audit } from '../../audit';
+import type { UserRow } from '../../db/schema';
+import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../../repositories/mfa.repository';
+import { findUserById } from '../../repositories/users.repository';
+import { withMail } from '../../mail/mail-transaction';
+import type { Dependencies } from '../../dependencies';
+import { acceptTotpCode } from './codes';
 import { spendRecoveryCodeForLogin } from './recovery-code-login';
-import { admitSecondFactor } from './second-factor-limits';
+import { admitSecondFactor } from './limits';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 

@@ -1,8 +1,8 @@
-import { audit } from '../audit';
-import type { UserRow } from '../db/schema';
-import type { Dependencies } from '../dependencies';
-import { withMail } from '../mail/mail-transaction';
-import { admit, forget, reset, type Limit } from './throttle';
+import { audit } from '../../audit';
+import type { UserRow } from '../../db/schema';
+import type { Dependencies } from '../../dependencies';
+import { withMail } from '../../mail/mail-transaction';
+import { admit, forget, reset, type Limit } from '../throttle';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'outbox'>;
 

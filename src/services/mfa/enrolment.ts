@@ -1,14 +1,14 @@
-import { audit } from '../audit';
-import type { UserRow } from '../db/schema';
-import { deleteSecondFactor, findTotp, markTotpConfirmed, replacePendingTotp, replaceRecoveryCodes, setMfaEnabled } from '../repositories/mfa.repository';
-import { hashRecoveryCode, newRecoveryCodes } from '../security/recovery-codes';
-import { seal } from '../security/secret-box';
-import { newTotpSecret, otpauthUri } from '../security/totp';
-import type { Dependencies } from '../dependencies';
-import { withMail } from '../mail/mail-transaction';
-import { acceptEitherCode, acceptTotpCode, secretContext } from './second-factor';
-import { admitSecondFactor } from './second-factor-limits';
-import { endOtherSessionsOf } from './sessions';
+import { audit } from '../../audit';
+import type { UserRow } from '../../db/schema';
+import { deleteSecondFactor, findTotp, markTotpConfirmed, replacePendingTotp, replaceRecoveryCodes, setMfaEnabled } from '../../repositories/mfa.repository';
+import { hashRecoveryCode, newRecoveryCodes } from '../../security/mfa/recovery-codes';
+import { seal } from '../../security/secret-box';
+import { newTotpSecret, otpauthUri } from '../../security/mfa/totp';
+import type { Dependencies } from '../../dependencies';
+import { withMail } from '../../mail/mail-transaction';
+import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
+import { admitSecondFactor } from './limits';
+import { endOtherSessionsOf } from '../sessions';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, UserRow } from '../db/schema';
-import type { QueueMail } from '../mail/mail-transaction';
-import { countUnusedRecoveryCodes, spendRecoveryCode } from '../repositories/mfa.repository';
-import { hashRecoveryCode, looksLikeRecoveryCode } from '../security/recovery-codes';
+import type { Database, UserRow } from '../../db/schema';
+import type { QueueMail } from '../../mail/mail-transaction';
+import { countUnusedRecoveryCodes, spendRecoveryCode } from '../../repositories/mfa.repository';
+import { hashRecoveryCode, looksLikeRecoveryCode } from '../../security/mfa/recovery-codes';
 
 /**
  * Spends a recovery code for a login inside the caller's transaction (the one that also uses up the

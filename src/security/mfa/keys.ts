@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { boxKey, type BoxKey } from './secret-box';
+import { ConfigError, type Config } from '../../config';
+import type { DatabaseHandle } from '../../db/database';
+import type { Logger } from '../../logger';
+import { boxKey, type BoxKey } from '../secret-box';
 
 /** The keys that seal TOTP secrets: `current` seals new ones, any of them opens the row naming its id. */
 export interface MfaKeys {
@@ -17,7 +18,7 @@ const KEY_FILE_NAME = 'mfa-key';
 /**
  * MFA_ENCRYPTION_KEY, else outside production a generated key kept beside the SQLite file (mode
  * 0600, like the dev JWT secret) or, with no file to keep it in, one for this process only.
- * Production without the key has none: startup refuses if anyone is enrolled (server.ts).
+ * Production without the key has none: startup refuses if anyone is enrolled (checkedMfaKeys below).
  */
 export function resolveMfaKeys(config: Config, databaseFile: string | undefined, logger: Logger): MfaKeys {
   const configured = config.mfa.encryptionKey;
@@ -38,4 +39,22 @@ function generatedKey(databaseFile: string | undefined, logger: Logger): BoxKey 
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
   return boxKey(key);
+}
+
+/**
+ * MFA_ENCRYPTION_KEY is required in production once anyone has enrolled, and every key a stored
+ * secret names must be configured: checked here at startup (one small query), so a missing key is
+ * a refusal to start, not a failed login later. Enrolment checks the first case again (503).
+ */
+export async function checkedMfaKeys(config: Config, database: DatabaseHandle, logger: Logger): Promise<MfaKeys> {
+  const keys = resolveMfaKeys(config, database.file, logger);
+  const rows = await database.db.selectFrom('mfa_totp').select('key_id').distinct().execute();
+  const missing = rows.map((r) => r.key_id).filter((id) => keys.byId(id) === undefined);
+  if (missing.length === 0) return keys;
+  await database.close();
+  throw new ConfigError([
+    keys.current === undefined
+      ? 'MFA_ENCRYPTION_KEY must be set when NODE_ENV=production and users have enrolled a second factor'
+      : `MFA_ENCRYPTION_KEY or MFA_PREVIOUS_ENCRYPTION_KEYS must include the key(s) ${missing.join(', ')} that sealed stored TOTP secrets`,
+  ]);
 }

@@ -1,9 +1,9 @@
-import { findTotp, claimTotpStep, spendRecoveryCode } from '../repositories/mfa.repository';
-import type { MfaTotpRow } from '../db/mfa-schema';
-import { hashRecoveryCode, looksLikeRecoveryCode } from '../security/recovery-codes';
-import { open } from '../security/secret-box';
-import { acceptedStep } from '../security/totp';
-import type { Dependencies } from '../dependencies';
+import { findTotp, claimTotpStep, spendRecoveryCode } from '../../repositories/mfa.repository';
+import type { MfaTotpRow } from '../../db/schema';
+import { hashRecoveryCode, looksLikeRecoveryCode } from '../../security/mfa/recovery-codes';
+import { open } from '../../security/secret-box';
+import { acceptedStep } from '../../security/mfa/totp';
+import type { Dependencies } from '../../dependencies';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'mfaKeys'>;
 
@@ -37,7 +37,7 @@ export async function acceptEitherCode(deps: Deps, userId: number, code: string)
 function totpSecret(deps: Deps, row: MfaTotpRow): string {
   const key = deps.mfaKeys.byId(row.key_id);
   const secret = key && open(key, row.secret_sealed, secretContext(row.user_id));
-  // Startup refuses to run without every key a row names (mfa-startup.ts): this is corruption, a 500.
+  // Startup refuses to run without every key a row names (checkedMfaKeys in security/mfa/keys.ts): this is corruption, a 500.
   if (secret === undefined) throw new Error(`the TOTP secret of user ${row.user_id} cannot be opened with key ${row.key_id}`);
   return secret;
 }
