@@ -1,6 +1,6 @@
 import { audit, type AuditEvents } from '../audit';
 import { invalidMailToken, mailRequestsThrottled } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import type { Dependencies } from '../dependencies';
 import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
 import { admitMailRequest } from '../services/mail-limits';

@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import { conflict, notFound } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { findUserById, selectUsers, updateUser as updateUserRow } from '../repositories/users.repository';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 import type { UserChanges } from '../db/schema';

@@ -1,4 +1,4 @@
-import type { HandlerMap } from '../http/operation-types';
+import type { HandlerMap } from '../http/openapi/operation-types';
 import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { getUser, listUsers, updateUser } from './admin';

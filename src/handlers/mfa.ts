@@ -1,7 +1,7 @@
 import { audit } from '../audit';
 import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
 import { withMail } from '../mail/mail-transaction';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
 import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa/enrolment';

@@ -1,6 +1,6 @@
 import { missingParameter } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
-import { clearRefreshCookie, presentedRefreshToken } from '../security/refresh-cookie';
+import type { OperationHandler } from '../http/openapi/operation-types';
+import { clearRefreshCookie, presentedRefreshToken } from '../http/refresh-cookie';
 import { revokeRefreshFamily } from '../services/refresh-sessions';
 
 /**

@@ -1,8 +1,8 @@
 import { audit } from '../audit';
 import { passwordChangeThrottled, wrongPassword } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { updateUser } from '../repositories/users.repository';
-import { clearRefreshCookie } from '../security/refresh-cookie';
+import { clearRefreshCookie } from '../http/refresh-cookie';
 import { requireReauthentication } from '../services/reauthentication';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 import { withMail } from '../mail/mail-transaction';

@@ -1,5 +1,5 @@
 import { notFound } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentTodo } from './presenters';

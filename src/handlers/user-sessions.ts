@@ -1,6 +1,6 @@
 import { notFound } from '../http/errors';
-import { clearRefreshCookie } from '../security/refresh-cookie';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { clearRefreshCookie } from '../http/refresh-cookie';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { endSession as endOneSession, listLiveSessions } from '../services/sessions';
 
 export const listSessions: OperationHandler<'listSessions'> = async (input, services) => {

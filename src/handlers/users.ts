@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import { registrationThrottled, userExists } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { requestEmailChange } from '../services/email-change';
 import { mailVerification } from '../services/email-verification';
 import { limitMailRequest } from './account-recovery';

@@ -1,10 +1,10 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { dereferenceSync, type JSONSchema } from 'dereference-json-schema';
 import type { components } from '../../generated/api';
-import { withFormats } from '../http/ajv';
+import { withFormats } from '../http/openapi/ajv';
 import type { PasswordHashBounds } from '../config';
-import { exceedsHashBounds } from '../security/hash-bounds';
-import { hashSchemeOf } from '../security/hash-schemes';
+import { exceedsHashBounds } from '../security/passwords/hash-bounds';
+import { hashSchemeOf } from '../security/passwords/hash-schemes';
 import { loadSpec } from '../spec';
 
 type Role = components['schemas']['Role'];

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../config';
 import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../http/errors';
-import { READ_METHODS } from '../http/methods';
+import { READ_METHODS } from '../http/openapi/methods';
 import { clusterMetricsText } from './cluster-metrics';
 import type { Metrics } from './metrics';
 

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { AppState } from '../http/app-state';
+import type { AppState } from '../http/middleware/request-context';
 import type { Metrics } from './metrics';
 
 /**

@@ -1,6 +1,6 @@
 import type { components } from '../../../generated/api';
 import type { Dependencies } from '../../dependencies';
-import type { OperationInput, OperationResult } from '../../http/operation-types';
+import type { OperationInput, OperationResult } from '../../http/openapi/operation-types';
 
 /** The form of `POST /token`: the spec's `oneOf` of one request schema per grant. */
 export type TokenRequest = components['schemas']['TokenRequest'];

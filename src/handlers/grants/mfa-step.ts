@@ -1,6 +1,6 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidCredentials, invalidMfaLogin, loginThrottled } from '../../http/errors';
-import { refuseForeignOrigin } from '../../security/refresh-cookie';
+import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { completeMfaLogin, type MfaLogin, type SecondStep } from '../../services/mfa/login';
 import { startRefreshFamily } from '../../services/refresh-sessions';
 import { loginContext } from '../../services/sessions';

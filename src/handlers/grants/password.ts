@@ -2,7 +2,7 @@ import { audit } from '../../audit';
 import type { Dependencies } from '../../dependencies';
 import type { UserRow } from '../../db/schema';
 import { emailNotVerified, invalidCredentials, loginThrottled, mfaRequired, scopeNotAllowed } from '../../http/errors';
-import { refuseForeignOrigin } from '../../security/refresh-cookie';
+import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { grantScopes } from '../../security/scopes';
 import { issueMfaChallenge } from '../../services/mfa/login';
 import { authenticatePassword, type PasswordLogin } from '../../services/password-login';

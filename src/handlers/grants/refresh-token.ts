@@ -1,6 +1,6 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidRefreshToken, missingParameter, scopeNotAllowed } from '../../http/errors';
-import { presentedRefreshToken, type PresentedRefreshToken } from '../../security/refresh-cookie';
+import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
 import { refreshSession, type RefreshOutcome } from '../../services/refresh-sessions';
 import { refreshedSession } from '../../services/sessions';
 import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
