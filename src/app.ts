@@ -9,7 +9,7 @@ import { errorRenderer } from './http/middleware/error-renderer';
 import { mountMetaRoutes } from './http/meta/routes';
 import type { Readiness } from './http/meta/readiness';
 import { requestContext } from './http/middleware/request-context';
-import { responseContractCheck } from './http/middleware/response-validation';
+import { responseContractCheck } from './http/middleware/response-contract-check';
 import { mountMetricsRoute } from './metrics/metrics-route';
 import { measureRequests } from './metrics/request-metrics';
 import type { Dependencies } from './dependencies';

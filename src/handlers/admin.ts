@@ -2,7 +2,7 @@ import { audit } from '../audit';
 import { conflict, notFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { findUserById, selectUsers, updateUser as updateUserRow } from '../repositories/users.repository';
-import { endAllSessionsOf } from '../services/refresh-sessions';
+import { endAllSessionsOf } from '../services/refresh-tokens';
 import type { UserChanges } from '../db/schema';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentUser } from './presenters';

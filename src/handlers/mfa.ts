@@ -5,7 +5,7 @@ import { authenticated, type OperationHandler } from '../http/openapi/operation-
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
 import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa/enrolment';
-import { endAllSessionsOf } from '../services/refresh-sessions';
+import { endAllSessionsOf } from '../services/refresh-tokens';
 import { reauthenticate } from './reauthentication';
 
 type Refused = CodeRefused | { readonly outcome: 'no_pending' | 'not_enabled' };

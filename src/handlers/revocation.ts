@@ -1,7 +1,7 @@
 import { missingParameter } from '../http/errors';
 import type { OperationHandler } from '../http/openapi/operation-types';
 import { clearRefreshCookie, presentedRefreshToken } from '../http/refresh-cookie';
-import { revokeRefreshFamily } from '../services/refresh-sessions';
+import { revokeRefreshFamily } from '../services/refresh-tokens';
 
 /**
  * RFC 7009. Any token is looked up as a refresh token: an access token or a stranger's garbage

@@ -1,6 +1,8 @@
 import { notFound } from '../http/errors';
 import { clearRefreshCookie } from '../http/refresh-cookie';
 import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
+import { audit } from '../audit';
+import { endAllSessionsOf } from '../services/refresh-tokens';
 import { endSession as endOneSession, listLiveSessions } from '../services/sessions';
 
 export const listSessions: OperationHandler<'listSessions'> = async (input, services) => {
@@ -14,4 +16,11 @@ export const endSession: OperationHandler<'endSession'> = async (input, services
   const ending = await endOneSession(services, user.id, input.path.sessionId);
   if (ending.outcome === 'not_found') throw notFound('No session with this id.');
   return { status: 204, body: undefined, headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {} };
+};
+
+export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
+  const { user } = authenticated(input);
+  await services.db.transaction().execute((trx) => endAllSessionsOf(trx, user.id, services.clock.now().toISOString()));
+  audit(services.logger, 'logout_everywhere', { user_id: user.id });
+  return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };

@@ -5,7 +5,7 @@ import { findAccountTokenByHash } from '../repositories/account-tokens.repositor
 import { findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
-import { endAllSessionsOf } from './refresh-sessions';
+import { endAllSessionsOf } from './refresh-tokens';
 
 /**
  * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address

@@ -6,7 +6,7 @@ import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.
 import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
-import { endFamily, type LoginContext } from './refresh-sessions';
+import { endFamily, type LoginContext } from './refresh-tokens';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];

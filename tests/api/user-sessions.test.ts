@@ -148,3 +148,39 @@ describe('a refresh family older than sessions (rolling deploy, issue 21 item 6)
     expect(rows).toHaveLength(1);
   });
 });
+
+describe('endAllSessions', () => {
+  test('204; every access token already issued stops at once and every refresh token is revoked', async () => {
+    const user = await registeredUser(app);
+    const laptop = await loginFrom(user.username, user.password, 'another device');
+    const { response } = await app.client.DELETE('/users/me/sessions', { headers: user.auth });
+    expect(response.status).toBe(204);
+
+    expect(await meStatus(app, user.token)).toBe(401);
+    expect(await meStatus(app, laptop.access_token)).toBe(401);
+    expect((await refresh(app, user.refreshToken)).status).toBe(400);
+    expect((await refresh(app, laptop.refresh_token ?? '')).status).toBe(400);
+
+    const fresh = await loginFrom(user.username, user.password, 'another device');
+    expect(await meStatus(app, fresh.access_token)).toBe(200);
+  });
+
+  test("other users' sessions are untouched", async () => {
+    const user = await registeredUser(app);
+    const bystander = await registeredUser(app);
+    await app.client.DELETE('/users/me/sessions', { headers: user.auth });
+    expect(await meStatus(app, bystander.token)).toBe(200);
+    expect((await refresh(app, bystander.refreshToken)).status).toBe(200);
+  });
+
+  test('needs the me scope → 403', async () => {
+    const user = await registeredUser(app, 'todos:read');
+    const { response, error } = await app.client.DELETE('/users/me/sessions', { headers: user.auth });
+    expect(response.status).toBe(403);
+    expect(error?.code).toBe('insufficient_scope');
+  });
+
+  test('without a token → 401', async () => {
+    expect((await app.client.DELETE('/users/me/sessions')).response.status).toBe(401);
+  });
+});

@@ -2,7 +2,7 @@ import type { Dependencies } from '../../dependencies';
 import { invalidCredentials, invalidMfaLogin, loginThrottled } from '../../http/errors';
 import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { completeMfaLogin, type MfaLogin, type SecondStep } from '../../services/mfa/login';
-import { startRefreshFamily } from '../../services/refresh-sessions';
+import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
 import { unhandledOutcome, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';

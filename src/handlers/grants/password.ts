@@ -6,7 +6,7 @@ import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { grantScopes } from '../../security/scopes';
 import { issueMfaChallenge } from '../../services/mfa/login';
 import { authenticatePassword, type PasswordLogin } from '../../services/password-login';
-import { startRefreshFamily } from '../../services/refresh-sessions';
+import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
 import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';

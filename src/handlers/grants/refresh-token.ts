@@ -1,7 +1,7 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidRefreshToken, missingParameter, scopeNotAllowed } from '../../http/errors';
 import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
-import { refreshSession, type RefreshOutcome } from '../../services/refresh-sessions';
+import { refreshSession, type RefreshOutcome } from '../../services/refresh-tokens';
 import { refreshedSession } from '../../services/sessions';
 import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';

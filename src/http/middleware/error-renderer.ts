@@ -4,7 +4,7 @@ import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } f
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics/metrics';
 import type { AppState } from './request-context';
-import type { ResponseCheck } from './response-validation';
+import type { ResponseCheck } from './response-contract-check';
 import { OAUTH_OPERATIONS } from '../openapi/operation-types';
 
 const PROBLEM_TYPE_PREFIX = 'urn:tollgate:problem:';

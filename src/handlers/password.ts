@@ -4,15 +4,8 @@ import { authenticated, type OperationHandler } from '../http/openapi/operation-
 import { updateUser } from '../repositories/users.repository';
 import { clearRefreshCookie } from '../http/refresh-cookie';
 import { requireReauthentication } from '../services/reauthentication';
-import { endAllSessionsOf } from '../services/refresh-sessions';
+import { endAllSessionsOf } from '../services/refresh-tokens';
 import { withMail } from '../mail/mail-transaction';
-
-export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
-  const { user } = authenticated(input);
-  await services.db.transaction().execute((trx) => endAllSessionsOf(trx, user.id, services.clock.now().toISOString()));
-  audit(services.logger, 'logout_everywhere', { user_id: user.id });
-  return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
-};
 
 /**
  * A stolen access token alone cannot take the account over: the current password is required, and

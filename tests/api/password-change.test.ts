@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { bearer, login, refresh, registeredUser, type TokenBody } from '../support/flows';
+import { bearer, login, refresh, registeredUser } from '../support/flows';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,46 +10,6 @@ afterAll(() => app.close());
 async function meStatus(accessToken: string): Promise<number> {
   return (await app.client.GET('/users/me', { headers: bearer(accessToken) })).response.status;
 }
-
-async function secondLogin(username: string, password: string): Promise<TokenBody> {
-  return (await (await login(app, username, password)).json()) as TokenBody;
-}
-
-describe('endAllSessions', () => {
-  test('204; every access token already issued stops at once and every refresh token is revoked', async () => {
-    const user = await registeredUser(app);
-    const laptop = await secondLogin(user.username, user.password);
-    const { response } = await app.client.DELETE('/users/me/sessions', { headers: user.auth });
-    expect(response.status).toBe(204);
-
-    expect(await meStatus(user.token)).toBe(401);
-    expect(await meStatus(laptop.access_token)).toBe(401);
-    expect((await refresh(app, user.refreshToken)).status).toBe(400);
-    expect((await refresh(app, laptop.refresh_token ?? '')).status).toBe(400);
-
-    const fresh = await secondLogin(user.username, user.password);
-    expect(await meStatus(fresh.access_token)).toBe(200);
-  });
-
-  test("other users' sessions are untouched", async () => {
-    const user = await registeredUser(app);
-    const bystander = await registeredUser(app);
-    await app.client.DELETE('/users/me/sessions', { headers: user.auth });
-    expect(await meStatus(bystander.token)).toBe(200);
-    expect((await refresh(app, bystander.refreshToken)).status).toBe(200);
-  });
-
-  test('needs the me scope → 403', async () => {
-    const user = await registeredUser(app, 'todos:read');
-    const { response, error } = await app.client.DELETE('/users/me/sessions', { headers: user.auth });
-    expect(response.status).toBe(403);
-    expect(error?.code).toBe('insufficient_scope');
-  });
-
-  test('without a token → 401', async () => {
-    expect((await app.client.DELETE('/users/me/sessions')).response.status).toBe(401);
-  });
-});
 
 describe('changePassword', () => {
   test('204: the new password logs in, the old one does not, and every session has ended', async () => {
