@@ -7,7 +7,7 @@ import { changePassword } from './password';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
-import { endAllSessions, endSession, listSessions } from './user-sessions';
+import { endAllSessions, endSession, listSessions } from './sessions';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
