@@ -10,8 +10,8 @@ import { mountMetaRoutes } from './http/meta/routes';
 import type { Readiness } from './http/meta/readiness';
 import { requestContext } from './http/middleware/request-context';
 import { responseContractCheck } from './http/middleware/response-contract-check';
-import { mountMetricsRoute } from './metrics/metrics-route';
-import { measureRequests } from './metrics/request-metrics';
+import { mountMetricsRoute } from './http/meta/metrics-route';
+import { measureRequests } from './http/middleware/request-metrics';
 import type { Dependencies } from './dependencies';
 import type { Spec } from './spec';
 

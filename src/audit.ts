@@ -1,8 +1,9 @@
 import type { components } from '../generated/api';
-import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
 
 type Role = components['schemas']['Role'];
+/** The login attempt limits (services/attempt-limits.ts) by name; here, below services/, because audit events carry it. */
+export type LoginLimitName = 'username_ip' | 'ip';
 /** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
 export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp_confirmation';
 

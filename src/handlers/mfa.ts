@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
-import { withMail } from '../mail/mail-transaction';
+import { withMail } from '../services/mail-transaction';
 import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';

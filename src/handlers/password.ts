@@ -5,7 +5,7 @@ import { updateUser } from '../repositories/users.repository';
 import { clearRefreshCookie } from '../http/refresh-cookie';
 import { requireReauthentication } from '../services/reauthentication';
 import { endAllSessionsOf } from '../services/refresh-tokens';
-import { withMail } from '../mail/mail-transaction';
+import { withMail } from '../services/mail-transaction';
 
 /**
  * A stolen access token alone cannot take the account over: the current password is required, and

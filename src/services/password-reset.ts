@@ -1,5 +1,5 @@
 import { audit } from '../audit';
-import { withMail } from '../mail/mail-transaction';
+import { withMail } from './mail-transaction';
 import { linkFor } from '../mail/templates';
 import { findAccountTokenByHash } from '../repositories/account-tokens.repository';
 import { findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';

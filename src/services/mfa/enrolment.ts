@@ -5,7 +5,7 @@ import { hashRecoveryCode, newRecoveryCodes } from '../../security/mfa/recovery-
 import { seal } from '../../security/secret-box';
 import { newTotpSecret, otpauthUri } from '../../security/mfa/totp';
 import type { Dependencies } from '../../dependencies';
-import { withMail } from '../../mail/mail-transaction';
+import { withMail } from '../mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
 import { admitSecondFactor } from './limits';
 import { endOtherSessionsOf } from '../sessions';

@@ -1,7 +1,7 @@
 import { audit } from '../../audit';
 import type { UserRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
-import { withMail } from '../../mail/mail-transaction';
+import { withMail } from '../mail-transaction';
 import { admit, forget, reset, type Limit } from '../throttle';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'outbox'>;

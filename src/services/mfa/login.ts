@@ -3,7 +3,7 @@ import { audit } from '../../audit';
 import type { UserRow } from '../../db/schema';
 import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../../repositories/mfa.repository';
 import { findUserById } from '../../repositories/users.repository';
-import { withMail } from '../../mail/mail-transaction';
+import { withMail } from '../mail-transaction';
 import type { Dependencies } from '../../dependencies';
 import { acceptTotpCode } from './codes';
 import { spendRecoveryCodeForLogin } from './recovery-code-login';

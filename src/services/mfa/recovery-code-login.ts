@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/schema';
-import type { QueueMail } from '../../mail/mail-transaction';
+import type { QueueMail } from '../mail-transaction';
 import { countUnusedRecoveryCodes, spendRecoveryCode } from '../../repositories/mfa.repository';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '../../security/mfa/recovery-codes';
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Dependencies } from '../dependencies';
-import { enqueueMail } from './outbox';
-import type { MailTemplate } from './templates';
+import { enqueueMail } from '../mail/outbox';
+import type { MailTemplate } from '../mail/templates';
 
 export type QueueMail = (to: string, template: MailTemplate) => Promise<void>;
 

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import Sqlite from 'better-sqlite3';
-import { UsageError } from '../cli/command';
+import { UsageError } from '../command';
 import type { SourceRecord } from './user-records';
 
 /** The columns of the FastAPI tutorials' SQLAlchemy model `User` (`__tablename__ = "users"`). */

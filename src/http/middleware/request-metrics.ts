@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import type { AppState } from '../http/middleware/request-context';
-import type { Metrics } from './metrics';
+import type { AppState } from './request-context';
+import type { Metrics } from '../../metrics/metrics';
 
 /**
  * Times every API request by operationId and final status (outside the error renderer, so errors

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import type { Config } from '../config';
-import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../http/errors';
-import { READ_METHODS } from '../http/openapi/methods';
-import { clusterMetricsText } from './cluster-metrics';
-import type { Metrics } from './metrics';
+import type { Config } from '../../config';
+import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../errors';
+import { READ_METHODS } from '../openapi/methods';
+import { clusterMetricsText } from '../../metrics/cluster-metrics';
+import type { Metrics } from '../../metrics/metrics';
 
 const PATH = '/metrics';
 

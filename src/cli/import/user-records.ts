@@ -1,11 +1,11 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { dereferenceSync, type JSONSchema } from 'dereference-json-schema';
-import type { components } from '../../generated/api';
-import { withFormats } from '../http/openapi/ajv';
-import type { PasswordHashBounds } from '../config';
-import { exceedsHashBounds } from '../security/passwords/hash-bounds';
-import { hashSchemeOf } from '../security/passwords/hash-schemes';
-import { loadSpec } from '../spec';
+import type { components } from '../../../generated/api';
+import { withFormats } from '../../http/openapi/ajv';
+import type { PasswordHashBounds } from '../../config';
+import { exceedsHashBounds } from '../../security/passwords/hash-bounds';
+import { hashSchemeOf } from '../../security/passwords/hash-schemes';
+import { loadSpec } from '../../spec';
 
 type Role = components['schemas']['Role'];
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock';
-import type { PasswordHashBounds } from '../config';
-import type { Database, NewUserRow } from '../db/schema';
-import { insertUsersSkippingConflicts, selectUsersByNormalizedNamesOrEmails, type ExistingUserKeys } from '../repositories/user-import.repository';
+import type { Clock } from '../../clock';
+import type { PasswordHashBounds } from '../../config';
+import type { Database, NewUserRow } from '../../db/schema';
+import { insertUsersSkippingConflicts, selectUsersByNormalizedNamesOrEmails, type ExistingUserKeys } from '../../repositories/user-import.repository';
 import { checkRecord, specValidators, type ImportCandidate, type RecordRef, type SourceRecord } from './user-records';
 
 export type ImportError = RecordRef & { readonly reason: string };
