@@ -1,38 +1,19 @@
-import { audit } from '../audit';
 import { passwordChangeThrottled, wrongPassword } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
-import { updateUser } from '../repositories/users.repository';
+import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { clearRefreshCookie } from '../http/refresh-cookie';
-import { requireReauthentication } from '../services/reauthentication';
-import { endAllSessionsOf } from '../services/refresh-tokens';
-import { withMail } from '../services/mail-transaction';
+import { changePassword as changeOwnPassword } from '../services/password-change';
 
-/**
- * A stolen access token alone cannot take the account over: the current password is required, and
- * guessing it is throttled exactly like guessing at /token (same counters, checked before bcrypt).
- */
+/** The current password is required, and every session ends with the change (services/password-change.ts). */
 export const changePassword: OperationHandler<'changePassword'> = async (input, services) => {
-  const { user } = authenticated(input);
-  const { current_password, new_password } = input.body;
-  const proof = await requireReauthentication(services, user, current_password, input.clientIp);
-  if (proof.outcome === 'throttled') {
-    audit(services.logger, 'password_change_throttled', { user_id: user.id, limit: proof.limit, retry_after: proof.retryAfter });
-    throw passwordChangeThrottled(proof.retryAfter);
+  const change = await changeOwnPassword(services, authenticated(input).user, input.body.current_password, input.body.new_password, input.clientIp);
+  switch (change.outcome) {
+    case 'changed':
+      return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
+    case 'throttled':
+      throw passwordChangeThrottled(change.retryAfter);
+    case 'wrong_password':
+      throw wrongPassword();
+    default:
+      return unhandledOutcome(change);
   }
-  // The schema requires current_password, so it is never missing here; this operation predates
-  // the 403 invalid_credentials of the other sensitive changes and keeps its 400 wrong_password.
-  if (proof.outcome !== 'confirmed') {
-    audit(services.logger, 'password_change_failed', { user_id: user.id, reason: 'wrong_password' });
-    throw wrongPassword();
-  }
-  const password_hash = await services.passwords.hash(new_password);
-  const now = services.clock.now().toISOString();
-  // One transaction: a new password with old sessions still alive must never be observable.
-  await withMail(services, async (trx, queue) => {
-    await updateUser(trx, user.id, { password_hash });
-    await endAllSessionsOf(trx, user.id, now);
-    await queue(user.email, { kind: 'password_changed' });
-  });
-  audit(services.logger, 'password_changed', { user_id: user.id });
-  return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };

@@ -1,9 +1,7 @@
 import { notFound } from '../http/errors';
 import { clearRefreshCookie } from '../http/refresh-cookie';
-import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
-import { audit } from '../audit';
-import { endAllSessionsOf } from '../services/refresh-tokens';
-import { endSession as endOneSession, listLiveSessions } from '../services/sessions';
+import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import { endSession as endOneSession, listLiveSessions, logOutEverywhere } from '../services/sessions';
 
 export const listSessions: OperationHandler<'listSessions'> = async (input, services) => {
   const { user, sessionId } = authenticated(input);
@@ -14,13 +12,17 @@ export const listSessions: OperationHandler<'listSessions'> = async (input, serv
 export const endSession: OperationHandler<'endSession'> = async (input, services) => {
   const { user, sessionId } = authenticated(input);
   const ending = await endOneSession(services, user.id, input.path.sessionId);
-  if (ending.outcome === 'not_found') throw notFound('No session with this id.');
-  return { status: 204, body: undefined, headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {} };
+  switch (ending.outcome) {
+    case 'ended':
+      return { status: 204, body: undefined, headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {} };
+    case 'not_found':
+      throw notFound('No session with this id.');
+    default:
+      return unhandledOutcome(ending);
+  }
 };
 
 export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, services) => {
-  const { user } = authenticated(input);
-  await services.db.transaction().execute((trx) => endAllSessionsOf(trx, user.id, services.clock.now().toISOString()));
-  audit(services.logger, 'logout_everywhere', { user_id: user.id });
+  await logOutEverywhere(services, authenticated(input).user.id);
   return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };
 };

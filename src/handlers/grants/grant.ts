@@ -26,8 +26,3 @@ export interface Grant<G extends GrantType> {
   readonly metric: 'login_attempts' | 'none';
   handle(body: GrantRequest<G>, input: TokenInput, services: Dependencies): Promise<TokenResult>;
 }
-
-/** Makes an outcome → error mapping exhaustive: a new outcome leaves this call with an argument that is not `never`, which fails to compile. */
-export function unhandledOutcome(outcome: never): never {
-  throw new Error(`unhandled outcome ${JSON.stringify(outcome)}`);
-}

@@ -4,7 +4,8 @@ import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { completeMfaLogin, type MfaLogin, type SecondStep } from '../../services/mfa/login';
 import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
-import { unhandledOutcome, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 /** The second step of a login with a second factor (docs/mfa.md), shared by the one-time-code and recovery-code grants. */

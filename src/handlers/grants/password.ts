@@ -8,7 +8,8 @@ import { issueMfaChallenge } from '../../services/mfa/login';
 import { authenticatePassword, type PasswordLogin } from '../../services/password-login';
 import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type PasswordGrantRequest = GrantRequest<'password'>;

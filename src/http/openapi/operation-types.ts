@@ -48,6 +48,11 @@ export type OperationHandler<Id extends OperationId> = (input: OperationInput<Id
 /** Typed so it must be complete: a spec operation without a handler does not compile. */
 export type HandlerMap = { [Id in OperationId]: OperationHandler<Id> };
 
+/** Makes an outcome → error mapping exhaustive: a new outcome leaves this call with an argument that is not `never`, which fails to compile. */
+export function unhandledOutcome(outcome: never): never {
+  throw new Error(`unhandled outcome ${JSON.stringify(outcome)}`);
+}
+
 export function authenticated(input: { principal: Principal | undefined }): Principal {
   if (!input.principal) throw new Error('handler of a protected operation ran without a principal');
   return input.principal;

@@ -9,6 +9,8 @@ import { withMail } from '../mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
 import { admitSecondFactor } from './limits';
 import { endOtherSessionsOf } from '../sessions';
+import { endAllSessionsOf } from '../refresh-tokens';
+import { findUserById } from '../../repositories/users.repository';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
@@ -91,6 +93,22 @@ export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: s
   await deps.db.transaction().execute((trx) => replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode)));
   audit(deps.logger, 'mfa_recovery_codes_regenerated', { user_id: user.id, method: check.value });
   return { outcome: 'regenerated', recoveryCodes: codes };
+}
+
+/** A lost authenticator (DELETE /users/{id}/mfa): the second factor goes, and so does every session (whoever holds the phone is out). */
+export async function resetSecondFactor(deps: Deps, adminId: number, userId: number): Promise<{ readonly outcome: 'reset' } | { readonly outcome: 'not_found' }> {
+  const found = await withMail(deps, async (trx, queue) => {
+    const user = await findUserById(trx, userId);
+    if (!user) return false;
+    await deleteSecondFactor(trx, userId);
+    await endAllSessionsOf(trx, userId, deps.clock.now().toISOString());
+    // Told only when a second factor was on: a pending enrolment or none is nothing to report.
+    if (user.mfa_enabled === 1) await queue(user.email, { kind: 'mfa_disabled', by: 'admin' });
+    return true;
+  });
+  if (!found) return { outcome: 'not_found' };
+  audit(deps.logger, 'mfa_reset', { user_id: userId, admin_id: adminId });
+  return { outcome: 'reset' };
 }
 
 /** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
