@@ -1,11 +1,9 @@
-import { conflict, notFound } from '../http/errors';
+import { selfLockout, userNotFound } from '../http/errors';
 import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { findUserById, selectUsers } from '../repositories/users.repository';
 import { updateUserAsAdmin } from '../services/user-admin';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentUser } from './presenters';
-
-const userNotFound = () => notFound('No user with this id.');
 
 export const listUsers: OperationHandler<'listUsers'> = async ({ query }, { db }) => {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -27,7 +25,7 @@ export const updateUser: OperationHandler<'updateUser'> = async (input, services
     case 'updated':
       return { status: 200, body: presentUser(update.user) };
     case 'self_lockout':
-      throw conflict('self_lockout', 'Admins cannot deactivate or demote themselves; ask another admin.');
+      throw selfLockout();
     case 'not_found':
       throw userNotFound();
     default:

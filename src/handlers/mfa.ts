@@ -1,4 +1,4 @@
-import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
+import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, secondFactorThrottled, userNotFound, wrongOtp } from '../http/errors';
 import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, resetSecondFactor, startEnrolment } from '../services/mfa/enrolment';
 import { reauthenticate } from './reauthentication';
@@ -65,7 +65,7 @@ export const resetUserMfa: OperationHandler<'resetUserMfa'> = async (input, serv
     case 'reset':
       return { status: 204, body: undefined };
     case 'not_found':
-      throw notFound('No user with this id.');
+      throw userNotFound();
     default:
       return unhandledOutcome(reset);
   }

@@ -1,4 +1,4 @@
-import { notFound } from '../http/errors';
+import { sessionNotFound } from '../http/errors';
 import { clearRefreshCookie } from '../http/refresh-cookie';
 import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { endSession as endOneSession, listLiveSessions, logOutEverywhere } from '../services/sessions';
@@ -16,7 +16,7 @@ export const endSession: OperationHandler<'endSession'> = async (input, services
     case 'ended':
       return { status: 204, body: undefined, headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {} };
     case 'not_found':
-      throw notFound('No session with this id.');
+      throw sessionNotFound();
     default:
       return unhandledOutcome(ending);
   }

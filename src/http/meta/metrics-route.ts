@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../../config';
-import { methodNotAllowed, missingMetricsToken, notFound, wrongMetricsToken } from '../errors';
+import { methodNotAllowed, missingMetricsToken, routeNotFound, wrongMetricsToken } from '../errors';
 import { READ_METHODS } from '../openapi/methods';
 import { clusterMetricsText } from '../../metrics/cluster-metrics';
 import type { Metrics } from '../../metrics/metrics';
@@ -20,7 +20,7 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
   const enabled = expected !== undefined || !config.production;
   app.use(async (ctx, next) => {
     if (ctx.path !== PATH) return next();
-    if (!enabled) throw notFound(`No route for ${ctx.method} ${ctx.path}.`);
+    if (!enabled) throw routeNotFound(ctx.method, ctx.path);
     if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
     if (expected !== undefined) requireToken(ctx.get('Authorization'), expected);
     ctx.set('Cache-Control', 'no-store');

@@ -1,13 +1,24 @@
 import type { Context, Middleware } from 'koa';
 import { databaseUnavailableKind } from '../../db/unavailable';
-import { ApiError, OAuthError, databaseUnavailable, oauthDatabaseUnavailable } from '../errors';
+import {
+  ApiError,
+  OAuthError,
+  bodyTooLarge,
+  databaseUnavailable,
+  internalError,
+  malformedBody,
+  oauthDatabaseUnavailable,
+  oauthErrorBody,
+  oauthServerError,
+  problemBody,
+  unreadableTokenRequest,
+  unsupportedBodyEncoding,
+} from '../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics/metrics';
 import type { AppState } from './request-context';
 import type { ResponseCheck } from './response-contract-check';
 import { OAUTH_OPERATIONS } from '../openapi/operation-types';
-
-const PROBLEM_TYPE_PREFIX = 'urn:tollgate:problem:';
 
 /** The one place where errors become HTTP responses. */
 function renderError(ctx: Context, error: unknown, logger: Logger, metrics: Metrics): void {
@@ -17,24 +28,16 @@ function renderError(ctx: Context, error: unknown, logger: Logger, metrics: Metr
   if (!known) logger.error({ err: error, request_id: state.requestId }, 'unexpected error');
 
   if (oauth) {
-    const oauthError = known instanceof OAuthError ? known : new OAuthError('server_error', `Unexpected error (request id ${state.requestId}).`, 500);
+    const oauthError = known instanceof OAuthError ? known : oauthServerError(state.requestId);
     ctx.status = oauthError.status;
     ctx.set({ ...oauthError.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    ctx.body = { error: oauthError.error, error_description: oauthError.description, ...oauthError.extraMembers };
+    ctx.body = oauthErrorBody(oauthError);
     return;
   }
-  const problem = known instanceof ApiError ? known : new ApiError(500, 'internal_error', 'An unexpected error occurred.');
+  const problem = known instanceof ApiError ? known : internalError();
   ctx.status = problem.status;
   if (problem.extras.headers) ctx.set(problem.extras.headers);
-  ctx.body = {
-    type: `${PROBLEM_TYPE_PREFIX}${problem.code}`,
-    title: problem.title,
-    status: problem.status,
-    code: problem.code,
-    detail: problem.detail,
-    ...(problem.extras.errors && { errors: problem.extras.errors }),
-    ...(problem.status === 500 && { request_id: state.requestId }),
-  };
+  ctx.body = problemBody(problem, problem.status === 500 ? state.requestId : undefined);
   ctx.type = 'application/problem+json';
 }
 
@@ -63,12 +66,10 @@ function toClientError(error: unknown, oauth: boolean): ApiError | OAuthError | 
   if (error instanceof ApiError || error instanceof OAuthError) return error;
   const status = httpErrorStatus(error);
   if (status === undefined) return undefined;
-  if (status === 413) {
-    return oauth ? new OAuthError('invalid_request', 'Request body is too large.', 413) : new ApiError(413, 'payload_too_large', 'The request body must not exceed 100 KB.');
-  }
-  if (oauth) return new OAuthError('invalid_request', 'The request body could not be read.');
-  if (status === 415) return new ApiError(415, 'unsupported_media_type', 'The request body uses an unsupported charset or encoding.');
-  return new ApiError(400, 'malformed_body', 'The request body is not valid JSON or form data.');
+  if (status === 413) return bodyTooLarge(oauth);
+  if (oauth) return unreadableTokenRequest();
+  if (status === 415) return unsupportedBodyEncoding();
+  return malformedBody();
 }
 
 /** A database that cannot answer now is the client's "try later" (503), not a bug: counted, logged as a warning. */

@@ -1,6 +1,6 @@
 import type { Context, OpenAPIBackend } from 'openapi-backend';
 import { SECURITY_SCHEME, firstHeaderValue } from './bearer';
-import { methodNotAllowed, notFound, undeclaredMediaType, validationFailed } from '../errors';
+import { methodNotAllowed, routeNotFound, undeclaredMediaType, validationFailed } from '../errors';
 import { formSchemaOf } from '../middleware/form-reader';
 import { OAUTH_OPERATIONS } from './operation-types';
 import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-errors';
@@ -12,7 +12,7 @@ import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-e
 export function registerFrameworkHooks(backend: OpenAPIBackend, allowedMethods: (path: string) => string[], requireCanonicalIntegers: (c: Context) => void): void {
   backend.register({
     notFound: (c: Context) => {
-      throw notFound(`No route for ${c.request.method.toUpperCase()} ${c.request.path}.`);
+      throw routeNotFound(c.request.method, c.request.path);
     },
     methodNotAllowed: (c: Context) => {
       throw methodNotAllowed(c.request.method, allowedMethods(c.request.path));

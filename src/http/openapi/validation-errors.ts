@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { OAuthError, type FieldError } from '../errors';
+import { grantTypeNotText, invalidTokenRequest, missingParameter, unsupportedGrantType, type FieldError, type OAuthError } from '../errors';
 
 const LOCATIONS: Record<string, FieldError['location']> = { requestBody: 'body', query: 'query', path: 'path', header: 'header' };
 
@@ -42,14 +42,14 @@ export function toOAuthRequestError(body: unknown, errors: readonly ErrorObject[
   const grantType = sent ?? grantTypes.implied;
   let relevant = errors.filter((e) => e.keyword !== 'oneOf');
   if (grantTypes.names.length > 0) {
-    if (grantType === undefined) return new OAuthError('invalid_request', 'Missing parameter: grant_type.');
-    if (typeof grantType !== 'string') return new OAuthError('invalid_request', 'grant_type must be sent once, as text.');
+    if (grantType === undefined) return missingParameter('grant_type');
+    if (typeof grantType !== 'string') return grantTypeNotText();
     const branch = grantTypes.names.indexOf(grantType);
-    if (branch < 0) return new OAuthError('unsupported_grant_type', `Grant type "${grantType.slice(0, 40)}" is not supported.`);
+    if (branch < 0) return unsupportedGrantType(grantType);
     relevant = relevant.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath) || e.schemaPath.includes(`/oneOf/${branch}/`));
   }
   const fieldErrors = toFieldErrors(relevant);
   const missing = fieldErrors.filter((e) => e.message === 'is required').map((e) => e.field);
-  if (missing.length > 0) return new OAuthError('invalid_request', `Missing parameter: ${missing.join(', ')}.`);
-  return new OAuthError('invalid_request', fieldErrors.map((e) => `${e.field ?? 'body'} ${e.message}`).join('; ').slice(0, 500) || 'The request is malformed.');
+  if (missing.length > 0) return missingParameter(missing.join(', '));
+  return invalidTokenRequest(fieldErrors.map((e) => `${e.field ?? 'body'} ${e.message}`).join('; ').slice(0, 500) || 'The request is malformed.');
 }

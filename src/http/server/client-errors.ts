@@ -1,25 +1,25 @@
 import type { Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError } from '../errors';
+import { chunkExtensionsTooLarge, headersTooLarge, malformedRequest, problemBody, requestTimeout, type ApiError } from '../errors';
 
 /** What Node's parser found wrong before the app saw a request, as the problem the client gets. */
 function problemFor(code: string | undefined): ApiError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new ApiError(431, 'headers_too_large', 'The request line and headers must not exceed 16 KB.');
+      return headersTooLarge();
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new ApiError(408, 'request_timeout', 'The request did not arrive in time.');
+      return requestTimeout();
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return new ApiError(413, 'payload_too_large', 'The chunk extensions of the request body are too large.');
+      return chunkExtensionsTooLarge();
     default:
-      return new ApiError(400, 'malformed_request', 'The request is not valid HTTP/1.1.');
+      return malformedRequest();
   }
 }
 
 /** A complete HTTP/1.1 response written by hand: no request object exists, so Koa never runs. */
 function rawProblemResponse(problem: ApiError): string {
-  const body = JSON.stringify({ type: `urn:tollgate:problem:${problem.code}`, title: problem.title, status: problem.status, code: problem.code, detail: problem.detail });
+  const body = JSON.stringify(problemBody(problem));
   const head = [
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}`,
     'Content-Type: application/problem+json',
