@@ -8,13 +8,34 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // The pages' scripts (/ui/…): ES modules run by the browser as they are, no build step.
     files: ['ui/**/*.js'],
-    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly', CSS: 'readonly', navigator: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        CSS: 'readonly',
+        navigator: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
   {
     rules: {
@@ -34,8 +55,9 @@ module.exports = tseslint.config(
   },
   {
     // Migrations run on Kysely<any> and never import app code (the schema types change, a shipped
-    // migration must not), so `any` is their one allowed type there.
+    // migration must not), so `any` is their one allowed type there. An applied migration is never
+    // restructured either, so a long `up` (a table list) stays one function.
     files: ['src/db/migrations/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'max-lines-per-function': 'off' },
   },
 );

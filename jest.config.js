@@ -31,7 +31,12 @@ const SQLITE_ONLY = [
 
 const projects = [{ ...common, displayName: 'sqlite', globals: { TOLLGATE_TEST_DIALECT: 'sqlite' } }];
 if (process.env.TEST_DATABASE_URL) {
-  projects.push({ ...common, displayName: 'postgres', globals: { TOLLGATE_TEST_DIALECT: 'postgres' }, testPathIgnorePatterns: ['/node_modules/', ...SQLITE_ONLY] });
+  projects.push({
+    ...common,
+    displayName: 'postgres',
+    globals: { TOLLGATE_TEST_DIALECT: 'postgres' },
+    testPathIgnorePatterns: ['/node_modules/', ...SQLITE_ONLY],
+  });
 }
 
 /** @type {import('jest').Config} */

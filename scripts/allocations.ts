@@ -57,9 +57,19 @@ function collections(server: ServerProcess): Collection[] {
 }
 
 /** `amount` requests of one case; the run's wall time in ms. */
-async function drive(server: ServerProcess, request: RequestCase, token: string | undefined, amount: number): Promise<number> {
+async function drive(
+  server: ServerProcess,
+  request: RequestCase,
+  token: string | undefined,
+  amount: number,
+): Promise<number> {
   const { method = 'GET', body } = request;
-  const figures = await load({ url: `${server.url}${request.path}`, connections: CONNECTIONS, amount, request: { method, headers: caseHeaders(request, token), ...(body && { body }) } });
+  const figures = await load({
+    url: `${server.url}${request.path}`,
+    connections: CONNECTIONS,
+    amount,
+    request: { method, headers: caseHeaders(request, token), ...(body && { body }) },
+  });
   if (figures.errors > 0) throw new Error(`${request.name}: ${figures.errors} of ${amount} requests failed`);
   return (amount / figures.requestsPerSecond) * 1000;
 }
@@ -72,7 +82,8 @@ async function measure(server: ServerProcess, request: RequestCase, token: strin
   await new Promise((resolve) => setTimeout(resolve, 200));
   const during = collections(server).slice(before);
   const scavenges = during.filter((c) => c.kind === 's');
-  const sum = (items: readonly Collection[], pick: (c: Collection) => number) => items.reduce((total, c) => total + pick(c), 0);
+  const sum = (items: readonly Collection[], pick: (c: Collection) => number) =>
+    items.reduce((total, c) => total + pick(c), 0);
   return {
     bytesPerRequest: sum(during, (c) => c.allocatedBytes) / REQUESTS,
     scavengesPer10kRequests: (scavenges.length * 10_000) / REQUESTS,
@@ -81,7 +92,11 @@ async function measure(server: ServerProcess, request: RequestCase, token: strin
   };
 }
 
-async function traced<T>(env: Record<string, string>, main: string | undefined, work: (server: ServerProcess) => Promise<T>): Promise<T> {
+async function traced<T>(
+  env: Record<string, string>,
+  main: string | undefined,
+  work: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
   const server = await startServerProcess(env, { nodeFlags: ['--trace-gc-nvp'], ...(main && { main }) });
   try {
     return await work(server);
@@ -106,9 +121,14 @@ async function main(): Promise<void> {
   });
   rmSync(dataDir, { recursive: true, force: true });
 
-  console.log(`\nallocation per request (V8 --trace-gc-nvp, ${REQUESTS} requests on ${CONNECTIONS} connections after ${USERS} sign-ups and ${WARMUP_REQUESTS} requests of warm-up, SQLite)\n`);
-  console.log(`${'case'.padEnd(20)} ${'KB/req'.padStart(8)} ${'scav./10k'.padStart(12)} ${'pause ms'.padStart(10)} ${'GC pauses'.padStart(10)}`);
-  for (const [name, figures] of [[HELLO_CASE.name, hello] as [string, Allocations], ...rows]) console.log(row(name, figures));
+  console.log(
+    `\nallocation per request (V8 --trace-gc-nvp, ${REQUESTS} requests on ${CONNECTIONS} connections after ${USERS} sign-ups and ${WARMUP_REQUESTS} requests of warm-up, SQLite)\n`,
+  );
+  console.log(
+    `${'case'.padEnd(20)} ${'KB/req'.padStart(8)} ${'scav./10k'.padStart(12)} ${'pause ms'.padStart(10)} ${'GC pauses'.padStart(10)}`,
+  );
+  for (const [name, figures] of [[HELLO_CASE.name, hello] as [string, Allocations], ...rows])
+    console.log(row(name, figures));
 }
 
 main().catch((error: unknown) => {

@@ -38,12 +38,20 @@ function bearerRequest(method: 'GET' | 'POST', path: string, body?: unknown): Ca
   return (seeded) => bearerRequestWith(method, path, body, rotating(seeded.users.map((user) => user.accessToken)));
 }
 
-function bearerRequestWith(method: 'GET' | 'POST', path: string, body: unknown, nextToken: () => string): autocannon.Request {
+function bearerRequestWith(
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  nextToken: () => string,
+): autocannon.Request {
   return {
     method,
     path,
     ...(body !== undefined && { body: JSON.stringify(body) }),
-    setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` } }),
+    setupRequest: (request) => ({
+      ...request,
+      headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` },
+    }),
   };
 }
 
@@ -52,7 +60,15 @@ async function koaUserRead(dir: string): Promise<LoadFigures> {
   const floor = await startServerProcess({ DATABASE_FILE: path.join(dir, 'floor.db') }, { main: USER_READ });
   const tokens = Array.from({ length: USERS }, (_, i) => `user-${i + 1}`);
   try {
-    return await warmedLoad({ url: floor.url, connections: CONNECTIONS, seconds: SECONDS, request: bearerRequestWith('GET', '/users/me', undefined, rotating(tokens)) }, WARMUP);
+    return await warmedLoad(
+      {
+        url: floor.url,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        request: bearerRequestWith('GET', '/users/me', undefined, rotating(tokens)),
+      },
+      WARMUP,
+    );
   } finally {
     await floor.stop();
   }
@@ -76,7 +92,11 @@ const refreshRotation: Case = (seeded) => ({
   path: '/token',
   setupRequest: (request) => {
     const token = seeded.refreshTokens.shift() ?? 'exhausted';
-    return { ...request, headers: { ...request.headers, ...FORM }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString() };
+    return {
+      ...request,
+      headers: { ...request.headers, ...FORM },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+    };
   },
   onResponse: (status, body) => {
     if (status === 200) seeded.refreshTokens.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
@@ -109,7 +129,9 @@ function singleThreadCompares(cost: number): number {
  */
 async function drained(url: string): Promise<void> {
   for (;;) {
-    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const text = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     if (/^tollgate_password_hash_queue_depth 0$/m.test(text)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -126,8 +148,16 @@ async function measure(url: string, request: autocannon.Request): Promise<LoadFi
 
 /** Logins flood the hash pool for the whole run while GET /users/me is measured. */
 async function mixed(url: string, seeded: Seed): Promise<LoadFigures> {
-  const flood = load({ url, connections: LOGIN_FLOOD_CONNECTIONS, seconds: WARMUP + SECONDS + 1, request: passwordLogin(seeded) });
-  const measured = await warmedLoad({ url, connections: CONNECTIONS, seconds: SECONDS, request: bearerRequest('GET', '/users/me')(seeded) }, WARMUP);
+  const flood = load({
+    url,
+    connections: LOGIN_FLOOD_CONNECTIONS,
+    seconds: WARMUP + SECONDS + 1,
+    request: passwordLogin(seeded),
+  });
+  const measured = await warmedLoad(
+    { url, connections: CONNECTIONS, seconds: SECONDS, request: bearerRequest('GET', '/users/me')(seeded) },
+    WARMUP,
+  );
   await flood;
   await drained(url);
   return measured;
@@ -151,7 +181,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
   const floorFigures = await koaUserRead(dir);
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
-  const server = await startServerProcess({ NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: databaseUrl, BCRYPT_COST: String(BCRYPT_COST), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', METRICS_TOKEN, ...LOAD_FROM_ONE_IP, ...MAIL_FOR_LOAD });
+  const server = await startServerProcess({
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'http://127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    BCRYPT_COST: String(BCRYPT_COST),
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    METRICS_TOKEN,
+    ...LOAD_FROM_ONE_IP,
+    ...MAIL_FOR_LOAD,
+  });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = server.rssBytes();
   const seeded = await seed(server.url, USERS, TODOS_EACH, SESSIONS);
@@ -166,15 +205,25 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const cpu = cpus();
-  console.log(`\nmachine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${mb(totalmem())} RAM, node ${process.version}`);
-  console.log(`database: ${postgres ? 'PostgreSQL' : 'SQLite (WAL)'}; WORKERS=${process.env.WORKERS ?? '1'}; bcrypt cost ${BCRYPT_COST}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`);
-  console.log(`${'case'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'× hello'.padStart(8)}`);
+  console.log(
+    `\nmachine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, ${mb(totalmem())} RAM, node ${process.version}`,
+  );
+  console.log(
+    `database: ${postgres ? 'PostgreSQL' : 'SQLite (WAL)'}; WORKERS=${process.env.WORKERS ?? '1'}; bcrypt cost ${BCRYPT_COST}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`,
+  );
+  console.log(
+    `${'case'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'× hello'.padStart(8)}`,
+  );
   console.log(row('bare Koa hello (ceiling)', helloFigures, helloFigures));
   console.log(row('bare Koa + SQLite user read (floor)', floorFigures, helloFigures));
   for (const [name, figures] of results) console.log(row(name, figures, helloFigures));
   const logins = results.find(([name]) => name === 'POST /token (password)')?.[1].requestsPerSecond ?? 0;
-  console.log(`\nbcryptjs compare, one thread, cost ${BCRYPT_COST}: ${comparesPerSecond.toFixed(1)}/s; password grant: ${(logins / comparesPerSecond).toFixed(2)}× that`);
-  console.log(`startup to ready: ${server.readyMs.toFixed(0)} ms; idle RSS: ${mb(idleRss)}; RSS after the run: ${mb(loadedRss)}`);
+  console.log(
+    `\nbcryptjs compare, one thread, cost ${BCRYPT_COST}: ${comparesPerSecond.toFixed(1)}/s; password grant: ${(logins / comparesPerSecond).toFixed(2)}× that`,
+  );
+  console.log(
+    `startup to ready: ${server.readyMs.toFixed(0)} ms; idle RSS: ${mb(idleRss)}; RSS after the run: ${mb(loadedRss)}`,
+  );
 }
 
 main().catch((error: unknown) => {

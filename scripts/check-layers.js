@@ -22,7 +22,10 @@ function layoutRanks() {
   for (const line of lines.slice(start + 1)) {
     if (!line.startsWith('  ')) break;
     if (line.startsWith('   ')) continue; // a sub-folder: part of the entry above it
-    const names = line.trim().split(/\s{2,}/)[0].split(/,\s*/);
+    const names = line
+      .trim()
+      .split(/\s{2,}/)[0]
+      .split(/,\s*/);
     for (const name of names) ranks.set(name.replace(/\/$/, ''), ranks.size);
   }
   return ranks;
@@ -54,7 +57,8 @@ function main() {
     if (rankOf(ranks, entry) === undefined) problems.push(`src/${entry} is not listed in the README's layout`);
   }
   for (const listed of ranks.keys()) {
-    if (!fs.existsSync(path.join(SRC, listed))) problems.push(`the README's layout lists src/${listed}, which does not exist`);
+    if (!fs.existsSync(path.join(SRC, listed)))
+      problems.push(`the README's layout lists src/${listed}, which does not exist`);
   }
   for (const file of sourceFiles(SRC)) {
     const from = entryOf(file);
@@ -65,7 +69,9 @@ function main() {
       const fromRank = rankOf(ranks, from);
       const toRank = rankOf(ranks, to);
       if (fromRank !== undefined && toRank !== undefined && toRank < fromRank) {
-        problems.push(`${path.relative(ROOT, file)} imports '${specifier}': src/${to} is above src/${from} in the README's layout`);
+        problems.push(
+          `${path.relative(ROOT, file)} imports '${specifier}': src/${to} is above src/${from} in the README's layout`,
+        );
       }
     }
   }

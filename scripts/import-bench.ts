@@ -28,10 +28,13 @@ function writeJsonLines(file: string, prefix: string): void {
 /** The FastAPI tutorial's `users` table, as SQLAlchemy creates it. */
 function writeTutorialSqlite(file: string, prefix: string): void {
   const sqlite = new Sqlite(file);
-  sqlite.exec('CREATE TABLE users (id INTEGER NOT NULL, username VARCHAR, email VARCHAR, hashed_password VARCHAR, is_active BOOLEAN, PRIMARY KEY (id))');
+  sqlite.exec(
+    'CREATE TABLE users (id INTEGER NOT NULL, username VARCHAR, email VARCHAR, hashed_password VARCHAR, is_active BOOLEAN, PRIMARY KEY (id))',
+  );
   const insert = sqlite.prepare('INSERT INTO users VALUES (?, ?, ?, ?, 1)');
   sqlite.transaction(() => {
-    for (let i = 0; i < USERS; i++) insert.run(i + 1, `${prefix}${user(i).username}`, `${prefix}${user(i).email}`, HASH);
+    for (let i = 0; i < USERS; i++)
+      insert.run(i + 1, `${prefix}${user(i).username}`, `${prefix}${user(i).email}`, HASH);
   })();
   sqlite.close();
 }
@@ -58,9 +61,14 @@ function main(): void {
     writeJsonLines(jsonl, 'j');
     writeTutorialSqlite(tutorial, 's');
     const target = databaseUrl.startsWith('sqlite:') ? 'a fresh SQLite file' : 'IMPORT_BENCH_DATABASE_URL';
-    for (const [name, flag, file] of [['JSON Lines', '--from-jsonl', jsonl], ['tutorial SQLite', '--from-sqlite', tutorial]] as const) {
+    for (const [name, flag, file] of [
+      ['JSON Lines', '--from-jsonl', jsonl],
+      ['tutorial SQLite', '--from-sqlite', tutorial],
+    ] as const) {
       const { seconds, summary } = timeImport(databaseUrl, flag, file);
-      console.log(`${name}: ${USERS} users into ${target} in ${seconds.toFixed(2)} s (${Math.round(USERS / seconds)} users/s; ${summary})`);
+      console.log(
+        `${name}: ${USERS} users into ${target} in ${seconds.toFixed(2)} s (${Math.round(USERS / seconds)} users/s; ${summary})`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

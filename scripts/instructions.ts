@@ -26,7 +26,15 @@ const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
 
 function callgrindCommand(outputDir: string): string[] {
   // --smc-check: V8 writes machine code into memory it then runs; --separate-threads: one count per thread.
-  return ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--smc-check=all-non-file', '--dump-instr=no', `--callgrind-out-file=${outputDir}/cg.%p`, `--log-file=${outputDir}/valgrind.log`];
+  return [
+    'valgrind',
+    '--tool=callgrind',
+    '--separate-threads=yes',
+    '--smc-check=all-non-file',
+    '--dump-instr=no',
+    `--callgrind-out-file=${outputDir}/cg.%p`,
+    `--log-file=${outputDir}/valgrind.log`,
+  ];
 }
 
 /** Instructions of the process's first thread (the event loop) in dump number `part`, once valgrind has written it. */
@@ -38,11 +46,19 @@ async function mainThreadInstructions(outputDir: string, pid: number, part: numb
     if (summary) return Number(summary[1]);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`callgrind wrote no ${file}; its log:\n${readFileSync(path.join(outputDir, 'valgrind.log'), 'utf8')}`);
+  throw new Error(
+    `callgrind wrote no ${file}; its log:\n${readFileSync(path.join(outputDir, 'valgrind.log'), 'utf8')}`,
+  );
 }
 
 async function sendCase(url: string, request: RequestCase, token: string | undefined): Promise<void> {
-  await (await send(`${url}${request.path}`, { method: request.method ?? 'GET', headers: caseHeaders(request, token), ...(request.body && { body: request.body }) })).arrayBuffer();
+  await (
+    await send(`${url}${request.path}`, {
+      method: request.method ?? 'GET',
+      headers: caseHeaders(request, token),
+      ...(request.body && { body: request.body }),
+    })
+  ).arrayBuffer();
 }
 
 /**
@@ -50,10 +66,19 @@ async function sendCase(url: string, request: RequestCase, token: string | undef
  * (its listen address): callgrind_control must look them up under the same names.
  */
 function callgrindControl(command: '--zero' | '--dump', pid: number): void {
-  execFileSync('callgrind_control', [command, String(pid)], { stdio: 'ignore', env: { ...process.env, HOST: '127.0.0.1' } });
+  execFileSync('callgrind_control', [command, String(pid)], {
+    stdio: 'ignore',
+    env: { ...process.env, HOST: '127.0.0.1' },
+  });
 }
 
-async function countPerRequest(server: ServerProcess, outputDir: string, part: number, request: RequestCase, token: string | undefined): Promise<number> {
+async function countPerRequest(
+  server: ServerProcess,
+  outputDir: string,
+  part: number,
+  request: RequestCase,
+  token: string | undefined,
+): Promise<number> {
   const pid = server.child.pid as number;
   for (let i = 0; i < WARMUP_REQUESTS; i += 1) await sendCase(server.url, request, token);
   callgrindControl('--zero', pid);
@@ -62,9 +87,17 @@ async function countPerRequest(server: ServerProcess, outputDir: string, part: n
   return (await mainThreadInstructions(outputDir, pid, part)) / REQUESTS;
 }
 
-async function underCallgrind<T>(env: Record<string, string>, main: string | undefined, work: (server: ServerProcess, outputDir: string) => Promise<T>): Promise<T> {
+async function underCallgrind<T>(
+  env: Record<string, string>,
+  main: string | undefined,
+  work: (server: ServerProcess, outputDir: string) => Promise<T>,
+): Promise<T> {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'tollgate-callgrind-'));
-  const server = await startServerProcess(env, { wrapper: callgrindCommand(outputDir), startupTimeoutMs: 300_000, ...(main && { main }) });
+  const server = await startServerProcess(env, {
+    wrapper: callgrindCommand(outputDir),
+    startupTimeoutMs: 300_000,
+    ...(main && { main }),
+  });
   try {
     return await work(server, outputDir);
   } finally {
@@ -75,7 +108,9 @@ async function underCallgrind<T>(env: Record<string, string>, main: string | und
 
 async function main(): Promise<void> {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-  const hello = await underCallgrind({}, HELLO, (server, dir) => countPerRequest(server, dir, 1, HELLO_CASE, undefined));
+  const hello = await underCallgrind({}, HELLO, (server, dir) =>
+    countPerRequest(server, dir, 1, HELLO_CASE, undefined),
+  );
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-instructions-'));
   const rows = await underCallgrind(countedServerEnv(dataDir), undefined, async (server, dir) => {
@@ -89,10 +124,14 @@ async function main(): Promise<void> {
   });
   rmSync(dataDir, { recursive: true, force: true });
 
-  console.log(`\nevent-loop instructions per request (callgrind, ${REQUESTS} sequential requests after ${WARMUP_REQUESTS} of warm-up, SQLite)\n`);
+  console.log(
+    `\nevent-loop instructions per request (callgrind, ${REQUESTS} sequential requests after ${WARMUP_REQUESTS} of warm-up, SQLite)\n`,
+  );
   console.log(`${'case'.padEnd(20)} ${'instructions'.padStart(12)} ${"× hello's".padStart(10)}`);
   for (const [name, count] of [[HELLO_CASE.name, hello] as [string, number], ...rows]) {
-    console.log(`${name.padEnd(20)} ${Math.round(count).toLocaleString('en-US').padStart(12)} ${(count / hello).toFixed(1).padStart(10)}`);
+    console.log(
+      `${name.padEnd(20)} ${Math.round(count).toLocaleString('en-US').padStart(12)} ${(count / hello).toFixed(1).padStart(10)}`,
+    );
   }
 }
 

@@ -29,7 +29,8 @@ const tallies = new Map<string, Tally>();
 
 function tallyOf(name: string): Tally {
   let tally = tallies.get(name);
-  if (!tally) tallies.set(name, (tally = { ok: 0, clientErrors: 0, serverErrors: 0, connectionErrors: 0, latenciesMs: [] }));
+  if (!tally)
+    tallies.set(name, (tally = { ok: 0, clientErrors: 0, serverErrors: 0, connectionErrors: 0, latenciesMs: [] }));
   return tally;
 }
 
@@ -55,7 +56,11 @@ async function call(name: string, url: string, init: RequestInit = {}): Promise<
   }
 }
 
-const form = (fields: Record<string, string>): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+const form = (fields: Record<string, string>): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
 const json = (method: string, token: string, body?: unknown): RequestInit => ({
   method,
   headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -72,15 +77,29 @@ async function virtualUser(server: ServerProcess, id: number, until: number): Pr
   for (let cycle = 0; Date.now() < until; cycle += 1) {
     const username = `soak${id}_${cycle}_${process.pid}`;
     const password = `password-${id}-${cycle}`;
-    await call('POST /users', `${server.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@example.com`, password }) });
-    let tokens = tokensOf(await call('POST /token (password)', `${server.url}/token`, form({ grant_type: 'password', username, password })));
+    await call('POST /users', `${server.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@example.com`, password }),
+    });
+    let tokens = tokensOf(
+      await call('POST /token (password)', `${server.url}/token`, form({ grant_type: 'password', username, password })),
+    );
     for (let i = 0; tokens && i < 20 && Date.now() < until; i += 1) {
       await call('GET /users/me', `${server.url}/users/me`, json('GET', tokens.access_token));
       await call('POST /todos', `${server.url}/todos`, json('POST', tokens.access_token, { title: `todo ${i}` }));
       await call('GET /todos', `${server.url}/todos?limit=20`, json('GET', tokens.access_token));
-      if (i % 5 === 4) tokens = tokensOf(await call('POST /token (refresh)', `${server.url}/token`, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' })));
+      if (i % 5 === 4)
+        tokens = tokensOf(
+          await call(
+            'POST /token (refresh)',
+            `${server.url}/token`,
+            form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' }),
+          ),
+        );
     }
-    if (tokens) await call('POST /token/revoke', `${server.url}/token/revoke`, form({ token: tokens.refresh_token ?? '' }));
+    if (tokens)
+      await call('POST /token/revoke', `${server.url}/token/revoke`, form({ token: tokens.refresh_token ?? '' }));
   }
 }
 
@@ -94,7 +113,13 @@ function average(values: number[]): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-soak-'));
-  const server = await startServerProcess({ DATABASE_URL: `sqlite:${path.join(dir, 'soak.db')}`, BCRYPT_COST, LOG_LEVEL: 'warn', JWT_SECRET: 'soak-secret-soak-secret-soak-secret-0123', ...LOAD_FROM_ONE_IP });
+  const server = await startServerProcess({
+    DATABASE_URL: `sqlite:${path.join(dir, 'soak.db')}`,
+    BCRYPT_COST,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'soak-secret-soak-secret-soak-secret-0123',
+    ...LOAD_FROM_ONE_IP,
+  });
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(server.rssBytes() ?? 0), 1000);
   const started = Date.now();
@@ -113,14 +138,20 @@ async function main(): Promise<void> {
     const total = t.ok + t.clientErrors + t.serverErrors;
     serverErrors += t.serverErrors;
     connectionErrors += t.connectionErrors;
-    console.log(`${name.padEnd(24)} ${String(total).padStart(9)} ${(total / elapsed).toFixed(0).padStart(8)} ${percentile(sorted, 50).toFixed(1).padStart(9)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${String(t.clientErrors).padStart(5)} ${String(t.serverErrors).padStart(5)} ${String(t.connectionErrors).padStart(10)}`);
+    console.log(
+      `${name.padEnd(24)} ${String(total).padStart(9)} ${(total / elapsed).toFixed(0).padStart(8)} ${percentile(sorted, 50).toFixed(1).padStart(9)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${String(t.clientErrors).padStart(5)} ${String(t.serverErrors).padStart(5)} ${String(t.connectionErrors).padStart(10)}`,
+    );
   }
   const first = average(rss.slice(0, WINDOW_SECONDS));
   const last = average(rss.slice(-WINDOW_SECONDS));
   const growth = (last - first) / first;
-  console.log(`RSS: first ${WINDOW_SECONDS} s ${(first / 2 ** 20).toFixed(1)} MB, last ${WINDOW_SECONDS} s ${(last / 2 ** 20).toFixed(1)} MB, growth ${(growth * 100).toFixed(1)} %`);
+  console.log(
+    `RSS: first ${WINDOW_SECONDS} s ${(first / 2 ** 20).toFixed(1)} MB, last ${WINDOW_SECONDS} s ${(last / 2 ** 20).toFixed(1)} MB, growth ${(growth * 100).toFixed(1)} %`,
+  );
   const passed = serverErrors === 0 && connectionErrors === 0 && growth < MAX_RSS_GROWTH;
-  console.log(`soak ${passed ? 'passed' : 'FAILED'}: ${serverErrors} 5xx, ${connectionErrors} connection errors, RSS growth ${(growth * 100).toFixed(1)} % (limit ${MAX_RSS_GROWTH * 100} %)`);
+  console.log(
+    `soak ${passed ? 'passed' : 'FAILED'}: ${serverErrors} 5xx, ${connectionErrors} connection errors, RSS growth ${(growth * 100).toFixed(1)} % (limit ${MAX_RSS_GROWTH * 100} %)`,
+  );
   process.exitCode = passed ? 0 : 1;
 }
 

@@ -36,7 +36,10 @@ export interface AuditEvents extends MfaAuditEvents {
   login_succeeded: { user_id: number };
   /** user_id is absent for an unknown username; the username itself is not logged (people type passwords into it). */
   /** superseded: the password was right, but a password change, deactivation or logout everywhere committed before the session could start. */
-  login_failed: { user_id?: number; reason: 'unknown_user' | 'wrong_password' | 'inactive_user' | 'superseded' | 'email_not_verified' };
+  login_failed: {
+    user_id?: number;
+    reason: 'unknown_user' | 'wrong_password' | 'inactive_user' | 'superseded' | 'email_not_verified';
+  };
   login_throttled: { user_id?: number; limit: LoginLimitName; retry_after: number };
   refresh_token_reuse_detected: { user_id: number; family_id: string };
   refresh_token_revoked: { user_id: number; family_id: string };
@@ -55,15 +58,37 @@ export interface AuditEvents extends MfaAuditEvents {
   email_verified: { user_id: number };
   email_change_requested: { user_id: number; address_taken: boolean };
   /** A password-reset, verification or email-change request over EMAIL_MAX_PER_ADDRESS or EMAIL_REQUESTS_MAX_PER_IP. */
-  mail_request_throttled: { operation: 'password_reset' | 'email_verification' | 'email_change'; user_id?: number; retry_after: number };
+  mail_request_throttled: {
+    operation: 'password_reset' | 'email_verification' | 'email_change';
+    user_id?: number;
+    retry_after: number;
+  };
   /** A sensitive change sent without current_password (missing) or with a wrong one (which counts as a failed login). */
-  reauthentication_failed: { user_id: number; operation: ReauthenticatedOperation; reason: 'missing' | 'wrong_password' };
-  reauthentication_throttled: { user_id: number; operation: ReauthenticatedOperation; limit: LoginLimitName; retry_after: number };
+  reauthentication_failed: {
+    user_id: number;
+    operation: ReauthenticatedOperation;
+    reason: 'missing' | 'wrong_password';
+  };
+  reauthentication_throttled: {
+    user_id: number;
+    operation: ReauthenticatedOperation;
+    limit: LoginLimitName;
+    retry_after: number;
+  };
 }
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'reauthentication_throttled', 'mfa_account_locked']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
+  'login_throttled',
+  'password_change_throttled',
+  'registration_throttled',
+  'refresh_token_reuse_detected',
+  'mfa_code_throttled',
+  'mail_request_throttled',
+  'reauthentication_throttled',
+  'mfa_account_locked',
+]);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

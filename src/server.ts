@@ -9,12 +9,12 @@ import { gracefulClose, type CloseOutcome } from './http/server/graceful-close';
 import { createHttpServer } from './http/server/http-server';
 import { createReadiness, type Readiness } from './http/meta/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
-import { createMetrics } from './metrics/metrics';
-import { createAccessTokens } from './security/access-tokens';
-import { loadSigningKeys } from './security/keys/key-ring';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { createAccessTokens, type AccessTokens } from './security/access-tokens';
+import { loadSigningKeys, type KeyRing } from './security/keys/key-ring';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/passwords/argon2-hashes';
-import { createPasswordHasher } from './security/passwords';
+import { createPasswordHasher, type PasswordHasher } from './security/passwords';
 import type { Dependencies } from './dependencies';
 import { specForConfig } from './http/meta/served-spec';
 import { loadSpec } from './spec';
@@ -38,29 +38,39 @@ export interface RunningServer {
 /** config → database → migrations → services → app → listen. Used by main.ts and by the tests alike. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const metrics = createMetrics();
-  const database = await openMigratedDatabase(config, logger, { onConnectionWait: metrics.connectionWaited, onError: metrics.databaseError });
+  const database = await openMigratedDatabase(config, logger, {
+    onConnectionWait: metrics.connectionWaited,
+    onError: metrics.databaseError,
+  });
   metrics.watchDatabasePool(database.poolWaiting);
   const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
   if (cluster.isWorker) shareWithPrimary(metrics.registry);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost, threads: config.passwordThreads, onWait: metrics.hashWaited, onCompare: metrics.passwordCompared, schemes: [argon2Scheme], bounds: config.passwordHashBounds });
-  metrics.watchHashQueue(passwords.queueDepth);
-  const tokens = withVerifiedTokenCache(createAccessTokens({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: config.accessTokenTtl, clock }), clock);
+  const passwords = passwordHasherFor(config, metrics);
+  const tokens = withVerifiedTokenCache(accessTokensFor(config, keys, clock), clock);
   const readiness = createReadiness(database, config.databaseTimeout * 1000, logger);
   const mfaKeys = await checkedMfaKeys(config, database, logger);
   const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
   const sealSweep = startSealedSuccessorSweep({ db: database.db, clock, config, logger });
-  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys, outbox };
+  const services: Dependencies = {
+    config,
+    db: database.db,
+    clock,
+    logger,
+    passwords,
+    tokens,
+    keys,
+    metrics,
+    mfaKeys,
+    outbox,
+  };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);
   const closer = gracefulClose(server, logger);
-  server.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = await listen(server, config);
 
   return {
     server,
@@ -79,4 +89,35 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       return outcome;
     },
   };
+}
+
+function passwordHasherFor(config: Config, metrics: Metrics): PasswordHasher {
+  const passwords = createPasswordHasher({
+    cost: config.bcryptCost,
+    threads: config.passwordThreads,
+    onWait: metrics.hashWaited,
+    onCompare: metrics.passwordCompared,
+    schemes: [argon2Scheme],
+    bounds: config.passwordHashBounds,
+  });
+  metrics.watchHashQueue(passwords.queueDepth);
+  return passwords;
+}
+
+function accessTokensFor(config: Config, keys: KeyRing, clock: Clock): AccessTokens {
+  return createAccessTokens({
+    keys,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    ttlSeconds: config.accessTokenTtl,
+    clock,
+  });
+}
+
+/** Listens and resolves to the port it got (PORT=0 asks the system for a free one). */
+async function listen(server: Server, config: Config): Promise<number> {
+  server.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : config.port;
 }

@@ -45,7 +45,10 @@ function parseOneByte(yaml: string): unknown {
 }
 
 function unmarked(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes(MARK) ? value.replace(MARKED, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))) : value;
+  if (typeof value === 'string')
+    return value.includes(MARK)
+      ? value.replace(MARKED, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+      : value;
   if (Array.isArray(value)) return value.map(unmarked);
   if (!isPlainObject(value)) return value;
   // fromEntries defines own properties: a `__proto__` key stays a key, as js-yaml made it.

@@ -9,7 +9,16 @@ import { startServer } from '../src/server';
 function dataDir(): { root: string; dir: string; config: ReturnType<typeof loadConfig> } {
   const root = mkdtempSync(path.join(tmpdir(), 'tollgate-files-'));
   const dir = path.join(root, 'data');
-  return { root, dir, config: loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'tollgate.db')}`, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1' }) };
+  return {
+    root,
+    dir,
+    config: loadConfig({
+      DATABASE_URL: `sqlite:${path.join(dir, 'tollgate.db')}`,
+      PORT: '0',
+      BCRYPT_COST: '4',
+      PASSWORD_THREADS: '1',
+    }),
+  };
 }
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
@@ -19,9 +28,15 @@ test('a fresh start creates the database folder 0700 and the database, its WAL a
   try {
     const server = await startServer(config, createLogger('silent'));
     try {
-      await server.services.db.insertInto('throttle_events').values({ key: 'k', expires_at: new Date().toISOString() }).execute();
+      await server.services.db
+        .insertInto('throttle_events')
+        .values({ key: 'k', expires_at: new Date().toISOString() })
+        .execute();
       const files = ['tollgate.db', 'tollgate.db-wal', 'tollgate.db-shm', 'jwt-secret'];
-      expect({ dir: modeOf(dir), files: files.map((f) => [f, modeOf(path.join(dir, f))]) }).toEqual({ dir: 0o700, files: files.map((f) => [f, 0o600]) });
+      expect({ dir: modeOf(dir), files: files.map((f) => [f, modeOf(path.join(dir, f))]) }).toEqual({
+        dir: 0o700,
+        files: files.map((f) => [f, 0o600]),
+      });
     } finally {
       await server.close();
     }
@@ -41,7 +56,9 @@ test.each([
     writeFileSync(path.join(dir, 'jwt-secret'), content, { mode: 0o600 });
     const started = startServer(config, createLogger('silent'));
     await expect(started).rejects.toBeInstanceOf(ConfigError);
-    await expect(started).rejects.toThrow(`${path.join(dir, 'jwt-secret')} must hold at least 32 random bytes in hex (it ${says})`);
+    await expect(started).rejects.toThrow(
+      `${path.join(dir, 'jwt-secret')} must hold at least 32 random bytes in hex (it ${says})`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

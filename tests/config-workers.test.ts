@@ -20,11 +20,15 @@ describe('WORKERS', () => {
   });
 
   test.each(['0', '-1', '1.5', 'many', '65'])('refuses %p, naming the variable', (value) => {
-    expect(problemsOf({ WORKERS: value })).toEqual([`WORKERS must be auto or an integer from 1 to 64 (got "${value}")`]);
+    expect(problemsOf({ WORKERS: value })).toEqual([
+      `WORKERS must be auto or an integer from 1 to 64 (got "${value}")`,
+    ]);
   });
 
   test('refuses several workers on an in-memory SQLite database, which they could not share', () => {
-    expect(problemsOf({ WORKERS: '2', DATABASE_URL: 'sqlite::memory:' })).toEqual(['WORKERS above 1 needs a database the workers share, not sqlite::memory:']);
+    expect(problemsOf({ WORKERS: '2', DATABASE_URL: 'sqlite::memory:' })).toEqual([
+      'WORKERS above 1 needs a database the workers share, not sqlite::memory:',
+    ]);
     expect(problemsOf({ WORKERS: '1', DATABASE_URL: 'sqlite::memory:' })).toEqual([]);
   });
 });

@@ -13,9 +13,12 @@ type User = components['schemas']['User'];
 const USERS = 50;
 const db = new Database(process.env.DATABASE_FILE ?? ':memory:');
 db.pragma('journal_mode = WAL');
-db.exec('CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, username TEXT NOT NULL, email TEXT NOT NULL, role TEXT NOT NULL, is_active INTEGER NOT NULL, created_at TEXT NOT NULL, email_verified INTEGER NOT NULL DEFAULT 0, pending_email TEXT)');
+db.exec(
+  'CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, username TEXT NOT NULL, email TEXT NOT NULL, role TEXT NOT NULL, is_active INTEGER NOT NULL, created_at TEXT NOT NULL, email_verified INTEGER NOT NULL DEFAULT 0, pending_email TEXT)',
+);
 const insert = db.prepare('INSERT INTO users (username, email, role, is_active, created_at) VALUES (?, ?, ?, 1, ?)');
-for (let i = 1; i <= USERS; i += 1) insert.run(`floor_${i}`, `floor_${i}@example.com`, 'user', new Date().toISOString());
+for (let i = 1; i <= USERS; i += 1)
+  insert.run(`floor_${i}`, `floor_${i}@example.com`, 'user', new Date().toISOString());
 const userById = db.prepare('SELECT * FROM users WHERE id = ?');
 const userIdByToken = new Map(Array.from({ length: USERS }, (_, i) => [`user-${i + 1}`, i + 1]));
 
@@ -43,7 +46,17 @@ app.use((ctx) => {
     return;
   }
   // The same JSON as tollgate's answer (the spec's User), so both serialize the same work.
-  const body: User = { id: user.id, username: user.username, email: user.email, is_active: user.is_active === 1, mfa_enabled: false, roles: [user.role], created_at: user.created_at, email_verified: user.email_verified === 1, pending_email: user.pending_email };
+  const body: User = {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    is_active: user.is_active === 1,
+    mfa_enabled: false,
+    roles: [user.role],
+    created_at: user.created_at,
+    email_verified: user.email_verified === 1,
+    pending_email: user.pending_email,
+  };
   ctx.body = body;
 });
 app.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');

@@ -37,7 +37,10 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
 }
 
 /** The same run preceded by a warm-up of `warmupSeconds` (JIT, caches, pools at full size). */
-export async function warmedLoad(options: Load & { readonly seconds: number }, warmupSeconds: number): Promise<LoadFigures> {
+export async function warmedLoad(
+  options: Load & { readonly seconds: number },
+  warmupSeconds: number,
+): Promise<LoadFigures> {
   if (warmupSeconds > 0) await load({ ...options, seconds: warmupSeconds });
   return load(options);
 }

@@ -30,7 +30,9 @@ export interface SignedUp {
 export async function signUp(url: string, only: readonly string[] | undefined, users = 1): Promise<SignedUp> {
   const seeded = await seed(url, users, 20, 0);
   const token = (seeded.users[0] as SeededUser).accessToken;
-  const page = (await (await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as TodoPage;
+  const page = (await (
+    await send(`${url}/todos?limit=1`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as TodoPage;
   const cases: RequestCase[] = [
     { name: 'GET /users/me', path: '/users/me' },
     { name: 'GET /todos (20)', path: '/todos?limit=20' },
@@ -42,10 +44,21 @@ export async function signUp(url: string, only: readonly string[] | undefined, u
 
 /** The headers a case's request carries. */
 export function caseHeaders(request: RequestCase, token: string | undefined): Record<string, string> {
-  return { ...(token && { authorization: `Bearer ${token}` }), ...(request.body && { 'content-type': 'application/json' }) };
+  return {
+    ...(token && { authorization: `Bearer ${token}` }),
+    ...(request.body && { 'content-type': 'application/json' }),
+  };
 }
 
 /** The server the counters measure: production settings on a fresh SQLite file in `dataDir`. */
 export function countedServerEnv(dataDir: string): Record<string, string> {
-  return { ...LOAD_FROM_ONE_IP, ...MAIL_FOR_LOAD, NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`, BCRYPT_COST: '4', JWT_SECRET: 'counted-secret-counted-secret-counted-0123' };
+  return {
+    ...LOAD_FROM_ONE_IP,
+    ...MAIL_FOR_LOAD,
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'http://127.0.0.1',
+    DATABASE_URL: `sqlite:${path.join(dataDir, 'counted.db')}`,
+    BCRYPT_COST: '4',
+    JWT_SECRET: 'counted-secret-counted-secret-counted-0123',
+  };
 }

@@ -63,7 +63,9 @@ export async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -91,12 +93,23 @@ export function killServerProcesses(): void {
 }
 
 /** The built server (`node dist/src/main.js`) as operators run it, ready once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, ...(options.nodeFlags ?? []), options.main ?? MAIN];
-  const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command = process.execPath, ...args] = [
+    ...(options.wrapper ?? []),
+    process.execPath,
+    ...(options.nodeFlags ?? []),
+    options.main ?? MAIN,
+  ];
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   live.add(child);
   const exited = new Promise<ServerExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   void exited.then(() => live.delete(child));
@@ -172,7 +185,9 @@ async function waitUntilHealthy(url: string, exited: Promise<ServerExit>, timeou
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(gone ? 'the server exited during startup' : `the server did not become healthy within ${timeoutMs / 1000} s`);
+  throw new Error(
+    gone ? 'the server exited during startup' : `the server did not become healthy within ${timeoutMs / 1000} s`,
+  );
 }
 
 function readRss(pid: number | undefined): number | undefined {

@@ -44,7 +44,8 @@ function readFlags(flags: Flags): { username: string; email: string; role: Role 
   if (typeof username !== 'string') throw new UsageError('--username is required');
   if (typeof email !== 'string') throw new UsageError('--email is required');
   // Required rather than implied, so the password source is explicit in scripts and shell history.
-  if (flags['password-stdin'] !== true) throw new UsageError('--password-stdin is required (the password is read from standard input)');
+  if (flags['password-stdin'] !== true)
+    throw new UsageError('--password-stdin is required (the password is read from standard input)');
   if (typeof role !== 'string' || !Object.hasOwn(ROLES, role)) {
     throw new UsageError(`--role must be one of ${Object.keys(ROLES).join(', ')} (got "${String(role)}")`);
   }
@@ -69,13 +70,17 @@ function stripOneNewline(text: string): string {
  * allErrors lists every problem at once; it changes what is reported, not what is accepted.
  */
 function validateUserCreate(input: UserCreate): FieldError[] {
-  const document = dereferenceSync(loadSpec().document as unknown as JSONSchema) as { components?: { schemas?: Record<string, object> } };
+  const document = dereferenceSync(loadSpec().document as unknown as JSONSchema) as {
+    components?: { schemas?: Record<string, object> };
+  };
   const schema = document.components?.schemas?.UserCreate;
   if (!schema) throw new Error('openapi.yaml has no components.schemas.UserCreate');
   const validate = withFormats(new Ajv({ strict: false, allErrors: true })).compile(schema);
   if (validate(input)) return [];
   // toFieldErrors expects openapi-backend's paths, which start at /requestBody.
-  return toFieldErrors((validate.errors ?? []).map((error) => ({ ...error, instancePath: `/requestBody${error.instancePath}` })));
+  return toFieldErrors(
+    (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/requestBody${error.instancePath}` })),
+  );
 }
 
 function printFieldErrors(errors: readonly FieldError[]): number {
@@ -95,7 +100,10 @@ async function register(config: Config, input: UserCreate, role: Role): Promise<
       return EXIT.failure;
     }
     // The same rule as POST /users: an operator's admin password is no exception.
-    if (registration.outcome === 'password_too_common') return printFieldErrors([{ location: 'body', field: 'password', message: 'is on a list of commonly used passwords' }]);
+    if (registration.outcome === 'password_too_common')
+      return printFieldErrors([
+        { location: 'body', field: 'password', message: 'is on a list of commonly used passwords' },
+      ]);
     process.stdout.write(`${JSON.stringify(presentUser(registration.user))}\n`);
     return EXIT.ok;
   } finally {

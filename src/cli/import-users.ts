@@ -25,7 +25,13 @@ export const importUsersCommand: Command = {
     try {
       await migrateToLatest(database.db, database.dialect);
       const source = openSource();
-      const summary = await importUsers(source, { db: database.db, clock: systemClock, hashBounds: config.passwordHashBounds, dryRun, onProgress: progress });
+      const summary = await importUsers(source, {
+        db: database.db,
+        clock: systemClock,
+        hashBounds: config.passwordHashBounds,
+        dryRun,
+        onProgress: progress,
+      });
       if (dryRun) process.stderr.write('import-users: dry run, nothing written\n');
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       return EXIT.ok;
@@ -38,11 +44,14 @@ export const importUsersCommand: Command = {
 function sourceFrom(flags: Flags): () => Source {
   const sqlite = flags['from-sqlite'];
   const jsonl = flags['from-jsonl'];
-  if ((sqlite === undefined) === (jsonl === undefined)) throw new UsageError('give exactly one of --from-sqlite PATH and --from-jsonl PATH');
+  if ((sqlite === undefined) === (jsonl === undefined))
+    throw new UsageError('give exactly one of --from-sqlite PATH and --from-jsonl PATH');
   if (typeof sqlite === 'string') return () => readTutorialSqlite(sqlite);
   return () => readJsonLines(String(jsonl));
 }
 
 function progress(rowsRead: number, summary: Readonly<ImportSummary>): void {
-  process.stderr.write(`import-users: ${rowsRead} rows read, ${summary.imported} imported, ${summary.skipped} skipped\n`);
+  process.stderr.write(
+    `import-users: ${rowsRead} rows read, ${summary.imported} imported, ${summary.skipped} skipped\n`,
+  );
 }

@@ -24,7 +24,10 @@ interface Fixtures {
  * documented credentials (alice / "correct horse battery staple") always log in after a seed.
  */
 function fixturesFromSpec(): Fixtures {
-  const paths = loadSpec().document.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { example?: unknown }> } }>>;
+  const paths = loadSpec().document.paths as Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { example?: unknown }> } }>
+  >;
   const exampleOf = (path: string) => {
     const example = paths[path]?.post?.requestBody?.content?.['application/json']?.example;
     if (example === undefined) throw new Error(`openapi.yaml has no request example for POST ${path}`);
@@ -40,7 +43,9 @@ export const seed: Command = {
     const config = loadConfig(process.env);
     // Its password is printed in the public docs: such a user must never exist on a real server.
     if (config.production) {
-      process.stderr.write('error: seed loads publicly documented credentials and is refused with NODE_ENV=production\n');
+      process.stderr.write(
+        'error: seed loads publicly documented credentials and is refused with NODE_ENV=production\n',
+      );
       return EXIT.usage;
     }
     const { user, todo } = fixturesFromSpec();
@@ -55,9 +60,17 @@ export const seed: Command = {
       const todos = await selectTodosOfOwner(database.db, owner.id, 0, 100);
       if (!todos.some((row) => row.title === todo.title)) {
         const now = systemClock.now().toISOString();
-        await insertTodo(database.db, { owner_id: owner.id, title: todo.title, done: todo.done ? 1 : 0, created_at: now, updated_at: now });
+        await insertTodo(database.db, {
+          owner_id: owner.id,
+          title: todo.title,
+          done: todo.done ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        });
       }
-      process.stdout.write(`seeded: user ${owner.username} (id ${owner.id}, ${existing ? 'already there' : 'created'}), todo "${todo.title}"\n`);
+      process.stdout.write(
+        `seeded: user ${owner.username} (id ${owner.id}, ${existing ? 'already there' : 'created'}), todo "${todo.title}"\n`,
+      );
       return EXIT.ok;
     } finally {
       await Promise.all([passwords.close(), database.close()]);

@@ -21,7 +21,11 @@ export interface TollgateClient extends Client<paths> {
    * The password grant; on success the tokens are held and sent from then on. Errors are RFC 6749
    * JSON, or problem details for what the server refuses before routing (408, 431): any media type.
    */
-  login(username: string, password: string, scope?: string): Promise<FetchResponse<paths['/token']['post'], object, `${string}/${string}`>>;
+  login(
+    username: string,
+    password: string,
+    scope?: string,
+  ): Promise<FetchResponse<paths['/token']['post'], object, `${string}/${string}`>>;
   /**
    * The password grant as a typed result: `signed_in` (tokens held from then on), `mfa_required`
    * (complete it with `completeWithOtp(code)` or `completeWithRecoveryCode(code)`), or `refused`.
@@ -35,7 +39,10 @@ export interface TollgateClient extends Client<paths> {
 
 const TOKEN_PATHS = new Set(['/token', '/token/revoke']);
 
-const formBody = { bodySerializer: (body: unknown) => new URLSearchParams(body as TokenForm).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+const formBody = {
+  bodySerializer: (body: unknown) => new URLSearchParams(body as TokenForm).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+};
 
 /**
  * A tollgate client for browsers and Node alike (fetch only). It sends `Authorization: Bearer` with the
@@ -50,33 +57,53 @@ export function createClient(options: ClientOptions): TollgateClient {
   const session = createSession();
 
   const refresh = async (refreshToken: string): Promise<TokenResponse | undefined> => {
-    const { data } = await tokenApi.POST('/token', { body: { grant_type: 'refresh_token', refresh_token: refreshToken }, ...formBody });
+    const { data } = await tokenApi.POST('/token', {
+      body: { grant_type: 'refresh_token', refresh_token: refreshToken },
+      ...formBody,
+    });
     return data;
   };
   api.use(bearerWithRefresh(session, refresh, fetchImpl));
   const postTokenForm = async (form: Record<string, string>) => {
-    const response = await fetchImpl(`${options.baseUrl}/token`, { method: 'POST', headers: formBody.headers, body: new URLSearchParams(form).toString() });
+    const response = await fetchImpl(`${options.baseUrl}/token`, {
+      method: 'POST',
+      headers: formBody.headers,
+      body: new URLSearchParams(form).toString(),
+    });
     return { status: response.status, body: await response.json().catch(() => undefined) };
   };
 
   return Object.assign(api, {
     async login(username: string, password: string, scope?: string) {
-      const result = await tokenApi.POST('/token', { body: { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }, ...formBody });
+      const result = await tokenApi.POST('/token', {
+        body: { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) },
+        ...formBody,
+      });
       if (result.data) session.store(result.data);
       return result;
     },
     signIn: (username: string, password: string, scope?: string) =>
-      signInStep(postTokenForm, (tokens) => session.store(tokens), { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) } satisfies components['schemas']['PasswordGrantRequest']),
+      signInStep(postTokenForm, (tokens) => session.store(tokens), {
+        grant_type: 'password',
+        username,
+        password,
+        ...(scope !== undefined && { scope }),
+      } satisfies components['schemas']['PasswordGrantRequest']),
     async logout() {
       const token = session.refreshToken;
       session.clear();
-      if (token !== undefined) await tokenApi.POST('/token/revoke', { body: { token, token_type_hint: 'refresh_token' }, ...formBody });
+      if (token !== undefined)
+        await tokenApi.POST('/token/revoke', { body: { token, token_type_hint: 'refresh_token' }, ...formBody });
     },
     isLoggedIn: () => session.accessToken !== undefined,
   });
 }
 
-function bearerWithRefresh(session: Session, refresh: (token: string) => Promise<TokenResponse | undefined>, fetchImpl: typeof globalThis.fetch): Middleware {
+function bearerWithRefresh(
+  session: Session,
+  refresh: (token: string) => Promise<TokenResponse | undefined>,
+  fetchImpl: typeof globalThis.fetch,
+): Middleware {
   // Keeps a copy of each request so it can be sent again after a refresh (a sent body is consumed).
   const pending = new Map<string, { copy: Request; token: string | undefined }>();
   return {

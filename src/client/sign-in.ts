@@ -7,7 +7,8 @@ type MfaRecoveryCodeForm = components['schemas']['MfaRecoveryCodeGrantRequest'];
 
 // Typed by the spec's request schemas: a grant_type renamed in openapi.yaml fails to compile here.
 export const MFA_OTP_GRANT: MfaOtpForm['grant_type'] = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
-export const MFA_RECOVERY_CODE_GRANT: MfaRecoveryCodeForm['grant_type'] = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
+export const MFA_RECOVERY_CODE_GRANT: MfaRecoveryCodeForm['grant_type'] =
+  'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
 
 /**
  * How a sign-in ended. `mfa_required` is not an error: the password was right and the caller
@@ -26,7 +27,11 @@ export type SignInResult =
 export type PostTokenForm = (form: Record<string, string>) => Promise<{ status: number; body: unknown }>;
 
 /** One step of a sign-in; the held tokens are stored by `store` as soon as there are any. */
-export async function signInStep(post: PostTokenForm, store: (tokens: TokenResponse) => void, form: Record<string, string>): Promise<SignInResult> {
+export async function signInStep(
+  post: PostTokenForm,
+  store: (tokens: TokenResponse) => void,
+  form: Record<string, string>,
+): Promise<SignInResult> {
   const { status, body } = await post(form);
   if (status === 200) {
     const tokens = body as TokenResponse;
@@ -38,8 +43,14 @@ export async function signInStep(post: PostTokenForm, store: (tokens: TokenRespo
   if (mfaToken === undefined) return { outcome: 'refused', status, error };
   return {
     outcome: 'mfa_required',
-    completeWithOtp: (otp) => signInStep(post, store, { grant_type: MFA_OTP_GRANT, mfa_token: mfaToken, otp } satisfies MfaOtpForm),
-    completeWithRecoveryCode: (code) => signInStep(post, store, { grant_type: MFA_RECOVERY_CODE_GRANT, mfa_token: mfaToken, recovery_code: code } satisfies MfaRecoveryCodeForm),
+    completeWithOtp: (otp) =>
+      signInStep(post, store, { grant_type: MFA_OTP_GRANT, mfa_token: mfaToken, otp } satisfies MfaOtpForm),
+    completeWithRecoveryCode: (code) =>
+      signInStep(post, store, {
+        grant_type: MFA_RECOVERY_CODE_GRANT,
+        mfa_token: mfaToken,
+        recovery_code: code,
+      } satisfies MfaRecoveryCodeForm),
   };
 }
 

@@ -42,7 +42,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     // (it already retried for DATABASE_STARTUP_TIMEOUT): the others keep serving; try again later.
     failedStarts += 1;
     const delayMs = Math.min(1000 * 2 ** (failedStarts - 1), MAX_REFORK_DELAY_MS);
-    logger.error({ worker: worker.process.pid, code, signal, retry_in_ms: delayMs }, 'a replacement worker failed to start; retrying');
+    logger.error(
+      { worker: worker.process.pid, code, signal, retry_in_ms: delayMs },
+      'a replacement worker failed to start; retrying',
+    );
     setTimeout(() => stopping || fork(), delayMs);
   });
 

@@ -54,7 +54,8 @@ export function envReader(env: Env): EnvReader {
 export function deepFreeze<T extends object>(value: T): Readonly<T> {
   for (const member of Object.values(value)) {
     // A Buffer (a key) cannot be frozen: V8 refuses to freeze a typed array with elements.
-    if (typeof member === 'object' && member !== null && !ArrayBuffer.isView(member) && !Object.isFrozen(member)) deepFreeze(member as object);
+    if (typeof member === 'object' && member !== null && !ArrayBuffer.isView(member) && !Object.isFrozen(member))
+      deepFreeze(member as object);
   }
   return Object.freeze(value);
 }

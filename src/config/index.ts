@@ -6,7 +6,13 @@ import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
-import { pagesBaseUrl, readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
+import {
+  pagesBaseUrl,
+  readHttpServerConfig,
+  readPublicAddressConfig,
+  type HttpServerConfig,
+  type PublicAddressConfig,
+} from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
 
@@ -19,7 +25,17 @@ export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
 /** One object, read by area (each area's file names its variables, defaults and checks): most areas flat, mfa and mail under one key each. */
-export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig;
+export type Config = DatabaseConfig &
+  SigningConfig &
+  PublicAddressConfig &
+  HttpServerConfig &
+  TokenConfig &
+  CapacityConfig &
+  ThrottlingConfig &
+  OperationsConfig &
+  MfaSettings &
+  MailSettings &
+  PasswordHashConfig;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -57,7 +73,9 @@ function crossAreaProblems(config: Config): string[] {
   const problems: string[] = [];
   // A generated secret lives beside the SQLite file; instances sharing PostgreSQL must share one they are given.
   if (config.jwtAlgorithm === 'HS256' && isPostgresUrl(config.databaseUrl) && config.jwtSecret === undefined) {
-    problems.push('JWT_SECRET must be set when DATABASE_URL is PostgreSQL: every instance must sign and verify with the same secret');
+    problems.push(
+      'JWT_SECRET must be set when DATABASE_URL is PostgreSQL: every instance must sign and verify with the same secret',
+    );
   }
   if (config.workers > 1 && config.databaseUrl === 'sqlite::memory:') {
     problems.push('WORKERS above 1 needs a database the workers share, not sqlite::memory:');

@@ -44,38 +44,51 @@ export function readMailConfig(read: EnvReader, production: boolean, pages: stri
   const integer = read.integer.bind(read);
   const flag = read.boolean.bind(read);
   const smtpUrl = env.SMTP_URL || undefined;
-  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) problems.push(`SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://… (got "${redact(smtpUrl)}")`);
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl))
+    problems.push(`SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://… (got "${redact(smtpUrl)}")`);
   if (production) {
     // The reset, verification and email-change flows all mail: without a transport they cannot work.
     // Their links need nothing more: they lead to our own pages under PUBLIC_URL, which production requires.
     for (const name of ['SMTP_URL', 'MAIL_FROM']) {
-      if (!env[name]) problems.push(`${name} must be set when NODE_ENV=production (password reset and email verification send mail)`);
+      if (!env[name])
+        problems.push(`${name} must be set when NODE_ENV=production (password reset and email verification send mail)`);
     }
   }
-  return { mail: {
-    smtpUrl,
-    // Reset and verification links are bearer secrets: in production they never cross the network in clear unless asked.
-    allowPlaintext: flag('SMTP_ALLOW_PLAINTEXT', !production),
-    from: env.MAIL_FROM || 'tollgate <no-reply@localhost>',
-    productName: env.PRODUCT_NAME || 'tollgate',
-    passwordResetUrl: linkTemplate('PASSWORD_RESET_URL', env.PASSWORD_RESET_URL || `${pages}/ui/reset-password?token={token}`, problems),
-    emailVerificationUrl: linkTemplate('EMAIL_VERIFICATION_URL', env.EMAIL_VERIFICATION_URL || `${pages}/ui/verify-email?token={token}`, problems),
-    passwordResetTtl: integer('PASSWORD_RESET_TTL', 3600, 60, 7 * 86400),
-    emailVerificationTtl: integer('EMAIL_VERIFICATION_TTL', 86400, 60, 30 * 86400),
-    requireVerifiedEmail: flag('REQUIRE_VERIFIED_EMAIL', false),
-    maxPerAddress: integer('EMAIL_MAX_PER_ADDRESS', 5, 1, 1000),
-    maxPerIp: integer('EMAIL_REQUESTS_MAX_PER_IP', 30, 1, 1_000_000),
-    window: integer('EMAIL_WINDOW', 3600, 1, 86400),
-    maxChangesPerUser: integer('EMAIL_CHANGE_MAX_PER_USER', 5, 1, 1000),
-    maxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 100),
-    retryBase: integer('MAIL_RETRY_BASE', 30, 1, 3600),
-    lease: integer('MAIL_LEASE', 120, 1, 3600),
-    pollInterval: integer('MAIL_POLL_INTERVAL', 1000, 10, 60_000),
-  } };
+  return {
+    mail: {
+      smtpUrl,
+      // Reset and verification links are bearer secrets: in production they never cross the network in clear unless asked.
+      allowPlaintext: flag('SMTP_ALLOW_PLAINTEXT', !production),
+      from: env.MAIL_FROM || 'tollgate <no-reply@localhost>',
+      productName: env.PRODUCT_NAME || 'tollgate',
+      passwordResetUrl: linkTemplate(
+        'PASSWORD_RESET_URL',
+        env.PASSWORD_RESET_URL || `${pages}/ui/reset-password?token={token}`,
+        problems,
+      ),
+      emailVerificationUrl: linkTemplate(
+        'EMAIL_VERIFICATION_URL',
+        env.EMAIL_VERIFICATION_URL || `${pages}/ui/verify-email?token={token}`,
+        problems,
+      ),
+      passwordResetTtl: integer('PASSWORD_RESET_TTL', 3600, 60, 7 * 86400),
+      emailVerificationTtl: integer('EMAIL_VERIFICATION_TTL', 86400, 60, 30 * 86400),
+      requireVerifiedEmail: flag('REQUIRE_VERIFIED_EMAIL', false),
+      maxPerAddress: integer('EMAIL_MAX_PER_ADDRESS', 5, 1, 1000),
+      maxPerIp: integer('EMAIL_REQUESTS_MAX_PER_IP', 30, 1, 1_000_000),
+      window: integer('EMAIL_WINDOW', 3600, 1, 86400),
+      maxChangesPerUser: integer('EMAIL_CHANGE_MAX_PER_USER', 5, 1, 1000),
+      maxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 100),
+      retryBase: integer('MAIL_RETRY_BASE', 30, 1, 3600),
+      lease: integer('MAIL_LEASE', 120, 1, 3600),
+      pollInterval: integer('MAIL_POLL_INTERVAL', 1000, 10, 60_000),
+    },
+  };
 }
 
 function linkTemplate(name: string, raw: string, problems: string[]): string {
-  if (!/^https?:\/\/[^\s]+$/.test(raw) || !raw.includes('{token}')) problems.push(`${name} must be an http(s) URL containing {token} (got "${raw}")`);
+  if (!/^https?:\/\/[^\s]+$/.test(raw) || !raw.includes('{token}'))
+    problems.push(`${name} must be an http(s) URL containing {token} (got "${raw}")`);
   return raw;
 }
 

@@ -35,7 +35,8 @@ export function readMfaConfig(read: EnvReader): MfaSettings {
     .filter((k): k is Buffer => k !== undefined);
   const issuer = read.text('MFA_ISSUER') ?? 'tollgate';
   // The issuer is the label's prefix in the otpauth URI, which a colon would split.
-  if (!ISSUER.test(issuer)) read.problems.push(`MFA_ISSUER must be 1 to 64 characters without ":" or control characters (got "${issuer}")`);
+  if (!ISSUER.test(issuer))
+    read.problems.push(`MFA_ISSUER must be 1 to 64 characters without ":" or control characters (got "${issuer}")`);
   const maxConsecutiveFailures = read.integer('MFA_MAX_CONSECUTIVE_FAILURES', 100, 1, 100);
   const failureWindow = read.integer('MFA_FAILURE_WINDOW', 86400, 60, 2_592_000);
   return { mfa: { encryptionKey, previousKeys, issuer, requiredForAdmin, maxConsecutiveFailures, failureWindow } };

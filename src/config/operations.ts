@@ -24,7 +24,11 @@ export function readOperationsConfig(read: EnvReader, production: boolean): Oper
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     // Off in production: every test runs strict, and checking each response cost 20 % of the
     // instructions of GET /todos (a page of 20) and about 3 % of GET /users/me (npm run bench:instructions).
-    responseValidation: read.oneOf('RESPONSE_VALIDATION', ['strict', 'log', 'off'] as const, production ? 'off' : 'strict'),
+    responseValidation: read.oneOf(
+      'RESPONSE_VALIDATION',
+      ['strict', 'log', 'off'] as const,
+      production ? 'off' : 'strict',
+    ),
     metricsToken,
   };
 }

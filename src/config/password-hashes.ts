@@ -24,8 +24,16 @@ const DEFAULT_MAX_BCRYPT_COST = 14;
 /** `bcryptCost` is BCRYPT_COST: tollgate's own hashes must stay within the bound it enforces. */
 export function readPasswordHashConfig(read: EnvReader, bcryptCost: number): PasswordHashConfig {
   // The default follows BCRYPT_COST up (15 is allowed there), so no existing setting stops working.
-  const maxBcryptCost = read.integer('PASSWORD_HASH_MAX_BCRYPT_COST', Math.max(DEFAULT_MAX_BCRYPT_COST, bcryptCost), 4, 31);
-  if (maxBcryptCost < bcryptCost) read.problems.push(`PASSWORD_HASH_MAX_BCRYPT_COST (${maxBcryptCost}) must not be below BCRYPT_COST (${bcryptCost})`);
+  const maxBcryptCost = read.integer(
+    'PASSWORD_HASH_MAX_BCRYPT_COST',
+    Math.max(DEFAULT_MAX_BCRYPT_COST, bcryptCost),
+    4,
+    31,
+  );
+  if (maxBcryptCost < bcryptCost)
+    read.problems.push(
+      `PASSWORD_HASH_MAX_BCRYPT_COST (${maxBcryptCost}) must not be below BCRYPT_COST (${bcryptCost})`,
+    );
   return {
     passwordHashBounds: {
       bcryptCost: maxBcryptCost,

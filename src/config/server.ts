@@ -27,7 +27,9 @@ export function readPublicAddressConfig(read: EnvReader, production: boolean): P
   const publicUrl = baseUrl(read.text('PUBLIC_URL'), read.problems);
   // The metadata document is publicly cacheable: its URLs must not come from a request's Host header.
   if (production && !read.text('PUBLIC_URL')) {
-    read.problems.push('PUBLIC_URL must be set when NODE_ENV=production (the base URL clients reach this server at, like https://auth.example.com)');
+    read.problems.push(
+      'PUBLIC_URL must be set when NODE_ENV=production (the base URL clients reach this server at, like https://auth.example.com)',
+    );
   }
   return { publicUrl, allowedOrigins: origins(read.text('ALLOWED_ORIGINS'), read.problems) };
 }
@@ -44,7 +46,9 @@ export function readHttpServerConfig(read: EnvReader): HttpServerConfig {
   };
   // Node refuses a headers timeout longer than the request timeout; say so here rather than at listen().
   if (server.headersTimeout > server.requestTimeout) {
-    read.problems.push(`HEADERS_TIMEOUT (${server.headersTimeout}) must not exceed REQUEST_TIMEOUT (${server.requestTimeout})`);
+    read.problems.push(
+      `HEADERS_TIMEOUT (${server.headersTimeout}) must not exceed REQUEST_TIMEOUT (${server.requestTimeout})`,
+    );
   }
   return server;
 }
@@ -71,7 +75,10 @@ function baseUrl(raw: string | undefined, problems: string[]): string | undefine
 
 /** Comma-separated origins, each exactly scheme://host[:port] as browsers send it in `Origin`. */
 function origins(raw: string | undefined, problems: string[]): string[] {
-  const list = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+  const list = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
   for (const origin of list) {
     if (httpUrl(origin)?.origin !== origin) {
       problems.push(`ALLOWED_ORIGINS entries must be origins like https://app.example.com (got "${origin}")`);

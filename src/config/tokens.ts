@@ -51,20 +51,28 @@ export function readTokenConfig(read: EnvReader, publicUrl: string | undefined):
 
 type SigningKey = Pick<SigningConfig, 'jwtSecret' | 'jwtAlgorithm' | 'jwtPrivateKeyFile'>;
 
-function checkSigningKey(problems: string[], { jwtSecret, jwtAlgorithm, jwtPrivateKeyFile }: SigningKey, production: boolean): void {
+function checkSigningKey(
+  problems: string[],
+  { jwtSecret, jwtAlgorithm, jwtPrivateKeyFile }: SigningKey,
+  production: boolean,
+): void {
   // Only HS256 needs the secret; an asymmetric key comes from its own file (read and checked at startup).
   if (jwtAlgorithm === 'HS256' && production && jwtSecret === undefined) {
     problems.push(`JWT_SECRET must be set (at least ${MIN_SECRET_BYTES} random bytes) when NODE_ENV=production`);
   }
   // In every mode: a short key signs tokens anyone can forge after cracking one.
   if (jwtAlgorithm === 'HS256' && jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
-    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(jwtSecret, 'utf8')}); generate one with: openssl rand -base64 48`);
+    problems.push(
+      `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(jwtSecret, 'utf8')}); generate one with: openssl rand -base64 48`,
+    );
   }
   if (jwtAlgorithm !== 'HS256' && jwtPrivateKeyFile === undefined) {
     problems.push(`JWT_PRIVATE_KEY_FILE must name a PEM private key file when JWT_ALGORITHM=${jwtAlgorithm}`);
   }
   if (jwtAlgorithm === 'HS256' && jwtPrivateKeyFile !== undefined) {
-    problems.push('JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA (JWT_ALGORITHM is HS256)');
+    problems.push(
+      'JWT_PRIVATE_KEY_FILE is only used with JWT_ALGORITHM=RS256, ES256 or EdDSA (JWT_ALGORITHM is HS256)',
+    );
   }
 }
 

@@ -33,8 +33,16 @@ type DatabaseConfig = Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'databas
  * The dialect is chosen here from DATABASE_URL (checked in config.ts) and nowhere else. pg is
  * required only when it is used: loading it took about a tenth of a SQLite server's startup.
  */
-export async function openDatabase(config: DatabaseConfig, logger?: Logger, hooks: Omit<DatabaseOptions, 'poolSize' | 'timeoutMs'> = {}): Promise<DatabaseHandle> {
-  const options: DatabaseOptions = { ...hooks, poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeout * 1000 };
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger?: Logger,
+  hooks: Omit<DatabaseOptions, 'poolSize' | 'timeoutMs'> = {},
+): Promise<DatabaseHandle> {
+  const options: DatabaseOptions = {
+    ...hooks,
+    poolSize: config.databasePoolSize,
+    timeoutMs: config.databaseTimeout * 1000,
+  };
   if (!isPostgresUrl(config.databaseUrl)) return openSqlite(config.databaseUrl, options, logger);
   const { openPostgres } = await import('./postgres');
   return openPostgres(config.databaseUrl, options, logger);

@@ -17,7 +17,9 @@ function parseInt8(text: string): number {
 
 const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 && format !== 'binary' ? parseInt8 : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+    oid === types.builtins.INT8 && format !== 'binary'
+      ? parseInt8
+      : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
 
 /**
@@ -51,7 +53,9 @@ export function openPostgres(databaseUrl: string, options: DatabaseOptions, logg
   pool.on('error', () => {
     // Already handled and logged by the client's own listener above.
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: timedPool(pool, options.onConnectionWait) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: timedPool(pool, options.onConnectionWait) }),
+  });
   return {
     db,
     dialect: 'postgres',

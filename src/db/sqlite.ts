@@ -12,7 +12,11 @@ import { withStatementCache } from './sqlite-statement-cache';
 const MEMORY = ':memory:';
 
 /** `sqlite:PATH` or `sqlite::memory:`: one connection, so every write is serialized. */
-export function openSqlite(databaseUrl: string, options: Pick<DatabaseOptions, 'timeoutMs'>, logger?: Logger): DatabaseHandle {
+export function openSqlite(
+  databaseUrl: string,
+  options: Pick<DatabaseOptions, 'timeoutMs'>,
+  logger?: Logger,
+): DatabaseHandle {
   const location = databaseUrl.slice('sqlite:'.length);
   const file = location === MEMORY ? undefined : path.resolve(location);
   if (file) keepPrivate(file);
@@ -31,7 +35,9 @@ export function openSqlite(databaseUrl: string, options: Pick<DatabaseOptions, '
   if (file) assertWritable(file);
   const checkWritable = file ? guardDatabaseFile(file, logger) : () => undefined;
 
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite, checkWritable) }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite, checkWritable) }),
+  });
   return { db, dialect: 'sqlite', file, poolWaiting: () => 0, checkWritable, close: () => db.destroy() };
 }
 

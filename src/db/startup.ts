@@ -16,7 +16,11 @@ const MAX_RETRY_MS = 5000;
  * errors (a wrong password, a bad migration) fail at once: waiting would not fix them. Each attempt
  * is raced against the deadline, so a server that accepts TCP and never answers cannot hang startup.
  */
-export async function openMigratedDatabase(config: StartupConfig, logger: Logger, hooks: Hooks = {}): Promise<DatabaseHandle> {
+export async function openMigratedDatabase(
+  config: StartupConfig,
+  logger: Logger,
+  hooks: Hooks = {},
+): Promise<DatabaseHandle> {
   const timeoutMs = config.databaseStartupTimeout * 1000;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
@@ -33,7 +37,11 @@ export async function openMigratedDatabase(config: StartupConfig, logger: Logger
   }
 }
 
-async function attemptOpen(config: StartupConfig, logger: Logger, hooks: Hooks): Promise<{ database: DatabaseHandle } | { error: unknown }> {
+async function attemptOpen(
+  config: StartupConfig,
+  logger: Logger,
+  hooks: Hooks,
+): Promise<{ database: DatabaseHandle } | { error: unknown }> {
   let database: DatabaseHandle | undefined;
   try {
     database = await openDatabase(config, logger, hooks);
@@ -47,7 +55,9 @@ async function attemptOpen(config: StartupConfig, logger: Logger, hooks: Hooks):
 
 async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | 'late'> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))));
+  const late = new Promise<'late'>(
+    (resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))),
+  );
   try {
     return await Promise.race([work, late]);
   } finally {
@@ -56,5 +66,7 @@ async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T 
 }
 
 function startupTimedOut(config: StartupConfig, reason: string): Error {
-  return new Error(`the database was unavailable for DATABASE_STARTUP_TIMEOUT (${config.databaseStartupTimeout} s): ${reason}`);
+  return new Error(
+    `the database was unavailable for DATABASE_STARTUP_TIMEOUT (${config.databaseStartupTimeout} s): ${reason}`,
+  );
 }

@@ -2,7 +2,17 @@
  * Which database failures mean "the database cannot serve us right now" (answered 503 with
  * Retry-After, retried at startup) rather than a bug (500). One place decides, for both engines.
  */
-export type DatabaseErrorKind = 'connection' | 'timeout' | 'lock_timeout' | 'resources' | 'disk_full' | 'busy' | 'io' | 'read_only' | 'file_replaced' | 'conflict';
+export type DatabaseErrorKind =
+  | 'connection'
+  | 'timeout'
+  | 'lock_timeout'
+  | 'resources'
+  | 'disk_full'
+  | 'busy'
+  | 'io'
+  | 'read_only'
+  | 'file_replaced'
+  | 'conflict';
 
 /** The SQLite file we opened was unlinked or replaced: a write now would be acknowledged and then lost. */
 export class DatabaseFileGoneError extends Error {
@@ -24,10 +34,24 @@ const POSTGRES_CODES: Readonly<Record<string, DatabaseErrorKind>> = {
   '40001': 'conflict', // serialization_failure: the same
 };
 
-const NODE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NODE_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 // pg's own errors carry no code, only these messages.
-const PG_CONNECTION_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /is not queryable/, /^Client was closed/];
+const PG_CONNECTION_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /is not queryable/,
+  /^Client was closed/,
+];
 
 /** The kind of an unavailable-database failure, or undefined for any other error. */
 export function databaseUnavailableKind(error: unknown): DatabaseErrorKind | undefined {
@@ -36,7 +60,8 @@ export function databaseUnavailableKind(error: unknown): DatabaseErrorKind | und
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return codeKind(code);
   const message = (error as { message?: unknown }).message;
-  if (typeof message === 'string' && PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return 'connection';
+  if (typeof message === 'string' && PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(message)))
+    return 'connection';
   return undefined;
 }
 

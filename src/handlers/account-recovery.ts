@@ -2,7 +2,11 @@ import { audit, type AuditEvents } from '../audit';
 import { invalidMailToken, mailRequestsThrottled, passwordTooCommon } from '../http/errors';
 import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import type { Dependencies } from '../dependencies';
-import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
+import {
+  confirmEmailVerification as confirmVerification,
+  addressToVerify,
+  mailVerification,
+} from '../services/email-verification';
 import { admitMailRequest } from '../services/mail-limits';
 import { confirmPasswordReset as confirmReset, mailPasswordReset } from '../services/password-reset';
 
@@ -11,8 +15,18 @@ const ACCEPTED = { detail: 'If an account uses this address, a message is on its
 type Throttled = AuditEvents['mail_request_throttled'];
 
 /** Counts the request against the mail limits; past either, a 429 (the same for unknown addresses). */
-export async function limitMailRequest(services: Dependencies, email: string, clientIp: string, who: Omit<Throttled, 'retry_after'>): Promise<void> {
-  const admission = await admitMailRequest(services, { operation: who.operation, email, clientIp, userId: who.user_id });
+export async function limitMailRequest(
+  services: Dependencies,
+  email: string,
+  clientIp: string,
+  who: Omit<Throttled, 'retry_after'>,
+): Promise<void> {
+  const admission = await admitMailRequest(services, {
+    operation: who.operation,
+    email,
+    clientIp,
+    userId: who.user_id,
+  });
   switch (admission.outcome) {
     case 'admitted':
       return;
@@ -47,7 +61,10 @@ export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = as
 
 export const requestEmailVerification: OperationHandler<'requestEmailVerification'> = async (input, services) => {
   const { user } = authenticated(input);
-  await limitMailRequest(services, addressToVerify(user) ?? user.email, input.clientIp, { operation: 'email_verification', user_id: user.id });
+  await limitMailRequest(services, addressToVerify(user) ?? user.email, input.clientIp, {
+    operation: 'email_verification',
+    user_id: user.id,
+  });
   // After the answer: whether the pending address belongs to another account must not show in it.
   services.outbox.afterAnswer(() => mailVerification(services, user));
   return { status: 202, body: ACCEPTED };

@@ -7,7 +7,11 @@ import { presentUser } from './presenters';
 
 export const listUsers: OperationHandler<'listUsers'> = async ({ query }, { db }) => {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await selectUsers(db, { afterId: decodeCursor(query.cursor), limit: limit + 1, usernamePrefix: query.username_prefix?.toLowerCase() });
+  const rows = await selectUsers(db, {
+    afterId: decodeCursor(query.cursor),
+    limit: limit + 1,
+    usernamePrefix: query.username_prefix?.toLowerCase(),
+  });
   return { status: 200, body: pageOf(rows, limit, presentUser) };
 };
 
@@ -20,7 +24,11 @@ export const getUser: OperationHandler<'getUser'> = async ({ path }, { db }) => 
 /** Deactivation and a role change end the user's sessions (services/user-admin.ts). */
 export const updateUser: OperationHandler<'updateUser'> = async (input, services) => {
   const { is_active, roles, email_verified } = input.body;
-  const update = await updateUserAsAdmin(services, authenticated(input).user, input.path.id, { is_active, role: roles?.[0], email_verified });
+  const update = await updateUserAsAdmin(services, authenticated(input).user, input.path.id, {
+    is_active,
+    role: roles?.[0],
+    email_verified,
+  });
   switch (update.outcome) {
     case 'updated':
       return { status: 200, body: presentUser(update.user) };

@@ -24,7 +24,11 @@ export function decodeCursor(cursor: string | undefined): number {
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Rows were fetched with one more than `limit`: that extra row tells whether another page exists. */
-export function pageOf<Row extends { id: number }, Item>(rows: readonly Row[], limit: number, present: (row: Row) => Item): { items: Item[]; next_cursor: string | null } {
+export function pageOf<Row extends { id: number }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  present: (row: Row) => Item,
+): { items: Item[]; next_cursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(present), next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };

@@ -15,10 +15,14 @@ export const getJwks: OperationHandler<'getJwks'> = async (_input, services) => 
  * publicly cacheable. Without it (development) the URLs follow the request's Host, so the document
  * is `no-store`: a Host or X-Forwarded-Host header can never plant its URLs in a shared cache.
  */
-export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationServerMetadata'> = async (input, services) => {
+export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationServerMetadata'> = async (
+  input,
+  services,
+) => {
   const configured = services.config.publicUrl;
   const base = configured ?? input.serverOrigin;
-  if (base === undefined) throw validationFailed([{ location: 'header', field: 'host', message: 'is not a valid host' }]);
+  if (base === undefined)
+    throw validationFailed([{ location: 'header', field: 'host', message: 'is not a valid host' }]);
   return {
     status: 200,
     headers: configured === undefined ? { 'Cache-Control': 'no-store' } : CACHEABLE,

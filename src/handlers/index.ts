@@ -1,5 +1,10 @@
 import type { HandlerMap } from '../http/openapi/operation-types';
-import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
+import {
+  confirmEmailVerification,
+  confirmPasswordReset,
+  requestEmailVerification,
+  requestPasswordReset,
+} from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';

@@ -1,6 +1,22 @@
-import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, secondFactorThrottled, userNotFound, wrongOtp } from '../http/errors';
+import {
+  ApiError,
+  mfaAlreadyEnabled,
+  mfaNotEnabled,
+  mfaUnavailable,
+  noPendingEnrolment,
+  secondFactorThrottled,
+  userNotFound,
+  wrongOtp,
+} from '../http/errors';
 import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
-import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, resetSecondFactor, startEnrolment } from '../services/mfa/enrolment';
+import {
+  type CodeRefused,
+  confirmEnrolment,
+  disableSecondFactor,
+  regenerateRecoveryCodes as regenerate,
+  resetSecondFactor,
+  startEnrolment,
+} from '../services/mfa/enrolment';
 import { reauthenticate } from './reauthentication';
 
 type Refused = CodeRefused | { readonly outcome: 'no_pending' | 'not_enabled' };

@@ -5,7 +5,13 @@ import { changePassword as changeOwnPassword } from '../services/password-change
 
 /** The current password is required, and every session ends with the change (services/password-change.ts). */
 export const changePassword: OperationHandler<'changePassword'> = async (input, services) => {
-  const change = await changeOwnPassword(services, authenticated(input).user, input.body.current_password, input.body.new_password, input.clientIp);
+  const change = await changeOwnPassword(
+    services,
+    authenticated(input).user,
+    input.body.current_password,
+    input.body.new_password,
+    input.clientIp,
+  );
   switch (change.outcome) {
     case 'changed':
       return { status: 204, body: undefined, headers: clearRefreshCookie(services.config) };

@@ -7,8 +7,16 @@ type Todo = components['schemas']['Todo'];
 /** Allow-lists of public fields: a password hash has no way out. */
 export function presentUser(row: UserRow): User {
   return {
-    id: row.id, username: row.username, email: row.email, is_active: row.is_active === 1, mfa_enabled: row.mfa_enabled === 1, roles: [row.role], created_at: row.created_at,
-    email_verified: row.email_verified === 1, pending_email: row.pending_email };
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    is_active: row.is_active === 1,
+    mfa_enabled: row.mfa_enabled === 1,
+    roles: [row.role],
+    created_at: row.created_at,
+    email_verified: row.email_verified === 1,
+    pending_email: row.pending_email,
+  };
 }
 
 export function presentTodo(row: TodoRow): Todo {

@@ -21,5 +21,9 @@ export const revokeToken: OperationHandler<'revokeToken'> = async (input, servic
     default:
       return unhandledOutcome(presented);
   }
-  return { status: 200, body: undefined, headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) } };
+  return {
+    status: 200,
+    body: undefined,
+    headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) },
+  };
 };

@@ -14,7 +14,11 @@ export const endSession: OperationHandler<'endSession'> = async (input, services
   const ending = await endOneSession(services, user.id, input.path.sessionId);
   switch (ending.outcome) {
     case 'ended':
-      return { status: 204, body: undefined, headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {} };
+      return {
+        status: 204,
+        body: undefined,
+        headers: input.path.sessionId === sessionId ? clearRefreshCookie(services.config) : {},
+      };
     case 'not_found':
       throw sessionNotFound();
     default:

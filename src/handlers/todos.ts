@@ -1,6 +1,12 @@
 import { todoNotFound } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
-import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
+import {
+  deleteTodoOfOwner,
+  findTodoOfOwner,
+  insertTodo,
+  selectTodosOfOwner,
+  updateTodoOfOwner,
+} from '../repositories/todos.repository';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentTodo } from './presenters';
 
@@ -14,7 +20,13 @@ export const listTodos: OperationHandler<'listTodos'> = async (input, { db }) =>
 export const createTodo: OperationHandler<'createTodo'> = async (input, { db, clock }) => {
   const { user } = authenticated(input);
   const now = clock.now().toISOString();
-  const todo = await insertTodo(db, { owner_id: user.id, title: input.body.title, done: input.body.done ? 1 : 0, created_at: now, updated_at: now });
+  const todo = await insertTodo(db, {
+    owner_id: user.id,
+    title: input.body.title,
+    done: input.body.done ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  });
   return { status: 201, body: presentTodo(todo), headers: { Location: `/todos/${todo.id}` } };
 };
 

@@ -13,7 +13,12 @@ export const issueToken: OperationHandler<'issueToken'> = async (input, services
   return runGrant(input.body.grant_type ?? IMPLIED_GRANT, input.body, input, services);
 };
 
-async function runGrant<G extends GrantType>(grantType: G, body: GrantRequest<G>, input: TokenInput, services: Dependencies): Promise<TokenResult> {
+async function runGrant<G extends GrantType>(
+  grantType: G,
+  body: GrantRequest<G>,
+  input: TokenInput,
+  services: Dependencies,
+): Promise<TokenResult> {
   const grant = GRANTS[grantType];
   if (grant.metric === 'none') return grant.handle(body, input, services);
   try {

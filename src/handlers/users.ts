@@ -59,7 +59,8 @@ export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) 
 export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, services) => {
   const { user } = authenticated(input);
   const { email, current_password } = input.body;
-  if (email.toLowerCase() !== user.email_normalized) await reauthenticate(services, user, current_password, input.clientIp, 'email_change');
+  if (email.toLowerCase() !== user.email_normalized)
+    await reauthenticate(services, user, current_password, input.clientIp, 'email_change');
   await limitMailRequest(services, input.body.email, input.clientIp, { operation: 'email_change', user_id: user.id });
   return { status: 200, body: presentUser(await requestEmailChange(services, user, input.body.email)) };
 };

@@ -11,7 +11,12 @@ type CookieConfig = Pick<Config, 'refreshCookie' | 'refreshCookieName' | 'refres
  * endpoints only (and where cookies set before the default changed still live).
  */
 function cookieOptions(name: string) {
-  return { httpOnly: true, secure: true, sameSite: 'strict', path: name.startsWith('__Host-') ? '/' : '/token' } as const;
+  return {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict',
+    path: name.startsWith('__Host-') ? '/' : '/token',
+  } as const;
 }
 
 export function setRefreshCookie(config: CookieConfig, token: string): Record<string, string> {
@@ -27,7 +32,8 @@ export function clearRefreshCookie(config: CookieConfig): Record<string, string>
 }
 
 /** The refresh token a request presents; `ambiguous` when it sent two refresh cookies and neither is trusted. */
-export type PresentedRefreshToken = { outcome: 'token'; token: string } | { outcome: 'missing' } | { outcome: 'ambiguous' };
+export type PresentedRefreshToken =
+  { outcome: 'token'; token: string } | { outcome: 'missing' } | { outcome: 'ambiguous' };
 
 /**
  * In cookie mode a browser attaches the cookie by itself, so a page on another site could make a
@@ -40,7 +46,8 @@ export function presentedRefreshToken(
   fromForm: string | undefined,
   request: { cookieHeader: string | undefined; origin: string | undefined },
 ): PresentedRefreshToken {
-  if (!config.refreshCookie) return fromForm === undefined ? { outcome: 'missing' } : { outcome: 'token', token: fromForm };
+  if (!config.refreshCookie)
+    return fromForm === undefined ? { outcome: 'missing' } : { outcome: 'token', token: fromForm };
   refuseForeignOrigin(config, request.origin);
   if (fromForm !== undefined) return { outcome: 'token', token: fromForm };
   const fromCookie = cookieValues(request.cookieHeader, config.refreshCookieName).filter((value) => value !== '');

@@ -9,10 +9,17 @@ import { createMailSender } from './mail-sender';
 import { startOutboxWorker, type OutboxWorker } from './outbox-worker';
 
 /** The outbox worker with its transport, and the outbox gauges; started and stopped with the server. */
-export function startMailDelivery(config: MailConfig, db: Kysely<Database>, clock: Clock, logger: Logger, metrics: MailMetrics): OutboxWorker {
+export function startMailDelivery(
+  config: MailConfig,
+  db: Kysely<Database>,
+  clock: Clock,
+  logger: Logger,
+  metrics: MailMetrics,
+): OutboxWorker {
   metrics.watchOutbox(async () => {
     const { depth, oldestCreatedAt } = await outboxStats(db);
-    const age = oldestCreatedAt === null ? 0 : Math.max(0, (clock.now().getTime() - Date.parse(oldestCreatedAt)) / 1000);
+    const age =
+      oldestCreatedAt === null ? 0 : Math.max(0, (clock.now().getTime() - Date.parse(oldestCreatedAt)) / 1000);
     return { depth, oldestAgeSeconds: age };
   });
   return startOutboxWorker({ db, clock, logger, config, sender: createMailSender(config, logger), metrics });

@@ -19,13 +19,21 @@ export interface MailSender {
 
 /** SMTP through nodemailer when SMTP_URL is set; otherwise (development only: config refuses it in production) the log. */
 export function createMailSender(config: MailConfig, logger: Logger): MailSender {
-  return config.smtpUrl === undefined ? logSender(logger) : smtpSender(config.smtpUrl, config.from, config.allowPlaintext);
+  return config.smtpUrl === undefined
+    ? logSender(logger)
+    : smtpSender(config.smtpUrl, config.from, config.allowPlaintext);
 }
 
 function smtpSender(url: string, from: string, allowPlaintext: boolean): MailSender {
   // smtps:// is TLS from the start. On smtp:// nodemailer uses STARTTLS when the server offers it and
   // otherwise sends in clear; requireTLS makes a server without STARTTLS a failed delivery instead.
-  const transport = nodemailer.createTransport({ url, requireTLS: !allowPlaintext, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  const transport = nodemailer.createTransport({
+    url,
+    requireTLS: !allowPlaintext,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   return {
     async send(mail) {
       try {
@@ -44,11 +52,15 @@ function smtpSender(url: string, from: string, allowPlaintext: boolean): MailSen
  * reply (421 busy, 451 try later), a refused connection or a timeout may pass: try again.
  */
 export function classify(error: unknown): SendOutcome {
-  const { responseCode, code } = (typeof error === 'object' && error !== null ? error : {}) as { responseCode?: unknown; code?: unknown };
+  const { responseCode, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    responseCode?: unknown;
+    code?: unknown;
+  };
   // TLS refused or not offered (requireTLS): the server's configuration, not the mail, is wrong; once
   // it is fixed (or plaintext allowed) the mail must still go, whatever the reply code was.
   if (code === 'ETLS') return { ok: false, permanent: false, reason: 'ETLS' };
-  const reason = typeof responseCode === 'number' ? `smtp ${responseCode}` : typeof code === 'string' ? code : 'unknown error';
+  const reason =
+    typeof responseCode === 'number' ? `smtp ${responseCode}` : typeof code === 'string' ? code : 'unknown error';
   if (typeof responseCode === 'number') return { ok: false, permanent: responseCode >= 500, reason };
   // A message nodemailer cannot even build (no recipient, bad address) will never go out.
   return { ok: false, permanent: code === 'EENVELOPE' || code === 'EMESSAGE', reason };
@@ -62,7 +74,10 @@ function logSender(logger: Logger): MailSender {
   return {
     async send(mail) {
       const link = /https?:\/\/\S+/.exec(mail.text)?.[0];
-      logger.info({ mail: 'development', to: mail.to, subject: mail.subject, link }, 'mail not sent (no SMTP_URL; development log transport)');
+      logger.info(
+        { mail: 'development', to: mail.to, subject: mail.subject, link },
+        'mail not sent (no SMTP_URL; development log transport)',
+      );
       return { ok: true };
     },
     close: () => undefined,

@@ -115,7 +115,12 @@ async function drainDue(deps: Deps, owner: string, stopped: () => boolean): Prom
 }
 
 async function deliver(deps: Deps, owner: string, mail: MailOutboxRow): Promise<void> {
-  const outcome = await deps.sender.send({ to: mail.recipient, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+  const outcome = await deps.sender.send({
+    to: mail.recipient,
+    subject: mail.subject,
+    text: mail.text_body,
+    html: mail.html_body,
+  });
   const now = deps.clock.now();
   if (outcome.ok) {
     await finishMail(deps.db, mail.id, owner, 'sent', now.toISOString(), null);

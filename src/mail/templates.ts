@@ -19,47 +19,95 @@ export type MailTemplate =
 export function renderMail(product: string, template: MailTemplate): RenderedMail {
   switch (template.kind) {
     case 'password_reset':
-      return withLink(`Reset your ${product} password`, [`Someone (hopefully you) asked to reset the password of your ${product} account.`, `Choose a new password here within ${template.ttlMinutes} minutes:`], template.link, `If you did not ask for this, ignore this mail: your password stays as it is.`);
+      return withLink(
+        `Reset your ${product} password`,
+        [
+          `Someone (hopefully you) asked to reset the password of your ${product} account.`,
+          `Choose a new password here within ${template.ttlMinutes} minutes:`,
+        ],
+        template.link,
+        `If you did not ask for this, ignore this mail: your password stays as it is.`,
+      );
     case 'email_verification':
-      return withLink(`Confirm your ${product} email address`, [`Confirm that this address belongs to your ${product} account within ${template.ttlHours} hours:`], template.link, `If you did not sign up or change your address, ignore this mail.`);
+      return withLink(
+        `Confirm your ${product} email address`,
+        [`Confirm that this address belongs to your ${product} account within ${template.ttlHours} hours:`],
+        template.link,
+        `If you did not sign up or change your address, ignore this mail.`,
+      );
     case 'password_changed':
-      return plain(`Your ${product} password was changed`, [`The password of your ${product} account was just changed and every session was signed out.`, `If this was not you, reset your password at once and contact support.`]);
+      return plain(`Your ${product} password was changed`, [
+        `The password of your ${product} account was just changed and every session was signed out.`,
+        `If this was not you, reset your password at once and contact support.`,
+      ]);
     case 'email_change_requested':
-      return plain(`Your ${product} email address is being changed`, [`Someone signed in to your ${product} account asked to change its email address to ${template.newEmail}.`, `It changes only once that address is confirmed. If this was not you, change your password now.`]);
+      return plain(`Your ${product} email address is being changed`, [
+        `Someone signed in to your ${product} account asked to change its email address to ${template.newEmail}.`,
+        `It changes only once that address is confirmed. If this was not you, change your password now.`,
+      ]);
     case 'email_taken':
-      return plain(`Someone tried to use your address on ${product}`, [`Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`, `No action is needed.`]);
+      return plain(`Someone tried to use your address on ${product}`, [
+        `Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`,
+        `No action is needed.`,
+      ]);
     default:
       return secondFactorMail(product, template);
   }
 }
 
 /** The second-factor notices: what changed and what to do if it was not you; never a code or secret. */
-function secondFactorMail(product: string, template: Extract<MailTemplate, { kind: 'mfa_enabled' | 'mfa_disabled' | 'recovery_code_used' | 'mfa_locked' }>): RenderedMail {
+function secondFactorMail(
+  product: string,
+  template: Extract<MailTemplate, { kind: 'mfa_enabled' | 'mfa_disabled' | 'recovery_code_used' | 'mfa_locked' }>,
+): RenderedMail {
   const notYou = `If this was not you, reset your password at once and contact support.`;
   switch (template.kind) {
     case 'mfa_enabled':
-      return plain(`Two-factor authentication is on for your ${product} account`, [`An authenticator app was just set up as the second factor of your ${product} account; signing in now needs a code from it.`, notYou]);
+      return plain(`Two-factor authentication is on for your ${product} account`, [
+        `An authenticator app was just set up as the second factor of your ${product} account; signing in now needs a code from it.`,
+        notYou,
+      ]);
     case 'mfa_disabled': {
-      const who = template.by === 'admin' ? `An administrator just removed the second factor of your ${product} account and signed out every session.` : `The second factor of your ${product} account was just turned off.`;
-      return plain(`Two-factor authentication is off for your ${product} account`, [`${who} Signing in now needs only your password.`, notYou]);
+      const who =
+        template.by === 'admin'
+          ? `An administrator just removed the second factor of your ${product} account and signed out every session.`
+          : `The second factor of your ${product} account was just turned off.`;
+      return plain(`Two-factor authentication is off for your ${product} account`, [
+        `${who} Signing in now needs only your password.`,
+        notYou,
+      ]);
     }
     case 'recovery_code_used': {
       const left = template.remaining === 1 ? `1 recovery code remains` : `${template.remaining} recovery codes remain`;
-      return plain(`A recovery code was used to sign in to your ${product} account`, [`Someone signed in to your ${product} account with its password and one of its recovery codes, which is now spent. ${left}; once signed in, you can make a new set.`, `If this was not you, your password and a recovery code are known to someone else: reset your password at once, make a new set of recovery codes and contact support.`]);
+      return plain(`A recovery code was used to sign in to your ${product} account`, [
+        `Someone signed in to your ${product} account with its password and one of its recovery codes, which is now spent. ${left}; once signed in, you can make a new set.`,
+        `If this was not you, your password and a recovery code are known to someone else: reset your password at once, make a new set of recovery codes and contact support.`,
+      ]);
     }
     case 'mfa_locked':
-      return plain(`Too many wrong codes for your ${product} account`, [`${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`, `Codes are asked only of someone who signed in with your password: if this was not you, your password is known to someone else. Reset it at once and contact support.`]);
+      return plain(`Too many wrong codes for your ${product} account`, [
+        `${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`,
+        `Codes are asked only of someone who signed in with your password: if this was not you, your password is known to someone else. Reset it at once and contact support.`,
+      ]);
   }
 }
 
 function plain(subject: string, paragraphs: readonly string[]): RenderedMail {
-  return { subject, text: `${paragraphs.join('\n\n')}\n`, html: html(paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)) };
+  return {
+    subject,
+    text: `${paragraphs.join('\n\n')}\n`,
+    html: html(paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)),
+  };
 }
 
 /** The link stands on a line of its own in the text part (and is what the development log shows). */
 function withLink(subject: string, before: readonly string[], link: string, after: string): RenderedMail {
   const text = `${before.join('\n\n')}\n\n${link}\n\n${after}\n`;
-  const parts = [...before.map((p) => `<p>${escapeHtml(p)}</p>`), `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`, `<p>${escapeHtml(after)}</p>`];
+  const parts = [
+    ...before.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`,
+    `<p>${escapeHtml(after)}</p>`,
+  ];
   return { subject, text, html: html(parts) };
 }
 
@@ -68,7 +116,12 @@ function html(parts: readonly string[]): string {
 }
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** The front-end URL for a token: `{token}` replaced (base64url tokens need no escaping). */

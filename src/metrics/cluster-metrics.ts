@@ -14,7 +14,10 @@ interface MetricsMessage {
 }
 
 const isMetricsMessage = (message: unknown): message is MetricsMessage =>
-  typeof message === 'object' && message !== null && typeof (message as MetricsMessage).type === 'string' && typeof (message as MetricsMessage).id === 'string';
+  typeof message === 'object' &&
+  message !== null &&
+  typeof (message as MetricsMessage).type === 'string' &&
+  typeof (message as MetricsMessage).id === 'string';
 
 /** In a worker: offer this registry to the primary's aggregation (prom-client's cluster protocol). */
 export function shareWithPrimary(registry: Registry): void {
@@ -29,7 +32,8 @@ export function serveClusterMetrics(): void {
     if (!isMetricsMessage(message) || message.type !== REQUEST) return;
     aggregator.clusterMetrics().then(
       (text) => worker.send({ type: RESPONSE, id: message.id, text }),
-      (error: unknown) => worker.send({ type: RESPONSE, id: message.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        worker.send({ type: RESPONSE, id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
 }

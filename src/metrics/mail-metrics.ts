@@ -10,8 +10,16 @@ export interface MailMetrics {
 }
 
 export function createMailMetrics(registry: Registry): MailMetrics {
-  const mails = new Counter({ name: 'tollgate_mails_total', help: 'Mails by outcome: queued, sent, failed.', labelNames: ['outcome'] as const, registers: [registry] });
-  let stats: () => Promise<{ depth: number; oldestAgeSeconds: number }> = async () => ({ depth: 0, oldestAgeSeconds: 0 });
+  const mails = new Counter({
+    name: 'tollgate_mails_total',
+    help: 'Mails by outcome: queued, sent, failed.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  let stats: () => Promise<{ depth: number; oldestAgeSeconds: number }> = async () => ({
+    depth: 0,
+    oldestAgeSeconds: 0,
+  });
   let last: Promise<{ depth: number; oldestAgeSeconds: number }> | undefined;
   // One outbox query per scrape serves both gauges.
   const read = () => (last ??= stats().finally(() => setImmediate(() => (last = undefined))));

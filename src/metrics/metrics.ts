@@ -39,10 +39,29 @@ export function createMetrics(): Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Password-grant logins by outcome.', labelNames: ['outcome'] as const, registers: [registry] });
-  const reuses = new Counter({ name: 'tollgate_refresh_token_reuse_detected_total', help: 'Refresh tokens replayed after rotation; each revoked its family.', registers: [registry] });
-  const hashWait = new Histogram({ name: 'tollgate_password_hash_wait_seconds', help: 'Time a password hash or compare waited for a free hashing thread.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
-  const comparisons = new Counter({ name: 'tollgate_password_comparisons_total', help: 'Password comparisons by bcrypt cost (argon2: imported Argon2 hashes).', labelNames: ['cost'] as const, registers: [registry] });
+  const logins = new Counter({
+    name: 'tollgate_login_attempts_total',
+    help: 'Password-grant logins by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const reuses = new Counter({
+    name: 'tollgate_refresh_token_reuse_detected_total',
+    help: 'Refresh tokens replayed after rotation; each revoked its family.',
+    registers: [registry],
+  });
+  const hashWait = new Histogram({
+    name: 'tollgate_password_hash_wait_seconds',
+    help: 'Time a password hash or compare waited for a free hashing thread.',
+    buckets: HASH_WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const comparisons = new Counter({
+    name: 'tollgate_password_comparisons_total',
+    help: 'Password comparisons by bcrypt cost (argon2: imported Argon2 hashes).',
+    labelNames: ['cost'] as const,
+    registers: [registry],
+  });
   let queueDepth: () => number = () => 0;
   new Gauge({
     name: 'tollgate_password_hash_queue_depth',
@@ -57,7 +76,8 @@ export function createMetrics(): Metrics {
   return {
     registry,
     ...database,
-    requestFinished: (operationId, status, seconds) => requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
+    requestFinished: (operationId, status, seconds) =>
+      requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
     loginFinished: (outcome) => logins.inc({ outcome }),
     refreshReuseDetected: () => reuses.inc(),
     hashWaited: (seconds) => hashWait.observe(seconds),
@@ -69,9 +89,21 @@ export function createMetrics(): Metrics {
   };
 }
 
-function databaseMetrics(registry: Registry): Pick<Metrics, 'databaseError' | 'connectionWaited' | 'watchDatabasePool'> {
-  const errors = new Counter({ name: 'tollgate_database_errors_total', help: 'Database failures by kind (connection, timeout, lock_timeout, disk_full, busy, …).', labelNames: ['kind'] as const, registers: [registry] });
-  const wait = new Histogram({ name: 'tollgate_database_connection_wait_seconds', help: 'Time a query waited for a pooled database connection.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
+function databaseMetrics(
+  registry: Registry,
+): Pick<Metrics, 'databaseError' | 'connectionWaited' | 'watchDatabasePool'> {
+  const errors = new Counter({
+    name: 'tollgate_database_errors_total',
+    help: 'Database failures by kind (connection, timeout, lock_timeout, disk_full, busy, …).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const wait = new Histogram({
+    name: 'tollgate_database_connection_wait_seconds',
+    help: 'Time a query waited for a pooled database connection.',
+    buckets: HASH_WAIT_BUCKETS,
+    registers: [registry],
+  });
   let waiting: () => number = () => 0;
   new Gauge({
     name: 'tollgate_database_pool_waiting',

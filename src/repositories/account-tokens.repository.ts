@@ -15,12 +15,24 @@ export interface NewAccountToken {
 export async function insertAccountToken(db: Db, token: NewAccountToken): Promise<void> {
   await db
     .insertInto('account_tokens')
-    .values({ token_hash: token.tokenHash, purpose: token.purpose, user_id: token.userId, email: token.email, created_at: token.createdAt, expires_at: token.expiresAt })
+    .values({
+      token_hash: token.tokenHash,
+      purpose: token.purpose,
+      user_id: token.userId,
+      email: token.email,
+      created_at: token.createdAt,
+      expires_at: token.expiresAt,
+    })
     .execute();
 }
 
 /** A live token: unused, unexpired. Only a hint; useAccountToken decides. */
-export async function findAccountTokenByHash(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRow | undefined> {
+export async function findAccountTokenByHash(
+  db: Db,
+  tokenHash: string,
+  purpose: AccountTokenPurpose,
+  now: string,
+): Promise<AccountTokenRow | undefined> {
   return db
     .selectFrom('account_tokens')
     .selectAll()
@@ -35,7 +47,12 @@ export async function findAccountTokenByHash(db: Db, tokenHash: string, purpose:
  * Uses the token if it is unused and unexpired: one conditional UPDATE, so of concurrent uses
  * exactly one gets the row back; the others (and unknown, expired or used tokens) get nothing.
  */
-export async function useAccountToken(db: Db, tokenHash: string, purpose: AccountTokenPurpose, now: string): Promise<AccountTokenRow | undefined> {
+export async function useAccountToken(
+  db: Db,
+  tokenHash: string,
+  purpose: AccountTokenPurpose,
+  now: string,
+): Promise<AccountTokenRow | undefined> {
   return db
     .updateTable('account_tokens')
     .set({ used_at: now })
@@ -48,8 +65,19 @@ export async function useAccountToken(db: Db, tokenHash: string, purpose: Accoun
 }
 
 /** Kills every live token of this purpose (a newer one replaces them; a reset ends them all). */
-export async function expireAccountTokensOf(db: Db, userId: number, purpose: AccountTokenPurpose, now: string): Promise<void> {
-  await db.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+export async function expireAccountTokensOf(
+  db: Db,
+  userId: number,
+  purpose: AccountTokenPurpose,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('account_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 /**

@@ -27,7 +27,13 @@ export async function findClaimableMailIds(db: Db, now: string, limit: number): 
  * holder crashed) is as good as none. The attempt is counted at claim time: a mail that kills its
  * sender still runs out of attempts.
  */
-export async function claimMail(db: Db, id: number, owner: string, now: string, leaseUntil: string): Promise<MailOutboxRow | undefined> {
+export async function claimMail(
+  db: Db,
+  id: number,
+  owner: string,
+  now: string,
+  leaseUntil: string,
+): Promise<MailOutboxRow | undefined> {
   return db
     .updateTable('mail_outbox')
     .set((eb) => ({ lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
@@ -40,16 +46,37 @@ export async function claimMail(db: Db, id: number, owner: string, now: string, 
 }
 
 /** Sent or failed for good: the bodies (which may hold a link) are emptied. Only the lease holder may. */
-export async function finishMail(db: Db, id: number, owner: string, status: 'sent' | 'failed', at: string, error: string | null): Promise<void> {
+export async function finishMail(
+  db: Db,
+  id: number,
+  owner: string,
+  status: 'sent' | 'failed',
+  at: string,
+  error: string | null,
+): Promise<void> {
   await db
     .updateTable('mail_outbox')
-    .set({ status, sent_at: status === 'sent' ? at : null, last_error: error, text_body: '', html_body: '', lease_owner: null, lease_until: null })
+    .set({
+      status,
+      sent_at: status === 'sent' ? at : null,
+      last_error: error,
+      text_body: '',
+      html_body: '',
+      lease_owner: null,
+      lease_until: null,
+    })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
     .execute();
 }
 
-export async function scheduleRetry(db: Db, id: number, owner: string, nextAttemptAt: string, error: string): Promise<void> {
+export async function scheduleRetry(
+  db: Db,
+  id: number,
+  owner: string,
+  nextAttemptAt: string,
+  error: string,
+): Promise<void> {
   await db
     .updateTable('mail_outbox')
     .set({ next_attempt_at: nextAttemptAt, last_error: error, lease_owner: null, lease_until: null })

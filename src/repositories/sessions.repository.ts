@@ -22,7 +22,12 @@ export async function findUserWithSession(db: Db, userId: number, sid: string): 
   if (sql === undefined) {
     sql = db
       .selectFrom('users')
-      .leftJoin('sessions', (join) => join.on('sessions.id', '=', '').onRef('sessions.user_id', '=', 'users.id').on('sessions.revoked_at', 'is', null))
+      .leftJoin('sessions', (join) =>
+        join
+          .on('sessions.id', '=', '')
+          .onRef('sessions.user_id', '=', 'users.id')
+          .on('sessions.revoked_at', 'is', null),
+      )
       .selectAll('users')
       .select((eb) => eb.case().when('sessions.id', 'is not', null).then(1).end().as('session_live'))
       .where('users.id', '=', 0)
@@ -46,7 +51,11 @@ export async function touchSession(db: Db, id: string, at: string): Promise<bool
 
 /** Inserts the session unless one with its id exists (two refreshes racing to create it both succeed). */
 export async function insertSessionIfMissing(db: Db, session: NewSession): Promise<void> {
-  await db.insertInto('sessions').values(session).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+  await db
+    .insertInto('sessions')
+    .values(session)
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .execute();
 }
 
 /** Sessions not ended that still have a refresh token that can refresh: the logins the user can still use. */
@@ -73,11 +82,23 @@ export async function selectLiveSessions(db: Db, userId: number, now: string): P
 
 /** Ends every session of this user not already ended, but `keepId`. */
 export async function markOtherSessionsEnded(db: Db, userId: number, keepId: string, at: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('id', '<>', keepId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('id', '<>', keepId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Ends one session of this user; false when the user has no such session not already ended. */
 export async function markSessionEnded(db: Db, userId: number, id: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -4,7 +4,11 @@ import type { Database } from '../db/schema';
 type Db = Kysely<Database>;
 
 export async function insertThrottleEvent(db: Db, key: string, expiresAt: string): Promise<number> {
-  const row = await db.insertInto('throttle_events').values({ key, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('throttle_events')
+    .values({ key, expires_at: expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -20,7 +24,12 @@ export async function countLiveThrottleEvents(db: Db, key: string, now: string):
 }
 
 /** The expiry of the live event at this position, oldest first. */
-export async function findLiveThrottleExpiry(db: Db, key: string, now: string, position: number): Promise<string | undefined> {
+export async function findLiveThrottleExpiry(
+  db: Db,
+  key: string,
+  now: string,
+  position: number,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('throttle_events')
     .select('expires_at')

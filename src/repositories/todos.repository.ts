@@ -23,7 +23,12 @@ export async function selectTodosOfOwner(db: Db, ownerId: number, afterId: numbe
     .execute();
 }
 
-export async function updateTodoOfOwner(db: Db, ownerId: number, id: number, changes: TodoChanges): Promise<TodoRow | undefined> {
+export async function updateTodoOfOwner(
+  db: Db,
+  ownerId: number,
+  id: number,
+  changes: TodoChanges,
+): Promise<TodoRow | undefined> {
   return db
     .updateTable('todos')
     .set(changes)

@@ -10,7 +10,11 @@ export interface ExistingUserKeys {
 }
 
 /** The users holding any of these (lower-cased) usernames or emails; both lists come from the same rows, so neither is empty alone. */
-export async function selectUsersByNormalizedNamesOrEmails(db: Db, usernames: readonly string[], emails: readonly string[]): Promise<ExistingUserKeys[]> {
+export async function selectUsersByNormalizedNamesOrEmails(
+  db: Db,
+  usernames: readonly string[],
+  emails: readonly string[],
+): Promise<ExistingUserKeys[]> {
   if (usernames.length === 0 || emails.length === 0) return [];
   return db
     .selectFrom('users')
@@ -25,7 +29,11 @@ export async function selectUsersByNormalizedNamesOrEmails(db: Db, usernames: re
  */
 export async function insertUsersSkippingConflicts(db: Db, rows: readonly NewUserRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const inserted = await db.insertInto('users').values([...rows]).onConflict((oc) => oc.doNothing()).returning('username_normalized').execute();
+  const inserted = await db
+    .insertInto('users')
+    .values([...rows])
+    .onConflict((oc) => oc.doNothing())
+    .returning('username_normalized')
+    .execute();
   return inserted.map((row) => row.username_normalized);
 }
-

@@ -45,11 +45,17 @@ export async function findUserByNormalizedEmail(db: Db, emailNormalized: string)
   return db.selectFrom('users').selectAll().where('email_normalized', '=', emailNormalized).executeTakeFirst();
 }
 
-export async function existsUserWithNameOrEmail(db: Db, usernameNormalized: string, emailNormalized: string): Promise<boolean> {
+export async function existsUserWithNameOrEmail(
+  db: Db,
+  usernameNormalized: string,
+  emailNormalized: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('users')
     .select('id')
-    .where((eb) => eb.or([eb('username_normalized', '=', usernameNormalized), eb('email_normalized', '=', emailNormalized)]))
+    .where((eb) =>
+      eb.or([eb('username_normalized', '=', usernameNormalized), eb('email_normalized', '=', emailNormalized)]),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -86,7 +92,12 @@ export async function lockUserAtTokenVersion(db: Db, id: number, tokenVersion: n
 
 /** Replaces the hash only if it is still the one that was verified: a concurrent password change wins. */
 export async function replacePasswordHash(db: Db, id: number, verifiedHash: string, newHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: newHash }).where('id', '=', id).where('password_hash', '=', verifiedHash).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: newHash })
+    .where('id', '=', id)
+    .where('password_hash', '=', verifiedHash)
+    .execute();
 }
 
 export interface UserPageQuery {

@@ -46,7 +46,13 @@ const TOKEN_TYPE = 'at+jwt';
  */
 export const CLOCK_SKEW_SECONDS = 30;
 
-export function createAccessTokens(options: { keys: KeyRing; issuer: string; audience: string; ttlSeconds: number; clock: Clock }): AccessTokens {
+export function createAccessTokens(options: {
+  keys: KeyRing;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  clock: Clock;
+}): AccessTokens {
   const { keys, issuer, audience, ttlSeconds, clock } = options;
   const { signing } = keys;
 
@@ -54,9 +60,20 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
     ttlSeconds,
     async issue(user, scopes, session) {
       const iat = epochSeconds(clock);
-      const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
+      const claims: AccessTokenClaims = {
+        sub: String(user.id),
+        scope: scopes.join(' '),
+        iat,
+        exp: iat + ttlSeconds,
+        iss: issuer,
+        aud: audience,
+        jti: randomUUID(),
+        ver: user.token_version,
+      };
       if (session) Object.assign(claims, { sid: session.sid, amr: [...session.amr] });
-      return new SignJWT({ ...claims }).setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid }).sign(signing.key);
+      return new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
+        .sign(signing.key);
     },
     async verify(token) {
       if (!isCanonicalCompactJws(token)) return undefined;
@@ -64,8 +81,17 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
         const key = keys.verificationKeyFor(decodeProtectedHeader(token).kid);
         if (!key) return undefined;
         // Each key verifies with its own algorithm only: no `none`, no HS256 token checked against an RSA key.
-        const { payload } = await jwtVerify(token, key.key, { algorithms: [key.alg], typ: TOKEN_TYPE, issuer, audience, requiredClaims: ['exp', 'iat', 'jti'], currentDate: clock.now() });
-        return isAccessTokenClaims(payload) && plausibleLifetime(payload, epochSeconds(clock), ttlSeconds) ? payload : undefined;
+        const { payload } = await jwtVerify(token, key.key, {
+          algorithms: [key.alg],
+          typ: TOKEN_TYPE,
+          issuer,
+          audience,
+          requiredClaims: ['exp', 'iat', 'jti'],
+          currentDate: clock.now(),
+        });
+        return isAccessTokenClaims(payload) && plausibleLifetime(payload, epochSeconds(clock), ttlSeconds)
+          ? payload
+          : undefined;
       } catch {
         return undefined;
       }
@@ -83,7 +109,12 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  */
 function isCanonicalCompactJws(token: string): boolean {
   const segments = token.split('.');
-  return segments.length === 3 && segments.every((segment) => BASE64URL.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment);
+  return (
+    segments.length === 3 &&
+    segments.every(
+      (segment) => BASE64URL.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment,
+    )
+  );
 }
 
 /** Tokens we issue live exactly ttlSeconds from a past iat; anything else was not minted by us. */
@@ -94,5 +125,15 @@ function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: n
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const p = payload as Record<string, unknown>;
-  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver) && (p.sid === undefined || typeof p.sid === 'string') && (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')));
+  return (
+    typeof p.sub === 'string' &&
+    /^[1-9]\d{0,9}$/.test(p.sub) &&
+    typeof p.scope === 'string' &&
+    typeof p.exp === 'number' &&
+    typeof p.iat === 'number' &&
+    typeof p.jti === 'string' &&
+    Number.isSafeInteger(p.ver) &&
+    (p.sid === undefined || typeof p.sid === 'string') &&
+    (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')))
+  );
 }

@@ -12,7 +12,11 @@ export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
  * flood of forged tokens cannot push real ones out. Bounded LRU: a Map keeps insertion order,
  * and a hit is moved to the end.
  */
-export function withVerifiedTokenCache(tokens: AccessTokens, clock: Clock, maxEntries = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE): AccessTokens {
+export function withVerifiedTokenCache(
+  tokens: AccessTokens,
+  clock: Clock,
+  maxEntries = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE,
+): AccessTokens {
   const cache = new Map<string, Readonly<AccessTokenClaims>>();
 
   const remember = (token: string, claims: AccessTokenClaims): void => {

@@ -25,7 +25,8 @@ export type RegistrationAdmission = { outcome: 'admitted' } | { outcome: 'thrott
 export async function admitLogin(deps: Deps, username: string, clientIp: string): Promise<LoginAdmission> {
   const [perUser, perIp] = loginLimits(deps.config, username.toLowerCase(), clientIp);
   const admission = await admit(deps, [perUser, perIp]);
-  if (!admission.admitted) return { outcome: 'throttled', limit: admission.exceeded.name, retryAfter: admission.retryAfter };
+  if (!admission.admitted)
+    return { outcome: 'throttled', limit: admission.exceeded.name, retryAfter: admission.retryAfter };
   return {
     outcome: 'admitted',
     // The right password clears this username's count from this IP; for the IP it was simply not a failure.
@@ -42,7 +43,11 @@ export async function admitRegistration(deps: Deps, clientIp: string): Promise<R
 }
 
 function emailProbesFromIp(config: Config, clientIp: string): Limit {
-  return { subject: ['registration', clientIp], max: config.registrationMaxPerIp, windowSeconds: config.registrationWindow };
+  return {
+    subject: ['registration', clientIp],
+    max: config.registrationMaxPerIp,
+    windowSeconds: config.registrationWindow,
+  };
 }
 
 function toRegistrationAdmission(admission: Admission<Limit>): RegistrationAdmission {

@@ -11,14 +11,18 @@ import { queueVerification } from './email-verification';
  * decided after answering, so neither the body nor the timing tells which addresses have accounts.
  */
 export async function requestEmailChange(services: Dependencies, user: UserRow, email: string): Promise<UserRow> {
-  if (email.toLowerCase() === user.email_normalized) return (await updateUser(services.db, user.id, { pending_email: null })) ?? user;
+  if (email.toLowerCase() === user.email_normalized)
+    return (await updateUser(services.db, user.id, { pending_email: null })) ?? user;
   const updated = (await updateUser(services.db, user.id, { pending_email: email })) ?? user;
   services.outbox.afterAnswer(() => mailEmailChange(services, user.id, email));
   return updated;
 }
 
 async function mailEmailChange(services: Dependencies, userId: number, email: string): Promise<void> {
-  const [user, owner] = await Promise.all([findUserById(services.db, userId), findUserByNormalizedEmail(services.db, email.toLowerCase())]);
+  const [user, owner] = await Promise.all([
+    findUserById(services.db, userId),
+    findUserByNormalizedEmail(services.db, email.toLowerCase()),
+  ]);
   // A later request replaced this one: that one mails.
   if (!user || user.pending_email !== email) return;
   await withMail(services, async (trx, queue) => {

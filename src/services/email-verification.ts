@@ -11,10 +11,27 @@ import type { Dependencies } from '../dependencies';
 import { issueAccountToken, useToken } from './account-tokens';
 
 /** Issues a verification token for `address` and queues its link, inside the caller's transaction. */
-export async function queueVerification(services: Dependencies, trx: Kysely<Database>, queue: QueueMail, userId: number, address: string): Promise<void> {
+export async function queueVerification(
+  services: Dependencies,
+  trx: Kysely<Database>,
+  queue: QueueMail,
+  userId: number,
+  address: string,
+): Promise<void> {
   const { emailVerificationUrl, emailVerificationTtl } = services.config.mail;
-  const token = await issueAccountToken(trx, 'email_verification', userId, address, services.clock.now(), emailVerificationTtl);
-  await queue(address, { kind: 'email_verification', link: linkFor(emailVerificationUrl, token), ttlHours: Math.round(emailVerificationTtl / 3600) });
+  const token = await issueAccountToken(
+    trx,
+    'email_verification',
+    userId,
+    address,
+    services.clock.now(),
+    emailVerificationTtl,
+  );
+  await queue(address, {
+    kind: 'email_verification',
+    link: linkFor(emailVerificationUrl, token),
+    ttlHours: Math.round(emailVerificationTtl / 3600),
+  });
 }
 
 /** The address waiting for proof: a pending change first, else the current one while unverified. */
@@ -42,7 +59,10 @@ export async function mailVerification(services: Dependencies, user: UserRow): P
  * should another account have taken it meanwhile, the unique index refuses, the transaction rolls
  * back and the outcome is the same as for any dead token.
  */
-export async function confirmEmailVerification(services: Dependencies, token: string): Promise<{ outcome: 'verified' } | { outcome: 'invalid_token' }> {
+export async function confirmEmailVerification(
+  services: Dependencies,
+  token: string,
+): Promise<{ outcome: 'verified' } | { outcome: 'invalid_token' }> {
   const now = services.clock.now();
   const user = await services.db
     .transaction()
@@ -59,7 +79,11 @@ export async function confirmEmailVerification(services: Dependencies, token: st
   return { outcome: 'verified' };
 }
 
-async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow, now: string): Promise<UserRow | undefined> {
+async function applyVerification(
+  trx: Kysely<Database>,
+  token: AccountTokenRow,
+  now: string,
+): Promise<UserRow | undefined> {
   const user = await findUserById(trx, token.user_id);
   const address = token.email;
   if (!user || address === null) return undefined;
@@ -67,5 +91,10 @@ async function applyVerification(trx: Kysely<Database>, token: AccountTokenRow, 
   if (user.pending_email === null || address.toLowerCase() !== user.pending_email.toLowerCase()) return undefined;
   // Reset links went to the old address: once it is no longer the account's, they must not work.
   await expireAccountTokensOf(trx, user.id, 'password_reset', now);
-  return updateUser(trx, user.id, { email: address, email_normalized: address.toLowerCase(), email_verified: 1, pending_email: null });
+  return updateUser(trx, user.id, {
+    email: address,
+    email_normalized: address.toLowerCase(),
+    email_verified: 1,
+    pending_email: null,
+  });
 }

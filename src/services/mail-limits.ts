@@ -43,6 +43,7 @@ export async function admitMailRequest(deps: Deps, request: MailRequest): Promis
 function perAddress(deps: Deps, request: MailRequest) {
   const { maxPerAddress, window, passwordResetTtl } = deps.config.mail;
   const address = request.email.toLowerCase();
-  if (request.operation !== 'password_reset') return { subject: ['mail', 'address', address], max: maxPerAddress, windowSeconds: window };
+  if (request.operation !== 'password_reset')
+    return { subject: ['mail', 'address', address], max: maxPerAddress, windowSeconds: window };
   return { subject: ['mail', 'reset', address], max: maxPerAddress, windowSeconds: Math.min(window, passwordResetTtl) };
 }

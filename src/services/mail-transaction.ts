@@ -10,7 +10,10 @@ export type QueueMail = (to: string, template: MailTemplate) => Promise<void>;
  * Runs `work` in one transaction whose mails are queued in it too; once it commits, the mails are
  * counted and the delivery worker is woken. A rolled-back transaction leaves neither token nor mail.
  */
-export async function withMail<T>(services: Pick<Dependencies, 'db' | 'clock' | 'config' | 'metrics' | 'outbox'>, work: (trx: Kysely<Database>, queue: QueueMail) => Promise<T>): Promise<T> {
+export async function withMail<T>(
+  services: Pick<Dependencies, 'db' | 'clock' | 'config' | 'metrics' | 'outbox'>,
+  work: (trx: Kysely<Database>, queue: QueueMail) => Promise<T>,
+): Promise<T> {
   let queued = 0;
   const result = await services.db.transaction().execute((trx) => {
     queued = 0;

@@ -20,12 +20,22 @@ export type PasswordChange =
  * A stolen access token alone cannot take the account over: the current password is required, and
  * guessing it is throttled exactly like guessing at /token (same counters, checked before bcrypt).
  */
-export async function changePassword(deps: Deps, user: UserRow, currentPassword: string, newPassword: string, clientIp: string): Promise<PasswordChange> {
+export async function changePassword(
+  deps: Deps,
+  user: UserRow,
+  currentPassword: string,
+  newPassword: string,
+  clientIp: string,
+): Promise<PasswordChange> {
   // First: it costs no bcrypt, touches no login counter and tells nothing about the current password.
   if (isCommonPassword(newPassword)) return { outcome: 'password_too_common' };
   const proof = await requireReauthentication(deps, user, currentPassword, clientIp);
   if (proof.outcome === 'throttled') {
-    audit(deps.logger, 'password_change_throttled', { user_id: user.id, limit: proof.limit, retry_after: proof.retryAfter });
+    audit(deps.logger, 'password_change_throttled', {
+      user_id: user.id,
+      limit: proof.limit,
+      retry_after: proof.retryAfter,
+    });
     return proof;
   }
   // The schema requires current_password, so it is never missing here; this operation predates

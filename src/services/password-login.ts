@@ -19,18 +19,30 @@ export type PasswordLogin =
  * row is the one the password was checked against: its token_version is what a session may be
  * started under (startRefreshFamily re-checks it).
  */
-export async function authenticatePassword(deps: Deps, username: string, password: string, clientIp: string): Promise<PasswordLogin> {
+export async function authenticatePassword(
+  deps: Deps,
+  username: string,
+  password: string,
+  clientIp: string,
+): Promise<PasswordLogin> {
   const user = await findUserByNormalizedUsername(deps.db, username.toLowerCase());
   const admission = await admitLogin(deps, username, clientIp);
   if (admission.outcome === 'throttled') {
-    audit(deps.logger, 'login_throttled', { user_id: user?.id, limit: admission.limit, retry_after: admission.retryAfter });
+    audit(deps.logger, 'login_throttled', {
+      user_id: user?.id,
+      limit: admission.limit,
+      retry_after: admission.retryAfter,
+    });
     // Refused before the password is looked at: the right one gets this same answer.
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
   // Always runs bcrypt at the configured cost (against a dummy hash for unknown users) so timing does not reveal who exists.
   const { matches, needsRehash } = await deps.passwords.verify(password, user?.password_hash);
   if (!user || !matches || user.is_active !== 1) {
-    audit(deps.logger, 'login_failed', { user_id: user?.id, reason: !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive_user' });
+    audit(deps.logger, 'login_failed', {
+      user_id: user?.id,
+      reason: !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive_user',
+    });
     return { outcome: 'invalid_credentials' };
   }
   await admission.succeeded();

@@ -21,7 +21,11 @@ export async function mailPasswordReset(services: Dependencies, email: string): 
   const { passwordResetUrl, passwordResetTtl } = services.config.mail;
   await withMail(services, async (trx, queue) => {
     const token = await issueAccountToken(trx, 'password_reset', user.id, null, services.clock.now(), passwordResetTtl);
-    await queue(user.email, { kind: 'password_reset', link: linkFor(passwordResetUrl, token), ttlMinutes: Math.round(passwordResetTtl / 60) });
+    await queue(user.email, {
+      kind: 'password_reset',
+      link: linkFor(passwordResetUrl, token),
+      ttlMinutes: Math.round(passwordResetTtl / 60),
+    });
   });
   audit(services.logger, 'password_reset_requested', { user_id: user.id });
 }
@@ -30,7 +34,11 @@ export async function mailPasswordReset(services: Dependencies, email: string): 
  * Uses the token and sets the password in one transaction: of concurrent confirms exactly one wins
  * (the conditional UPDATE in useToken), and the new password never coexists with old sessions.
  */
-export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<{ outcome: 'reset' } | { outcome: 'invalid_token' } | { outcome: 'password_too_common' }> {
+export async function confirmPasswordReset(
+  services: Dependencies,
+  token: string,
+  newPassword: string,
+): Promise<{ outcome: 'reset' } | { outcome: 'invalid_token' } | { outcome: 'password_too_common' }> {
   // Before the token is looked at: it stays unspent for a second try with a better password.
   if (isCommonPassword(newPassword)) return { outcome: 'password_too_common' };
   const now = services.clock.now();

@@ -18,7 +18,12 @@ export type Reauthentication =
  * is asking. Guessing the password here is guessing it at /token: the same counters (per username
  * and IP, per IP), checked before bcrypt runs, so while throttled the right password is refused too.
  */
-export async function requireReauthentication(deps: Deps, user: UserRow, currentPassword: string | undefined, clientIp: string): Promise<Reauthentication> {
+export async function requireReauthentication(
+  deps: Deps,
+  user: UserRow,
+  currentPassword: string | undefined,
+  clientIp: string,
+): Promise<Reauthentication> {
   if (currentPassword === undefined) return { outcome: 'missing' };
   const admission = await admitLogin(deps, user.username, clientIp);
   if (admission.outcome === 'throttled') return admission;

@@ -13,7 +13,12 @@ import {
 } from '../repositories/refresh-tokens.repository';
 import { expireAccountTokensOf, expireEmailChangeTokensOf } from '../repositories/account-tokens.repository';
 import { insertSession, markSessionEnded, type NewSession } from '../repositories/sessions.repository';
-import { findUserById, incrementTokenVersion, lockUserAtTokenVersion, updateUser } from '../repositories/users.repository';
+import {
+  findUserById,
+  incrementTokenVersion,
+  lockUserAtTokenVersion,
+  updateUser,
+} from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
 import type { Dependencies } from '../dependencies';
@@ -36,7 +41,12 @@ const SEAL_SWEEP_BATCH = 50;
  * was checked: a password change, deactivation or logout everywhere that answered first must not
  * lose the race to a login that was still hashing.
  */
-export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: readonly string[], login: LoginContext): Promise<{ refreshToken: string; sessionId: string } | undefined> {
+export async function startRefreshFamily(
+  deps: Deps,
+  user: UserRow,
+  scopes: readonly string[],
+  login: LoginContext,
+): Promise<{ refreshToken: string; sessionId: string } | undefined> {
   await forgetExpiredSuccessors(deps);
   const token = newRefreshToken();
   return deps.db.transaction().execute(async (trx) => {
@@ -45,7 +55,13 @@ export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: read
     const sessionId = randomUUID();
     await insertRefreshToken(trx, { ...row, family_id: sessionId, token_version: user.token_version });
     // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
-    await insertSession(trx, { ...login, id: sessionId, user_id: user.id, created_at: row.created_at, last_used_at: row.created_at });
+    await insertSession(trx, {
+      ...login,
+      id: sessionId,
+      user_id: user.id,
+      created_at: row.created_at,
+      last_used_at: row.created_at,
+    });
     return { refreshToken: token, sessionId };
   });
 }
@@ -57,7 +73,11 @@ export type LoginContext = Pick<NewSession, 'user_agent' | 'ip' | 'amr'>;
  * RFC 9700 §4.14 rotation with reuse detection, in one transaction so a rotation is never half
  * done. Outcomes are values: a detected reuse must commit its revocation, not roll it back.
  */
-export async function refreshSession(deps: Deps, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
+export async function refreshSession(
+  deps: Deps,
+  presented: string,
+  requestedScope: string | undefined,
+): Promise<RefreshOutcome> {
   await forgetExpiredSuccessors(deps);
   return deps.db.transaction().execute(async (trx) => {
     const row = await findRefreshTokenByHash(trx, hashRefreshToken(presented));
@@ -68,14 +88,31 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
     if (grant.outcome !== 'granted') return grant;
 
     const successor = newRefreshToken();
-    const claimed = await markRefreshTokenRotated(trx, row.id, deps.clock.now().toISOString(), sealSuccessor(presented, successor));
+    const claimed = await markRefreshTokenRotated(
+      trx,
+      row.id,
+      deps.clock.now().toISOString(),
+      sealSuccessor(presented, successor),
+    );
     if (!claimed) {
       // Another request rotated or revoked it between our read and our write (possible on PostgreSQL): a replay, or dead.
       const current = await findRefreshTokenByHash(trx, row.token_hash);
-      return current && current.revoked_at === null ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
+      return current && current.revoked_at === null
+        ? replayRotated(deps, trx, current, presented, requestedScope)
+        : INVALID;
     }
-    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id, token_version: row.token_version });
-    return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: row.family_id };
+    await insertRefreshToken(trx, {
+      ...newRow(deps, successor, row.user_id, row.scope),
+      family_id: row.family_id,
+      token_version: row.token_version,
+    });
+    return {
+      outcome: 'issued',
+      refreshToken: successor,
+      user: grant.user,
+      scopes: grant.scopes,
+      sessionId: row.family_id,
+    };
   });
 }
 
@@ -84,26 +121,53 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
  * token, it is a second tab racing the first and gets that same successor. Otherwise someone holds
  * a copy they should not: the whole family dies, including the successor the legitimate client has.
  */
-async function replayRotated(deps: Deps, trx: Db, row: RefreshTokenRow, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
-  const successor = withinGrace(deps, row) && row.successor_sealed ? openSuccessor(presented, row.successor_sealed) : undefined;
-  const successorRow = successor === undefined ? undefined : await findRefreshTokenByHash(trx, hashRefreshToken(successor));
-  if (successor !== undefined && successorRow && successorRow.rotated_at === null && successorRow.revoked_at === null && !isExpired(deps, successorRow)) {
+async function replayRotated(
+  deps: Deps,
+  trx: Db,
+  row: RefreshTokenRow,
+  presented: string,
+  requestedScope: string | undefined,
+): Promise<RefreshOutcome> {
+  const successor =
+    withinGrace(deps, row) && row.successor_sealed ? openSuccessor(presented, row.successor_sealed) : undefined;
+  const successorRow =
+    successor === undefined ? undefined : await findRefreshTokenByHash(trx, hashRefreshToken(successor));
+  if (
+    successor !== undefined &&
+    successorRow &&
+    successorRow.rotated_at === null &&
+    successorRow.revoked_at === null &&
+    !isExpired(deps, successorRow)
+  ) {
     const grant = await grantFor(trx, successorRow, requestedScope);
-    return grant.outcome === 'granted' ? { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: successorRow.family_id } : grant;
+    return grant.outcome === 'granted'
+      ? {
+          outcome: 'issued',
+          refreshToken: successor,
+          user: grant.user,
+          scopes: grant.scopes,
+          sessionId: successorRow.family_id,
+        }
+      : grant;
   }
   await endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString());
   audit(deps.logger, 'refresh_token_reuse_detected', { user_id: row.user_id, family_id: row.family_id });
   return { outcome: 'reused' };
 }
 
-type Grant = { outcome: 'granted'; user: UserRow; scopes: Scope[] } | { outcome: 'invalid' } | { outcome: 'invalid_scope'; refused: string[] };
+type Grant =
+  | { outcome: 'granted'; user: UserRow; scopes: Scope[] }
+  | { outcome: 'invalid' }
+  | { outcome: 'invalid_scope'; refused: string[] };
 
 async function grantFor(trx: Db, row: RefreshTokenRow, requestedScope: string | undefined): Promise<Grant> {
   const user = await findUserById(trx, row.user_id);
   // A family started before the user's last password change, deactivation, logout everywhere or role change is over.
   if (!user || user.is_active !== 1 || user.token_version !== row.token_version) return INVALID;
   const scopes = narrowScopes(user.role, row.scope, requestedScope);
-  return 'refused' in scopes ? { outcome: 'invalid_scope', refused: scopes.refused } : { outcome: 'granted', user, scopes: scopes.granted };
+  return 'refused' in scopes
+    ? { outcome: 'invalid_scope', refused: scopes.refused }
+    : { outcome: 'granted', user, scopes: scopes.granted };
 }
 
 /**
@@ -120,7 +184,9 @@ export async function endFamily(trx: Db, userId: number, familyId: string, at: s
 export async function revokeRefreshFamily(deps: Deps, presented: string): Promise<void> {
   const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
   if (!row) return;
-  await deps.db.transaction().execute((trx) => endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString()));
+  await deps.db
+    .transaction()
+    .execute((trx) => endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString()));
   audit(deps.logger, 'refresh_token_revoked', { user_id: row.user_id, family_id: row.family_id });
 }
 
@@ -139,7 +205,8 @@ function newRow(deps: Deps, token: string, userId: number, scope: string) {
 export async function forgetExpiredSuccessors(deps: Deps): Promise<void> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.config.refreshReuseGrace * 1000).toISOString();
   // Bounded per request: a backlog (after downtime) drains over the next requests instead of stalling one.
-  for (const id of await findSealedRotatedBefore(deps.db, cutoff, SEAL_SWEEP_BATCH)) await clearSealedSuccessor(deps.db, id, cutoff);
+  for (const id of await findSealedRotatedBefore(deps.db, cutoff, SEAL_SWEEP_BATCH))
+    await clearSealedSuccessor(deps.db, id, cutoff);
 }
 
 function isExpired(deps: Deps, row: RefreshTokenRow): boolean {
@@ -147,7 +214,10 @@ function isExpired(deps: Deps, row: RefreshTokenRow): boolean {
 }
 
 function withinGrace(deps: Deps, row: RefreshTokenRow): boolean {
-  return row.rotated_at !== null && deps.clock.now().getTime() - Date.parse(row.rotated_at) < deps.config.refreshReuseGrace * 1000;
+  return (
+    row.rotated_at !== null &&
+    deps.clock.now().getTime() - Date.parse(row.rotated_at) < deps.config.refreshReuseGrace * 1000
+  );
 }
 
 /**

@@ -17,7 +17,9 @@ export interface SealedSuccessorSweep {
 export function startSealedSuccessorSweep(deps: Deps): SealedSuccessorSweep {
   let running: Promise<void> = Promise.resolve();
   const sweep = () => {
-    running = forgetExpiredSuccessors(deps).catch((error: unknown) => deps.logger.warn({ err: error }, 'sealed successor sweep failed; the next one retries'));
+    running = forgetExpiredSuccessors(deps).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'sealed successor sweep failed; the next one retries'),
+    );
   };
   const everyMs = Math.min(60, Math.max(1, deps.config.refreshReuseGrace)) * 1000;
   const timer = setInterval(() => void running.then(sweep), everyMs);

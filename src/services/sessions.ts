@@ -3,7 +3,13 @@ import type { components } from '../../generated/api';
 import type { Kysely } from 'kysely';
 import type { Database, SessionRow } from '../db/schema';
 import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.repository';
-import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
+import {
+  findSessionAmr,
+  insertSessionIfMissing,
+  markOtherSessionsEnded,
+  selectLiveSessions,
+  touchSession,
+} from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
 import { endAllSessionsOf, endFamily, type LoginContext } from './refresh-tokens';
@@ -14,8 +20,15 @@ type Session = components['schemas']['Session'];
 const USER_AGENT_MAX = 256;
 
 /** What a new session keeps of the request that logged in: the agent cut short, the IP as the limits count it. */
-export function loginContext(request: { userAgent: string | undefined; clientIp: string }, amr: readonly string[]): LoginContext {
-  return { user_agent: request.userAgent === undefined ? null : [...request.userAgent].slice(0, USER_AGENT_MAX).join(''), ip: request.clientIp, amr: amr.join(' ') };
+export function loginContext(
+  request: { userAgent: string | undefined; clientIp: string },
+  amr: readonly string[],
+): LoginContext {
+  return {
+    user_agent: request.userAgent === undefined ? null : [...request.userAgent].slice(0, USER_AGENT_MAX).join(''),
+    ip: request.clientIp,
+    amr: amr.join(' '),
+  };
 }
 
 /**
@@ -28,18 +41,34 @@ export async function refreshedSession(deps: Deps, userId: number, sessionId: st
   const amr = (await findSessionAmr(deps.db, sessionId)) ?? 'pwd';
   const now = deps.clock.now().toISOString();
   if (!(await touchSession(deps.db, sessionId, now))) {
-    await insertSessionIfMissing(deps.db, { id: sessionId, user_id: userId, created_at: now, last_used_at: now, user_agent: null, ip: '', amr });
+    await insertSessionIfMissing(deps.db, {
+      id: sessionId,
+      user_id: userId,
+      created_at: now,
+      last_used_at: now,
+      user_agent: null,
+      ip: '',
+      amr,
+    });
   }
   return { sid: sessionId, amr: amr.split(' ') };
 }
 
-export async function listLiveSessions(deps: Deps, userId: number, currentSessionId: string | undefined): Promise<Session[]> {
+export async function listLiveSessions(
+  deps: Deps,
+  userId: number,
+  currentSessionId: string | undefined,
+): Promise<Session[]> {
   const rows = await selectLiveSessions(deps.db, userId, deps.clock.now().toISOString());
   return rows.map((row) => present(row, row.id === currentSessionId));
 }
 
 /** Ends one live session of the user: its refresh family is revoked and its access tokens fail at once. */
-export async function endSession(deps: Deps, userId: number, sessionId: string): Promise<{ outcome: 'ended' } | { outcome: 'not_found' }> {
+export async function endSession(
+  deps: Deps,
+  userId: number,
+  sessionId: string,
+): Promise<{ outcome: 'ended' } | { outcome: 'not_found' }> {
   const now = deps.clock.now().toISOString();
   // Another user's session, and one already over, are the same 404: nothing to tell them apart.
   const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
@@ -59,11 +88,24 @@ export async function logOutEverywhere(deps: Deps, userId: number): Promise<void
  * Ends every session of the user but `keep` (the request's own; undefined for a token from before
  * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail.
  */
-export async function endOtherSessionsOf(trx: Kysely<Database>, userId: number, keep: string | undefined, at: string): Promise<void> {
+export async function endOtherSessionsOf(
+  trx: Kysely<Database>,
+  userId: number,
+  keep: string | undefined,
+  at: string,
+): Promise<void> {
   await revokeRefreshTokensOfUserExcept(trx, userId, keep ?? '', at);
   await markOtherSessionsEnded(trx, userId, keep ?? '', at);
 }
 
 function present(row: SessionRow, current: boolean): Session {
-  return { id: row.id, created_at: row.created_at, last_used_at: row.last_used_at, user_agent: row.user_agent, ip: row.ip, amr: row.amr === '' ? [] : row.amr.split(' '), current };
+  return {
+    id: row.id,
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+    user_agent: row.user_agent,
+    ip: row.ip,
+    amr: row.amr === '' ? [] : row.amr.split(' '),
+    current,
+  };
 }

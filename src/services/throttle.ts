@@ -20,8 +20,7 @@ export interface Limit {
 }
 
 export type Admission<L extends Limit> =
-  | { admitted: true; eventIds: readonly number[] }
-  | { admitted: false; exceeded: L; retryAfter: number };
+  { admitted: true; eventIds: readonly number[] } | { admitted: false; exceeded: L; retryAfter: number };
 
 /**
  * Counts an attempt against every limit and says whether it may go ahead. The attempt is recorded
@@ -37,11 +36,18 @@ export async function admit<L extends Limit>(deps: Deps, limits: readonly L[]): 
   await deleteExpiredThrottleEvents(deps.db, now.toISOString());
   const eventIds: number[] = [];
   for (const limit of limits) {
-    eventIds.push(await insertThrottleEvent(deps.db, throttleKey(limit), new Date(now.getTime() + limit.windowSeconds * 1000).toISOString()));
+    eventIds.push(
+      await insertThrottleEvent(
+        deps.db,
+        throttleKey(limit),
+        new Date(now.getTime() + limit.windowSeconds * 1000).toISOString(),
+      ),
+    );
   }
   const exceeded: L[] = [];
   for (const limit of limits) {
-    if ((await countLiveThrottleEvents(deps.db, throttleKey(limit), now.toISOString())) > limit.max) exceeded.push(limit);
+    if ((await countLiveThrottleEvents(deps.db, throttleKey(limit), now.toISOString())) > limit.max)
+      exceeded.push(limit);
   }
   const [first] = exceeded;
   if (!first) return { admitted: true, eventIds };

@@ -23,10 +23,16 @@ export type AdminUpdate =
  * Deactivation and a role change end every session in the same transaction (token version bumped,
  * refresh families revoked), so no token issued before outlives them.
  */
-export async function updateUserAsAdmin(deps: Deps, admin: UserRow, userId: number, changes: AdminChanges): Promise<AdminUpdate> {
+export async function updateUserAsAdmin(
+  deps: Deps,
+  admin: UserRow,
+  userId: number,
+  changes: AdminChanges,
+): Promise<AdminUpdate> {
   const { is_active, role, email_verified } = changes;
   // The last admin locking themselves out would leave nobody to undo it.
-  if (userId === admin.id && (is_active === false || (role !== undefined && role !== 'admin'))) return { outcome: 'self_lockout' };
+  if (userId === admin.id && (is_active === false || (role !== undefined && role !== 'admin')))
+    return { outcome: 'self_lockout' };
   const row: UserChanges = {
     ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }),
     ...(role !== undefined && { role }),
@@ -36,7 +42,8 @@ export async function updateUserAsAdmin(deps: Deps, admin: UserRow, userId: numb
     const before = role === undefined ? undefined : await findUserById(trx, userId);
     const after = await updateUser(trx, userId, row);
     // A role change ends the sessions too: a demoted admin's tokens must not become admin tokens again on re-promotion.
-    if (after && (is_active === false || (before && before.role !== after.role))) await endAllSessionsOf(trx, after.id, deps.clock.now().toISOString());
+    if (after && (is_active === false || (before && before.role !== after.role)))
+      await endAllSessionsOf(trx, after.id, deps.clock.now().toISOString());
     return after;
   });
   if (!updated) return { outcome: 'not_found' };

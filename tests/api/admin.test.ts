@@ -1,5 +1,13 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { bearer, login, refresh, registeredAdmin, registeredUser, type TestUser, type TokenBody } from '../support/flows';
+import {
+  bearer,
+  login,
+  refresh,
+  registeredAdmin,
+  registeredUser,
+  type TestUser,
+  type TokenBody,
+} from '../support/flows';
 
 let app: TestApp;
 let admin: TestUser;
@@ -33,7 +41,11 @@ describe('admin scope', () => {
 
   test.each([
     ['GET /users', (auth: { Authorization: string }) => app.client.GET('/users', { headers: auth })],
-    ['GET /users/{id}', (auth: { Authorization: string }) => app.client.GET('/users/{id}', { params: { path: { id: 1 } }, headers: auth })],
+    [
+      'GET /users/{id}',
+      (auth: { Authorization: string }) =>
+        app.client.GET('/users/{id}', { params: { path: { id: 1 } }, headers: auth }),
+    ],
     ['PATCH /users/{id}', (auth: { Authorization: string }) => patchUser(1, { is_active: true }, auth)],
   ])('%s: a user gets 403 insufficient_scope, no token gets 401', async (_name, call) => {
     const user = await registeredUser(app);
@@ -56,7 +68,10 @@ describe('listUsers', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const { data, response } = await app.client.GET('/users', { params: { query: { limit: 2, ...(cursor && { cursor }) } }, headers: admin.auth });
+      const { data, response } = await app.client.GET('/users', {
+        params: { query: { limit: 2, ...(cursor && { cursor }) } },
+        headers: admin.auth,
+      });
       expect(response.status).toBe(200);
       expect(data?.items.length).toBeLessThanOrEqual(2);
       seen.push(...(data?.items.map((u) => u.id) ?? []));
@@ -70,14 +85,22 @@ describe('listUsers', () => {
   test('username_prefix filters case-insensitively, and `_` is not a wildcard', async () => {
     const stamp = `p${Date.now() % 100000}`;
     for (const name of [`${stamp}_Ann`, `${stamp}_anna`, `${stamp}xann`]) {
-      await app.client.POST('/users', { body: { username: name, email: `${name}@example.com`, password: 'a long password' } });
+      await app.client.POST('/users', {
+        body: { username: name, email: `${name}@example.com`, password: 'a long password' },
+      });
     }
-    const { data } = await app.client.GET('/users', { params: { query: { username_prefix: `${stamp.toUpperCase()}_AN` } }, headers: admin.auth });
+    const { data } = await app.client.GET('/users', {
+      params: { query: { username_prefix: `${stamp.toUpperCase()}_AN` } },
+      headers: admin.auth,
+    });
     expect(data?.items.map((u) => u.username).sort()).toEqual([`${stamp}_Ann`, `${stamp}_anna`]);
   });
 
   test('a cursor the API did not issue is a 400 naming the field', async () => {
-    const { response, error } = await app.client.GET('/users', { params: { query: { cursor: 'bm9wZQ' } }, headers: admin.auth });
+    const { response, error } = await app.client.GET('/users', {
+      params: { query: { cursor: 'bm9wZQ' } },
+      headers: admin.auth,
+    });
     expect(response.status).toBe(400);
     expect(error?.errors?.[0]).toMatchObject({ location: 'query', field: 'cursor' });
   });
@@ -164,13 +187,19 @@ describe('updateUser', () => {
       expect(response.status).toBe(409);
       expect(error).toMatchObject({ code: 'self_lockout' });
     }
-    expect((await app.client.GET('/users/{id}', { params: { path: { id } }, headers: admin.auth })).data).toMatchObject({ is_active: true, roles: ['admin'] });
+    expect((await app.client.GET('/users/{id}', { params: { path: { id } }, headers: admin.auth })).data).toMatchObject(
+      { is_active: true, roles: ['admin'] },
+    );
   });
 
   test('404 for an unknown id; 400 for an empty or unknown change', async () => {
     expect((await patchUser(999999, { is_active: false })).response.status).toBe(404);
     expect((await patchUser(1, {})).response.status).toBe(400);
-    const extra = await app.raw('/users/1', { method: 'PATCH', headers: { ...admin.auth, 'content-type': 'application/json' }, body: '{"password_hash":"x"}' });
+    const extra = await app.raw('/users/1', {
+      method: 'PATCH',
+      headers: { ...admin.auth, 'content-type': 'application/json' },
+      body: '{"password_hash":"x"}',
+    });
     expect(extra.status).toBe(400);
   });
 });
@@ -180,10 +209,20 @@ describe('updateCurrentUser', () => {
   test('records the address as pending; a taken one (any case) gets the same answer and changes nothing', async () => {
     const user = await registeredUser(app);
     const other = await registeredUser(app);
-    const changed = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: `New.${user.email}` }, headers: user.auth });
-    expect(changed.data).toMatchObject({ username: user.username, email: user.email, pending_email: `New.${user.email}` });
+    const changed = await app.client.PATCH('/users/me', {
+      body: { current_password: user.password, email: `New.${user.email}` },
+      headers: user.auth,
+    });
+    expect(changed.data).toMatchObject({
+      username: user.username,
+      email: user.email,
+      pending_email: `New.${user.email}`,
+    });
 
-    const taken = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: other.email.toUpperCase() }, headers: user.auth });
+    const taken = await app.client.PATCH('/users/me', {
+      body: { current_password: user.password, email: other.email.toUpperCase() },
+      headers: user.auth,
+    });
     expect(taken.response.status).toBe(200);
     expect(taken.data).toMatchObject({ email: user.email, pending_email: other.email.toUpperCase() });
     expect((await app.client.GET('/users/me', { headers: user.auth })).data?.email).toBe(user.email);
@@ -191,7 +230,10 @@ describe('updateCurrentUser', () => {
 
   test('an invalid email is a 400 naming the field', async () => {
     const user = await registeredUser(app);
-    const { response, error } = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: 'not-an-email' }, headers: user.auth });
+    const { response, error } = await app.client.PATCH('/users/me', {
+      body: { current_password: user.password, email: 'not-an-email' },
+      headers: user.auth,
+    });
     expect(response.status).toBe(400);
     expect(error?.errors?.[0]).toMatchObject({ field: 'email' });
   });

@@ -20,7 +20,10 @@ const expectedRequestIds = new Map<AuditEvent, string[]>();
 
 /** Notes that the request behind this response must log `event` under the id it answered with. */
 function expectAudit(event: AuditEvent, response: Response): Response {
-  expectedRequestIds.set(event, [...(expectedRequestIds.get(event) ?? []), response.headers.get('x-request-id') ?? 'no X-Request-Id']);
+  expectedRequestIds.set(event, [
+    ...(expectedRequestIds.get(event) ?? []),
+    response.headers.get('x-request-id') ?? 'no X-Request-Id',
+  ]);
   return response;
 }
 
@@ -36,7 +39,10 @@ async function loginAs(username: string, password: string): Promise<TokenBody> {
 }
 
 /** Registers over HTTP (or as the operator CLI does, for an admin) and logs in, noting both requests' ids. */
-async function signUp(name: string, role: 'user' | 'admin' = 'user'): Promise<{ username: string; password: string; token: string; refreshToken: string }> {
+async function signUp(
+  name: string,
+  role: 'user' | 'admin' = 'user',
+): Promise<{ username: string; password: string; token: string; refreshToken: string }> {
   const username = `${name}_${process.pid}`;
   const user = { username, email: `${username}@example.com`, password: `password of ${name}, long enough` };
   if (role === 'admin') await registerUser(app.server.services, user, 'admin');
@@ -71,28 +77,48 @@ beforeAll(async () => {
   expectAudit('refresh_token_revoked', await revoke(app, device.refresh_token ?? ''));
 
   const everywhere = await loginAs(alice.username, alice.password);
-  expectAudit('logout_everywhere', (await app.client.DELETE('/users/me/sessions', { headers: bearer(everywhere.access_token) })).response);
+  expectAudit(
+    'logout_everywhere',
+    (await app.client.DELETE('/users/me/sessions', { headers: bearer(everywhere.access_token) })).response,
+  );
 
   const current = await loginAs(alice.username, alice.password);
   const newPassword = 'a brand new passphrase';
   secrets.push(newPassword, 'not my current password');
-  const change = (current_password: string) => app.client.PUT('/users/me/password', { headers: bearer(current.access_token), body: { current_password, new_password: newPassword } });
+  const change = (current_password: string) =>
+    app.client.PUT('/users/me/password', {
+      headers: bearer(current.access_token),
+      body: { current_password, new_password: newPassword },
+    });
   expectAudit('password_change_failed', (await change('not my current password')).response);
   expectAudit('password_changed', (await change(alice.password)).response);
   const latest = await loginAs(alice.username, newPassword);
 
   const admin = await signUp('admin', 'admin');
   const { data: me } = await app.client.GET('/users/me', { headers: bearer(latest.access_token) });
-  const deactivation = await app.client.PATCH('/users/{id}', { params: { path: { id: me?.id ?? 0 } }, body: { is_active: false }, headers: bearer(admin.token) });
+  const deactivation = await app.client.PATCH('/users/{id}', {
+    params: { path: { id: me?.id ?? 0 } },
+    body: { is_active: false },
+    headers: bearer(admin.token),
+  });
   expectAudit('user_updated', deactivation.response);
 
   secrets.push('forged.token.value', 'malformed-body-password');
   await app.client.GET('/users/me', { headers: bearer('forged.token.value') });
-  await app.raw('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"password":"malformed-body-password' });
+  await app.raw('/users', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"password":"malformed-body-password',
+  });
   await app.close();
 });
 
-const lines = (): LogLine[] => logs.text().trim().split('\n').map((line) => JSON.parse(line) as LogLine);
+const lines = (): LogLine[] =>
+  logs
+    .text()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as LogLine);
 
 test('after every flow of the suite, no password, access token, refresh token or the JWT secret is in the log', () => {
   const text = logs.text();
@@ -111,18 +137,25 @@ test.each<AuditEvent>([
   'password_change_failed',
   'password_changed',
   'user_updated',
-])('%s is logged as an audit event, once per request that caused it, with that request\'s id and the user id', (event) => {
-  const found = lines().filter((line) => line.audit && line.event === event);
-  expect(found.length).toBeGreaterThan(0);
-  for (const line of found) {
-    if (line.reason !== 'unknown_user') expect(line.user_id).toEqual(expect.any(Number));
-  }
-  // Every line, not a sample: each carries the X-Request-Id its request answered with.
-  expect(found.map((line) => line.request_id).sort()).toEqual([...(expectedRequestIds.get(event) ?? [])].sort());
-});
+])(
+  "%s is logged as an audit event, once per request that caused it, with that request's id and the user id",
+  (event) => {
+    const found = lines().filter((line) => line.audit && line.event === event);
+    expect(found.length).toBeGreaterThan(0);
+    for (const line of found) {
+      if (line.reason !== 'unknown_user') expect(line.user_id).toEqual(expect.any(Number));
+    }
+    // Every line, not a sample: each carries the X-Request-Id its request answered with.
+    expect(found.map((line) => line.request_id).sort()).toEqual([...(expectedRequestIds.get(event) ?? [])].sort());
+  },
+);
 
 test('the flows above produce exactly the audit events checked by request id, no other', () => {
-  const logged = new Set(lines().filter((line) => line.audit).map((line) => line.event));
+  const logged = new Set(
+    lines()
+      .filter((line) => line.audit)
+      .map((line) => line.event),
+  );
   expect([...logged].sort()).toEqual([...expectedRequestIds.keys()].sort());
 });
 

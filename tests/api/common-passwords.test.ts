@@ -32,7 +32,9 @@ describe('createUser', () => {
     expect(JSON.stringify(answer.error)).not.toContain(password);
     expect((await login(app, username, password)).status).toBe(400);
     // The same name and address register fine with a password that is not on the list.
-    const retry = await app.client.POST('/users', { body: { username, email: `${username}@example.com`, password: 'a passphrase nobody else uses' } });
+    const retry = await app.client.POST('/users', {
+      body: { username, email: `${username}@example.com`, password: 'a passphrase nobody else uses' },
+    });
     expect(retry.response.status).toBe(201);
   });
 });
@@ -40,7 +42,10 @@ describe('createUser', () => {
 describe('changePassword', () => {
   test('a common new password is refused; the old one keeps working and the sessions live on', async () => {
     const user = await registeredUser(app);
-    const answer = await app.client.PUT('/users/me/password', { body: { current_password: user.password, new_password: 'Password123' }, headers: user.auth });
+    const answer = await app.client.PUT('/users/me/password', {
+      body: { current_password: user.password, new_password: 'Password123' },
+      headers: user.auth,
+    });
     expect(answer.response.status).toBe(400);
     expect(answer.error).toMatchObject(tooCommon('new_password'));
     expect((await app.client.GET('/users/me', { headers: user.auth })).response.status).toBe(200);
@@ -57,7 +62,13 @@ describe('confirmPasswordReset', () => {
     expect(answer.response.status).toBe(400);
     expect(answer.error).toMatchObject(tooCommon('new_password'));
     expect((await login(app, user.username, 'iloveyou')).status).toBe(400);
-    expect((await app.client.POST('/password-reset/confirm', { body: { token, new_password: 'a passphrase nobody else uses' } })).response.status).toBe(204);
+    expect(
+      (
+        await app.client.POST('/password-reset/confirm', {
+          body: { token, new_password: 'a passphrase nobody else uses' },
+        })
+      ).response.status,
+    ).toBe(204);
     expect((await login(app, user.username, 'a passphrase nobody else uses')).status).toBe(200);
   });
 });
@@ -65,7 +76,9 @@ describe('confirmPasswordReset', () => {
 test('the passwords of the README walkthrough and the spec examples are not on the list', async () => {
   const username = `walk_${Math.random().toString(36).slice(2, 10)}`;
   for (const [i, password] of ['correct horse battery staple', 'tr0ubadour and a longer tail'].entries()) {
-    const answer = await app.client.POST('/users', { body: { username: `${username}${i}`, email: `${username}${i}@example.com`, password } });
+    const answer = await app.client.POST('/users', {
+      body: { username: `${username}${i}`, email: `${username}${i}@example.com`, password },
+    });
     expect(answer.response.status).toBe(201);
   }
 });

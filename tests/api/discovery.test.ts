@@ -28,7 +28,18 @@ describe('getJwks', () => {
     const app = await startTestApp({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: pair.privateKeyFile });
     try {
       const { body } = await getJson(app, '/.well-known/jwks.json');
-      expect(body).toEqual({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: pair.publicKey.export({ format: 'jwk' }).x, kid: pair.kid, use: 'sig', alg: 'EdDSA' }] });
+      expect(body).toEqual({
+        keys: [
+          {
+            kty: 'OKP',
+            crv: 'Ed25519',
+            x: pair.publicKey.export({ format: 'jwk' }).x,
+            kid: pair.kid,
+            use: 'sig',
+            alg: 'EdDSA',
+          },
+        ],
+      });
     } finally {
       await app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -38,7 +49,12 @@ describe('getJwks', () => {
 
 describe('getAuthorizationServerMetadata', () => {
   const supported = {
-    grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code'],
+    grant_types_supported: [
+      'password',
+      'refresh_token',
+      'urn:tollgate:params:oauth:grant-type:mfa-otp',
+      'urn:tollgate:params:oauth:grant-type:mfa-recovery-code',
+    ],
     response_types_supported: [],
     scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin'],
     token_endpoint_auth_methods_supported: ['none'],
@@ -85,10 +101,16 @@ describe('getAuthorizationServerMetadata', () => {
     const app = await startTestApp({ PUBLIC_URL: 'https://auth.example.com', TRUST_PROXY: 'true' });
     try {
       const url = `${app.url}/.well-known/oauth-authorization-server`;
-      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' }] as Record<string, string>[]) {
+      for (const headers of [
+        { Host: 'evil.example' },
+        { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' },
+      ] as Record<string, string>[]) {
         const { status, body, cacheControl } = await getWithHeaders(url, headers);
         expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'public, max-age=300' });
-        expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'https://auth.example.com/token', jwks_uri: 'https://auth.example.com/.well-known/jwks.json' });
+        expect(JSON.parse(body)).toMatchObject({
+          token_endpoint: 'https://auth.example.com/token',
+          jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+        });
       }
     } finally {
       await app.close();
@@ -99,7 +121,10 @@ describe('getAuthorizationServerMetadata', () => {
     const app = await startTestApp({ TRUST_PROXY: 'true' });
     try {
       const url = `${app.url}/.well-known/oauth-authorization-server`;
-      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example' }] as Record<string, string>[]) {
+      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example' }] as Record<
+        string,
+        string
+      >[]) {
         const { status, body, cacheControl } = await getWithHeaders(url, headers);
         expect({ status, cacheControl }).toEqual({ status: 200, cacheControl: 'no-store' });
         expect(JSON.parse(body)).toMatchObject({ token_endpoint: 'http://evil.example/token' });
@@ -114,7 +139,10 @@ describe('getAuthorizationServerMetadata', () => {
     try {
       const { status, body } = await getWithHost(`${app.url}/.well-known/oauth-authorization-server`, 'not a host');
       expect(status).toBe(400);
-      expect(JSON.parse(body)).toMatchObject({ code: 'validation_failed', errors: [{ location: 'header', field: 'host', message: 'is not a valid host' }] });
+      expect(JSON.parse(body)).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ location: 'header', field: 'host', message: 'is not a valid host' }],
+      });
     } finally {
       await app.close();
     }

@@ -9,7 +9,10 @@ const clock = movableClock();
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  app = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50', TRUST_PROXY: 'true', EMAIL_CHANGE_MAX_PER_USER: '3' }, clock);
+  app = await startTestApp(
+    { SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50', TRUST_PROXY: 'true', EMAIL_CHANGE_MAX_PER_USER: '3' },
+    clock,
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -19,7 +22,10 @@ afterAll(async () => {
 let ip = 0;
 /** A new client address and a new target address each time: only a per-user budget can stop this. */
 const changeEmail = (user: TestUser, email: string) =>
-  app.client.PATCH('/users/me', { body: { current_password: user.password, email }, headers: { ...user.auth, 'x-forwarded-for': `198.18.${Math.floor((ip += 1) / 250)}.${ip % 250}` } });
+  app.client.PATCH('/users/me', {
+    body: { current_password: user.password, email },
+    headers: { ...user.auth, 'x-forwarded-for': `198.18.${Math.floor((ip += 1) / 250)}.${ip % 250}` },
+  });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -44,7 +50,11 @@ describe('updateCurrentUser', () => {
     const notices = smtp.received.filter((m) => m.to === user.email && /is being changed/.test(m.subject));
     expect(notices.length).toBeGreaterThanOrEqual(1);
     expect(notices.length).toBeLessThanOrEqual(3);
-    expect(smtp.received.filter((m) => m.to.startsWith('spam') && m.to.endsWith(user.email) && /Confirm your/.test(m.subject)).length).toBeLessThanOrEqual(3);
+    expect(
+      smtp.received.filter(
+        (m) => m.to.startsWith('spam') && m.to.endsWith(user.email) && /Confirm your/.test(m.subject),
+      ).length,
+    ).toBeLessThanOrEqual(3);
     // The last admitted request is the pending one: the refused ones changed nothing.
     expect((await app.client.GET('/users/me', { headers: user.auth })).data?.pending_email).toBe(`spam2_${user.email}`);
 
@@ -53,6 +63,8 @@ describe('updateCurrentUser', () => {
     expect((await changeEmail(other, `fine_${other.email}`)).response.status).toBe(200);
     clock.advance(3601);
     const { access_token } = (await (await login(app, user.username, user.password)).json()) as TokenBody;
-    expect((await changeEmail({ ...user, auth: bearer(access_token) }, `later_${user.email}`)).response.status).toBe(200);
+    expect((await changeEmail({ ...user, auth: bearer(access_token) }, `later_${user.email}`)).response.status).toBe(
+      200,
+    );
   });
 });

@@ -28,20 +28,37 @@ async function curl(...args: string[]): Promise<{ status: number; body: unknown 
 /** What Starlette's TestClient (httpx) sends for `client.post(path, data={...})`. */
 function testClientForm(fields: Record<string, string>): RequestInit {
   const form = tokenRequest(fields);
-  return { ...form, headers: { ...(form.headers as Record<string, string>), accept: '*/*', 'user-agent': 'testclient' } };
+  return {
+    ...form,
+    headers: { ...(form.headers as Record<string, string>), accept: '*/*', 'user-agent': 'testclient' },
+  };
 }
 
 describe('the curl walkthrough of "Building JWT Auth Chaining with FastAPI"', () => {
   let token = '';
 
   test('1. create a new user: POST /users/ with JSON', async () => {
-    const created = await curl('-X', 'POST', 'http://127.0.0.1:8000/users/', '-H', 'Content-Type: application/json', '-d', '{"username": "testuser", "email": "testuser@example.com", "password": "testpassword"}');
+    const created = await curl(
+      '-X',
+      'POST',
+      'http://127.0.0.1:8000/users/',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"username": "testuser", "email": "testuser@example.com", "password": "testpassword"}',
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'testuser', email: 'testuser@example.com', is_active: true });
   });
 
   test('2. obtain a JWT: POST /token with username and password only', async () => {
-    const issued = await curl('-X', 'POST', 'http://127.0.0.1:8000/token', '-d', 'username=testuser&password=testpassword');
+    const issued = await curl(
+      '-X',
+      'POST',
+      'http://127.0.0.1:8000/token',
+      '-d',
+      'username=testuser&password=testpassword',
+    );
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({ access_token: expect.any(String), token_type: 'bearer' });
     token = (issued.body as { access_token: string }).access_token;
@@ -50,12 +67,23 @@ describe('the curl walkthrough of "Building JWT Auth Chaining with FastAPI"', ()
   test('3. access a protected endpoint: GET /users/me/ (and /users/me, as the first tutorial calls it)', async () => {
     for (const path of ['/users/me/', '/users/me']) {
       const me = await curl('-X', 'GET', `http://127.0.0.1:8000${path}`, '-H', `Authorization: Bearer ${token}`);
-      expect(me).toMatchObject({ status: 200, body: { username: 'testuser', email: 'testuser@example.com', is_active: true } });
+      expect(me).toMatchObject({
+        status: 200,
+        body: { username: 'testuser', email: 'testuser@example.com', is_active: true },
+      });
     }
   });
 
   test('registering the same e-mail again is refused (tutorial: 400 "Email already registered"; tollgate: 409)', async () => {
-    const again = await curl('-X', 'POST', 'http://127.0.0.1:8000/users/', '-H', 'Content-Type: application/json', '-d', '{"username": "testuser2", "email": "testuser@example.com", "password": "testpassword"}');
+    const again = await curl(
+      '-X',
+      'POST',
+      'http://127.0.0.1:8000/users/',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"username": "testuser2", "email": "testuser@example.com", "password": "testpassword"}',
+    );
     expect(again.status).toBe(409);
   });
 });
@@ -64,7 +92,11 @@ describe('the pytest suite of "Authentication and Authorization in FastAPI" (/lo
   beforeAll(async () => {
     // The tutorial's "wonderland" is on the common-password list: tollgate refuses it (NIST 800-63B), so alice picks a longer one.
     const register = (password: string) =>
-      app.raw('/users/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', email: 'alice@example.com', password }) });
+      app.raw('/users/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', email: 'alice@example.com', password }),
+      });
     const refused = await register('wonderland');
     expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([400, 'password_too_common']);
     expect((await register(ALICE_PASSWORD)).status).toBe(201);

@@ -37,8 +37,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const encode = (pairs: Pairs): string => pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
-const post = (body: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+const encode = (pairs: Pairs): string =>
+  pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
+const post = (body: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body,
+});
 
 async function issuedTokens(_app: TestApp, response: Response): Promise<void> {
   expect(response.status).toBe(200);
@@ -52,7 +57,11 @@ const FORM_OPERATIONS: FormOperation[] = [
     name: 'issueToken, password grant',
     path: '/token',
     errors: 'oauth',
-    form: async (user) => [['grant_type', 'password'], ['username', user.username], ['password', user.password]],
+    form: async (user) => [
+      ['grant_type', 'password'],
+      ['username', user.username],
+      ['password', user.password],
+    ],
     sends: ['grant_type', 'username', 'password'],
     optional: { scope: 'me', client_id: 'web-app' },
     required: { name: 'username', description: 'Missing parameter: username.' },
@@ -62,7 +71,10 @@ const FORM_OPERATIONS: FormOperation[] = [
     name: 'issueToken, refresh grant',
     path: '/token',
     errors: 'oauth',
-    form: async (user) => [['grant_type', 'refresh_token'], ['refresh_token', user.refreshToken]],
+    form: async (user) => [
+      ['grant_type', 'refresh_token'],
+      ['refresh_token', user.refreshToken],
+    ],
     sends: ['grant_type', 'refresh_token'],
     optional: { scope: 'me', client_id: 'web-app' },
     required: { name: 'refresh_token', description: 'Missing parameter: refresh_token.' },
@@ -74,7 +86,11 @@ const FORM_OPERATIONS: FormOperation[] = [
     errors: 'oauth',
     form: async (user) => {
       const { secret } = await enrol(app, user, clock);
-      return [['grant_type', MFA_OTP], ['mfa_token', await passwordStep(app, user)], ['otp', codeNow(secret, clock)]];
+      return [
+        ['grant_type', MFA_OTP],
+        ['mfa_token', await passwordStep(app, user)],
+        ['otp', codeNow(secret, clock)],
+      ];
     },
     sends: ['grant_type', 'mfa_token', 'otp'],
     optional: { client_id: 'web-app' },
@@ -87,7 +103,11 @@ const FORM_OPERATIONS: FormOperation[] = [
     errors: 'oauth',
     form: async (user) => {
       const { recoveryCodes } = await enrol(app, user, clock);
-      return [['grant_type', MFA_RECOVERY_CODE], ['mfa_token', await passwordStep(app, user)], ['recovery_code', recoveryCodes[0] ?? '']];
+      return [
+        ['grant_type', MFA_RECOVERY_CODE],
+        ['mfa_token', await passwordStep(app, user)],
+        ['recovery_code', recoveryCodes[0] ?? ''],
+      ];
     },
     sends: ['grant_type', 'mfa_token', 'recovery_code'],
     optional: { client_id: 'web-app' },
@@ -104,19 +124,33 @@ const FORM_OPERATIONS: FormOperation[] = [
     required: { name: 'token', description: 'Missing parameter: token.' },
     succeeded: async (app, response, user) => {
       expect(response.status).toBe(200);
-      const refreshed = await app.raw('/token', post(encode([['grant_type', 'refresh_token'], ['refresh_token', user.refreshToken]])));
+      const refreshed = await app.raw(
+        '/token',
+        post(
+          encode([
+            ['grant_type', 'refresh_token'],
+            ['refresh_token', user.refreshToken],
+          ]),
+        ),
+      );
       expect(refreshed.status).toBe(400);
       expect(((await refreshed.json()) as OAuthErrorBody).error).toBe('invalid_grant');
     },
   },
 ];
 
-async function expectBadRequest(operation: FormOperation, response: Response, description: RegExp | string): Promise<void> {
+async function expectBadRequest(
+  operation: FormOperation,
+  response: Response,
+  description: RegExp | string,
+): Promise<void> {
   expect(response.status).toBe(400);
   if (operation.errors === 'oauth') {
     const body = (await response.json()) as OAuthErrorBody;
     expect(body.error).toBe('invalid_request');
-    expect(body.error_description).toEqual(typeof description === 'string' ? description : expect.stringMatching(description));
+    expect(body.error_description).toEqual(
+      typeof description === 'string' ? description : expect.stringMatching(description),
+    );
   } else {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = (await response.json()) as { code: string; errors?: { message: string }[] };
@@ -151,19 +185,34 @@ describe.each(FORM_OPERATIONS)('$name ($path)', (operation) => {
 
   test.each(Object.keys(operation.optional))('an empty %s is treated as omitted (RFC 6749 §3.1)', async (name) => {
     const user = await registeredUser(app);
-    await operation.succeeded(app, await app.raw(operation.path, post(encode([...(await operation.form(user)), [name, '']]))), user);
+    await operation.succeeded(
+      app,
+      await app.raw(operation.path, post(encode([...(await operation.form(user)), [name, '']]))),
+      user,
+    );
   });
 
   test('an empty required parameter is a missing one', async () => {
     const user = await registeredUser(app);
-    const form = (await operation.form(user)).map(([name, value]): [string, string] => [name, name === operation.required.name ? '' : value]);
+    const form = (await operation.form(user)).map(([name, value]): [string, string] => [
+      name,
+      name === operation.required.name ? '' : value,
+    ]);
     if (!form.some(([name]) => name === operation.required.name)) form.push([operation.required.name, '']);
-    await expectBadRequest(operation, await app.raw(operation.path, post(encode(form))), operation.required.description);
+    await expectBadRequest(
+      operation,
+      await app.raw(operation.path, post(encode(form))),
+      operation.required.description,
+    );
   });
 
   test('parameters the operation does not define are dropped, whatever their names hold (RFC 6749 §3.2)', async () => {
     const user = await registeredUser(app);
-    await operation.succeeded(app, await app.raw(operation.path, post(encode([...UNDEFINED_NAMES, ...(await operation.form(user))]))), user);
+    await operation.succeeded(
+      app,
+      await app.raw(operation.path, post(encode([...UNDEFINED_NAMES, ...(await operation.form(user))]))),
+      user,
+    );
   });
 
   test('a defined name with brackets is another, undefined name: dropped, the real one used', async () => {
@@ -176,7 +225,12 @@ describe.each(FORM_OPERATIONS)('$name ($path)', (operation) => {
   test('an undefined parameter is neither validated nor logged', async () => {
     const user = await registeredUser(app);
     const marker = `undefined_marker_${Date.now()}`;
-    const response = await app.raw(operation.path, post(encode([...(await operation.form(user)), [marker, '1'], [marker, '2'], [`${marker}_long`, 'x'.repeat(5000)]])));
+    const response = await app.raw(
+      operation.path,
+      post(
+        encode([...(await operation.form(user)), [marker, '1'], [marker, '2'], [`${marker}_long`, 'x'.repeat(5000)]]),
+      ),
+    );
     await operation.succeeded(app, response, user);
     expect(logs.text()).not.toContain(marker);
   });

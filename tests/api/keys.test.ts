@@ -8,8 +8,10 @@ import { startTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const appWithKey = (pair: TestKeyPair, env: Record<string, string> = {}) => startTestApp({ JWT_ALGORITHM: pair.alg, JWT_PRIVATE_KEY_FILE: pair.privateKeyFile, ...env });
-const me = async (app: TestApp, token: string) => (await app.client.GET('/users/me', { headers: bearer(token) })).response.status;
+const appWithKey = (pair: TestKeyPair, env: Record<string, string> = {}) =>
+  startTestApp({ JWT_ALGORITHM: pair.alg, JWT_PRIVATE_KEY_FILE: pair.privateKeyFile, ...env });
+const me = async (app: TestApp, token: string) =>
+  (await app.client.GET('/users/me', { headers: bearer(token) })).response.status;
 
 describe.each(['RS256', 'ES256', 'EdDSA'] as const)('JWT_ALGORITHM=%s', (alg: AsymmetricAlgorithm) => {
   let app: TestApp;
@@ -29,7 +31,12 @@ describe.each(['RS256', 'ES256', 'EdDSA'] as const)('JWT_ALGORITHM=%s', (alg: As
   test('an outside library verifies the token with nothing but the JWKS document', async () => {
     const user = await registeredUser(app);
     const jwks = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`));
-    const { payload, protectedHeader } = await jwtVerify(user.token, jwks, { issuer: 'tollgate', audience: 'tollgate', typ: 'at+jwt', algorithms: [alg] });
+    const { payload, protectedHeader } = await jwtVerify(user.token, jwks, {
+      issuer: 'tollgate',
+      audience: 'tollgate',
+      typ: 'at+jwt',
+      algorithms: [alg],
+    });
     expect(protectedHeader.kid).toBe(pair.kid);
     expect(payload.scope).toBe('me todos:read todos:write');
   });
@@ -52,7 +59,10 @@ describe('key rotation without logging anyone out', () => {
 
   test('after a restart on a new key, a token from the previous key still verifies; the JWKS lists both', async () => {
     const newKey = await keyPair(dir, 'EdDSA');
-    const app = await appWithKey(newKey, { DATABASE_URL: database, JWT_PREVIOUS_KEYS_FILE: previousKeysFile(dir, [publishedOldKey]) });
+    const app = await appWithKey(newKey, {
+      DATABASE_URL: database,
+      JWT_PREVIOUS_KEYS_FILE: previousKeysFile(dir, [publishedOldKey]),
+    });
     try {
       expect(await me(app, oldToken)).toBe(200);
       const fresh = await registeredUser(app);
@@ -82,10 +92,17 @@ describe('key rotation without logging anyone out', () => {
     const hsToken = (await registeredUser(before)).token;
     await before.close();
     const oldSecret = { kty: 'oct', alg: 'HS256', k: Buffer.from(TEST_SECRET).toString('base64url') };
-    const app = await appWithKey(await keyPair(dir, 'RS256'), { DATABASE_URL: hsDatabase, JWT_PREVIOUS_KEYS_FILE: previousKeysFile(dir, [oldSecret]) });
+    const app = await appWithKey(await keyPair(dir, 'RS256'), {
+      DATABASE_URL: hsDatabase,
+      JWT_PREVIOUS_KEYS_FILE: previousKeysFile(dir, [oldSecret]),
+    });
     try {
       expect(await me(app, hsToken)).toBe(200);
-      expect(((await (await app.raw('/.well-known/jwks.json')).json()) as { keys: { kty: string }[] }).keys.map((k) => k.kty)).toEqual(['RSA']);
+      expect(
+        ((await (await app.raw('/.well-known/jwks.json')).json()) as { keys: { kty: string }[] }).keys.map(
+          (k) => k.kty,
+        ),
+      ).toEqual(['RSA']);
     } finally {
       await app.close();
     }
@@ -106,7 +123,11 @@ describe('tokens from keys we do not hold', () => {
 
   const claims = () => ({ sub: subject, scope: 'me', iss: 'tollgate', aud: 'tollgate', jti: 'forged', ver: 0 });
   const sign = (pair: TestKeyPair, kid: string | undefined) =>
-    new SignJWT(claims()).setProtectedHeader({ alg: pair.alg, typ: 'at+jwt', ...(kid !== undefined && { kid }) }).setIssuedAt().setExpirationTime('5m').sign(pair.privateKey);
+    new SignJWT(claims())
+      .setProtectedHeader({ alg: pair.alg, typ: 'at+jwt', ...(kid !== undefined && { kid }) })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
 
   test('the current key signs a valid token (the forgery helper is sound), with or without kid', async () => {
     expect(await me(app, await sign(current, current.kid))).toBe(200);

@@ -2,7 +2,10 @@ import { movableClock, type MovableClock } from '../support/clock';
 import { registeredUser, tokenRequest, type OAuthErrorBody, type TestUser } from '../support/flows';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const THROTTLED: OAuthErrorBody = { error: 'temporarily_unavailable', error_description: 'Too many failed login attempts. Try again later.' };
+const THROTTLED: OAuthErrorBody = {
+  error: 'temporarily_unavailable',
+  error_description: 'Too many failed login attempts. Try again later.',
+};
 
 let app: TestApp;
 let clock: MovableClock;
@@ -12,13 +15,24 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-function attempt(target: TestApp, username: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
+function attempt(
+  target: TestApp,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const request = tokenRequest({ grant_type: 'password', username, password });
   return target.raw('/token', { ...request, headers: { ...(request.headers as Record<string, string>), ...headers } });
 }
 
-async function failTimes(target: TestApp, times: number, username: string, headers?: Record<string, string>): Promise<void> {
-  for (let i = 0; i < times; i += 1) expect((await attempt(target, username, `wrong password ${i}`, headers)).status).toBe(400);
+async function failTimes(
+  target: TestApp,
+  times: number,
+  username: string,
+  headers?: Record<string, string>,
+): Promise<void> {
+  for (let i = 0; i < times; i += 1)
+    expect((await attempt(target, username, `wrong password ${i}`, headers)).status).toBe(400);
 }
 
 async function lockedOut(): Promise<TestUser> {
@@ -90,7 +104,9 @@ describe('issueToken: brute-force throttling (RFC 6749 §4.3.2)', () => {
 
   test('concurrent wrong passwords never get more than the limit checked', async () => {
     const user = await registeredUser(app);
-    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(app, user.username, `parallel guess ${i}`)));
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attempt(app, user.username, `parallel guess ${i}`)),
+    );
     const checked = burst.filter((r) => r.status === 400).length;
     expect(burst.filter((r) => r.status !== 400).every((r) => r.status === 429)).toBe(true);
     expect(checked).toBeLessThanOrEqual(5);
@@ -106,7 +122,8 @@ describe('issueToken: brute-force throttling (RFC 6749 §4.3.2)', () => {
     expect(keys).not.toContain(user.username);
     expect(keys).not.toContain('127.0.0.1');
     clock.advance(900);
-    const expired = () => db.selectFrom('throttle_events').select('id').where('expires_at', '<=', clock.now().toISOString()).execute();
+    const expired = () =>
+      db.selectFrom('throttle_events').select('id').where('expires_at', '<=', clock.now().toISOString()).execute();
     expect((await expired()).length).toBeGreaterThanOrEqual(5);
     await attempt(app, 'anyone', 'anything');
     expect(await expired()).toEqual([]);
@@ -131,9 +148,14 @@ describe('issueToken: limits per client IP', () => {
     const proxied = await startTestApp({ TRUST_PROXY: 'true' });
     const user = await registeredUser(proxied);
     // The entries before the last are whatever the client sent: they do not change who is counted.
-    for (let i = 1; i <= 5; i += 1) await failTimes(proxied, 1, user.username, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` });
-    expect((await attempt(proxied, user.username, user.password, { 'X-Forwarded-For': '203.0.113.7' })).status).toBe(429);
-    expect((await attempt(proxied, user.username, user.password, { 'X-Forwarded-For': '203.0.113.8' })).status).toBe(200);
+    for (let i = 1; i <= 5; i += 1)
+      await failTimes(proxied, 1, user.username, { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` });
+    expect((await attempt(proxied, user.username, user.password, { 'X-Forwarded-For': '203.0.113.7' })).status).toBe(
+      429,
+    );
+    expect((await attempt(proxied, user.username, user.password, { 'X-Forwarded-For': '203.0.113.8' })).status).toBe(
+      200,
+    );
     await proxied.close();
   });
 });
@@ -150,7 +172,10 @@ describe('issueToken: one counter per client, however its address is spelled', (
     const user = await registeredUser(proxied);
     await failTimes(proxied, 5, user.username, from('1.2.3.4'));
     for (const spelling of ['::ffff:1.2.3.4', '::ffff:0102:0304', '0:0:0:0:0:ffff:1.2.3.4', '::FFFF:1.2.3.4']) {
-      expect([spelling, (await attempt(proxied, user.username, user.password, from(spelling))).status]).toEqual([spelling, 429]);
+      expect([spelling, (await attempt(proxied, user.username, user.password, from(spelling))).status]).toEqual([
+        spelling,
+        429,
+      ]);
     }
     expect((await attempt(proxied, user.username, user.password, from('1.2.3.5'))).status).toBe(200);
   });
@@ -159,7 +184,10 @@ describe('issueToken: one counter per client, however its address is spelled', (
     const user = await registeredUser(proxied);
     for (let i = 1; i <= 5; i += 1) await failTimes(proxied, 1, user.username, from(`2001:db8:aa:1::${i}`));
     for (const neighbour of ['2001:db8:aa:1:ffff:ffff:ffff:ffff', '2001:0DB8:00AA:0001:0:0:0:9']) {
-      expect([neighbour, (await attempt(proxied, user.username, user.password, from(neighbour))).status]).toEqual([neighbour, 429]);
+      expect([neighbour, (await attempt(proxied, user.username, user.password, from(neighbour))).status]).toEqual([
+        neighbour,
+        429,
+      ]);
     }
     expect((await attempt(proxied, user.username, user.password, from('2001:db8:aa:2::1'))).status).toBe(200);
   });

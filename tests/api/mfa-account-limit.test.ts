@@ -16,7 +16,10 @@ let app: TestApp;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  app = await startTestApp({ TRUST_PROXY: 'true', MFA_MAX_CONSECUTIVE_FAILURES: String(CAP), SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50' }, clock);
+  app = await startTestApp(
+    { TRUST_PROXY: 'true', MFA_MAX_CONSECUTIVE_FAILURES: String(CAP), SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50' },
+    clock,
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -30,7 +33,11 @@ const wrongCode = (code: string) => String((Number(code) + 500_000) % 1_000_000)
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 const tokenFrom = (fields: Record<string, string>, headers: Record<string, string>) =>
-  app.raw('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+  app.raw('/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 
 /** The password step, then a code, both from one new address. */
 async function codeAttempt(user: TestUser, otp: string): Promise<Response> {
@@ -41,19 +48,24 @@ async function codeAttempt(user: TestUser, otp: string): Promise<Response> {
   return tokenFrom({ grant_type: MFA_OTP, mfa_token, otp }, headers);
 }
 
-const lockoutMails = (user: TestUser) => smtp.received.filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && /wrong codes/i.test(m.subject));
+const lockoutMails = (user: TestUser) =>
+  smtp.received.filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && /wrong codes/i.test(m.subject));
 
 describe('wrong second-factor codes per account, from any address', () => {
   test(`past ${CAP} wrong codes from ${CAP} addresses → 429 with Retry-After (RFC 6749), even for the right code from a new address; one mail to the owner`, async () => {
     const user = await registeredUser(app);
     const { secret } = await enrol(app, user, clock);
-    for (let i = 0; i < CAP; i += 1) expect((await codeAttempt(user, wrongCode(codeNow(secret, clock)))).status).toBe(400);
+    for (let i = 0; i < CAP; i += 1)
+      expect((await codeAttempt(user, wrongCode(codeNow(secret, clock)))).status).toBe(400);
     const refused = await codeAttempt(user, codeNow(secret, clock));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await refused.json()) as OAuthErrorBody).error).toBe('temporarily_unavailable');
     // The /users/me/mfa/* operations share the count.
-    const regenerate = await app.client.POST('/users/me/mfa/recovery-codes', { headers: { ...user.auth, ...fromNewAddress() }, body: { code: codeNow(secret, clock) } });
+    const regenerate = await app.client.POST('/users/me/mfa/recovery-codes', {
+      headers: { ...user.auth, ...fromNewAddress() },
+      body: { code: codeNow(secret, clock) },
+    });
     expect(regenerate.response.status).toBe(429);
     expect(Number(regenerate.response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await codeAttempt(user, codeNow(secret, clock))).status).toBe(429);
@@ -69,14 +81,21 @@ describe('wrong second-factor codes per account, from any address', () => {
   test('wrong codes at /users/me/mfa/* count too; a right code resets the consecutive count', async () => {
     const user = await registeredUser(app);
     const { secret } = await enrol(app, user, clock);
-    const regenerate = (code: string) => app.client.POST('/users/me/mfa/recovery-codes', { headers: { ...user.auth, ...fromNewAddress() }, body: { code } });
-    for (let i = 0; i < CAP - 1; i += 1) expect((await regenerate(wrongCode(codeNow(secret, clock)))).response.status).toBe(400);
+    const regenerate = (code: string) =>
+      app.client.POST('/users/me/mfa/recovery-codes', {
+        headers: { ...user.auth, ...fromNewAddress() },
+        body: { code },
+      });
+    for (let i = 0; i < CAP - 1; i += 1)
+      expect((await regenerate(wrongCode(codeNow(secret, clock)))).response.status).toBe(400);
     expect((await codeAttempt(user, codeNow(secret, clock))).status).toBe(200);
     clock.advance(30);
-    for (let i = 0; i < CAP - 1; i += 1) expect((await codeAttempt(user, wrongCode(codeNow(secret, clock)))).status).toBe(400);
+    for (let i = 0; i < CAP - 1; i += 1)
+      expect((await codeAttempt(user, wrongCode(codeNow(secret, clock)))).status).toBe(400);
     expect((await regenerate(codeNow(secret, clock))).response.status).toBe(200);
     clock.advance(30);
-    for (let i = 0; i < CAP; i += 1) expect((await regenerate(wrongCode(codeNow(secret, clock)))).response.status).toBe(400);
+    for (let i = 0; i < CAP; i += 1)
+      expect((await regenerate(wrongCode(codeNow(secret, clock)))).response.status).toBe(400);
     const { response, error } = await regenerate(codeNow(secret, clock));
     expect(response.status).toBe(429);
     expect(error?.code).toBe('too_many_requests');

@@ -25,12 +25,21 @@ beforeAll(async () => {
   const second = await passwordStep(app, user);
   secrets.push(second);
   await recoveryGrant(app, second, recoveryCodes[0] ?? '');
-  const regenerated = await app.client.POST('/users/me/mfa/recovery-codes', { headers: user.auth, body: { code: recoveryCodes[1] ?? '' } });
+  const regenerated = await app.client.POST('/users/me/mfa/recovery-codes', {
+    headers: user.auth,
+    body: { code: recoveryCodes[1] ?? '' },
+  });
   secrets.push(...(regenerated.data?.recovery_codes ?? []));
-  await app.client.POST('/users/me/mfa/totp/disable', { headers: user.auth, body: { code: regenerated.data?.recovery_codes[0] ?? '' } });
+  await app.client.POST('/users/me/mfa/totp/disable', {
+    headers: user.auth,
+    body: { code: regenerated.data?.recovery_codes[0] ?? '' },
+  });
   const admin = await registeredAdmin(app);
   await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: 1 } }, headers: admin.auth });
-  for (const line of logs.text().split('\n').filter((l) => l !== '')) {
+  for (const line of logs
+    .text()
+    .split('\n')
+    .filter((l) => l !== '')) {
     const parsed = JSON.parse(line) as { audit?: boolean; event?: string };
     if (parsed.audit && parsed.event) events.push(parsed.event);
   }
@@ -38,7 +47,16 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 test('each second-factor step is an audit event', () => {
-  for (const event of ['mfa_enrolment_started', 'mfa_enabled', 'mfa_challenge_issued', 'mfa_login_failed', 'mfa_login_succeeded', 'mfa_recovery_codes_regenerated', 'mfa_disabled', 'mfa_reset']) {
+  for (const event of [
+    'mfa_enrolment_started',
+    'mfa_enabled',
+    'mfa_challenge_issued',
+    'mfa_login_failed',
+    'mfa_login_succeeded',
+    'mfa_recovery_codes_regenerated',
+    'mfa_disabled',
+    'mfa_reset',
+  ]) {
     expect(events).toContain(event);
   }
 });

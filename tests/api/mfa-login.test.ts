@@ -1,5 +1,13 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { bearer, login, refresh, registeredAdmin, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
+import {
+  bearer,
+  login,
+  refresh,
+  registeredAdmin,
+  registeredUser,
+  type OAuthErrorBody,
+  type TokenBody,
+} from '../support/flows';
 import { movableClock } from '../support/clock';
 import { claimsOf, codeNow, enrol, meStatus, otpGrant, passwordStep, recoveryGrant } from '../support/mfa';
 
@@ -20,7 +28,11 @@ describe('password grant of an enrolled user', () => {
     const response = await login(app, user.username, user.password);
     expect(response.status).toBe(403);
     const body = (await response.json()) as OAuthErrorBody & Record<string, unknown>;
-    expect(body).toEqual({ error: 'mfa_required', error_description: expect.any(String), mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(body).toEqual({
+      error: 'mfa_required',
+      error_description: expect.any(String),
+      mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect((await login(app, user.username, 'not the password')).status).toBe(400);
   });
@@ -72,7 +84,8 @@ describe('mfa-otp grant', () => {
     const user = await registeredUser(app);
     const { secret } = await enrol(app, user, clock);
     const mfaToken = await passwordStep(app, user);
-    for (let i = 0; i < 5; i += 1) expect((await otpGrant(app, mfaToken, wrongCode(codeNow(secret, clock)))).status).toBe(400);
+    for (let i = 0; i < 5; i += 1)
+      expect((await otpGrant(app, mfaToken, wrongCode(codeNow(secret, clock)))).status).toBe(400);
     expect((await otpGrant(app, mfaToken, codeNow(secret, clock))).status).toBe(400);
     // A new login works: the code was not spent by the refusal.
     expect((await otpGrant(app, await passwordStep(app, user), codeNow(secret, clock))).status).toBe(200);
@@ -90,7 +103,11 @@ describe('mfa-otp grant', () => {
     const unknown = await otpGrant(app, 'A'.repeat(43), '123456');
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as OAuthErrorBody).error).toBe('invalid_grant');
-    const missing = await app.raw('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=${encodeURIComponent('urn:tollgate:params:oauth:grant-type:mfa-otp')}&mfa_token=abc` });
+    const missing = await app.raw('/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=${encodeURIComponent('urn:tollgate:params:oauth:grant-type:mfa-otp')}&mfa_token=abc`,
+    });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as OAuthErrorBody).error).toBe('invalid_request');
   });
@@ -125,7 +142,9 @@ describe('mfa-recovery-code grant', () => {
     // Another user's code is no code of this user.
     const other = await registeredUser(app);
     const otherCodes = await enrol(app, other, clock);
-    expect((await recoveryGrant(app, await passwordStep(app, user), otherCodes.recoveryCodes[0] ?? '')).status).toBe(400);
+    expect((await recoveryGrant(app, await passwordStep(app, user), otherCodes.recoveryCodes[0] ?? '')).status).toBe(
+      400,
+    );
   });
 });
 
@@ -134,9 +153,14 @@ describe('resetUserMfa (admin)', () => {
     const admin = await registeredAdmin(app);
     const user = await registeredUser(app);
     const { secret } = await enrol(app, user, clock);
-    const session = (await (await otpGrant(app, await passwordStep(app, user), codeNow(secret, clock))).json()) as TokenBody;
+    const session = (await (
+      await otpGrant(app, await passwordStep(app, user), codeNow(secret, clock))
+    ).json()) as TokenBody;
     const me = await app.client.GET('/users/me', { headers: user.auth });
-    const { response } = await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: me.data?.id ?? 0 } }, headers: admin.auth });
+    const { response } = await app.client.DELETE('/users/{id}/mfa', {
+      params: { path: { id: me.data?.id ?? 0 } },
+      headers: admin.auth,
+    });
     expect(response.status).toBe(204);
     expect(await meStatus(app, session.access_token)).toBe(401);
     expect(await meStatus(app, user.token)).toBe(401);
@@ -149,7 +173,12 @@ describe('resetUserMfa (admin)', () => {
   test('unknown user → 404; a user token → 403', async () => {
     const admin = await registeredAdmin(app);
     const user = await registeredUser(app);
-    expect((await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: 2147483647 } }, headers: admin.auth })).response.status).toBe(404);
-    expect((await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: 1 } }, headers: user.auth })).response.status).toBe(403);
+    expect(
+      (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: 2147483647 } }, headers: admin.auth }))
+        .response.status,
+    ).toBe(404);
+    expect(
+      (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id: 1 } }, headers: user.auth })).response.status,
+    ).toBe(403);
   });
 });

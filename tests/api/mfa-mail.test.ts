@@ -18,7 +18,8 @@ afterAll(async () => {
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
-const mailsTo = (user: TestUser, subject: RegExp) => smtp.received.filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && subject.test(m.subject));
+const mailsTo = (user: TestUser, subject: RegExp) =>
+  smtp.received.filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && subject.test(m.subject));
 
 /** Neither part of the mail holds any of `secrets` (recovery codes also without hyphens, any case). */
 function expectNoSecrets(mail: ReceivedMail, secrets: readonly string[]): void {
@@ -33,17 +34,29 @@ function expectNoSecrets(mail: ReceivedMail, secrets: readonly string[]): void {
 describe('second-factor notification mails', () => {
   test('confirming an enrolment mails the account that two-factor authentication is on, without secret or codes', async () => {
     const user = await registeredUser(app);
-    const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
+    const started = await app.client.POST('/users/me/mfa/totp', {
+      headers: user.auth,
+      body: { current_password: user.password },
+    });
     const secret = started.data?.secret ?? '';
     // Starting alone is no change worth a mail: only the confirmation is.
     await settle();
     expect(mailsTo(user, /Two-factor authentication is on/)).toEqual([]);
     const code = codeNow(secret, clock);
-    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code } });
+    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', {
+      headers: user.auth,
+      body: { current_password: user.password, code },
+    });
     expect(confirmed.response.status).toBe(200);
     const mail = await smtp.mailTo(user.email, /Two-factor authentication is on for your/);
     expect(mail.text).toMatch(/authenticator app was just set up/);
-    expectNoSecrets(mail, [secret, code, started.data?.otpauth_uri ?? '', user.token, ...(confirmed.data?.recovery_codes ?? [])]);
+    expectNoSecrets(mail, [
+      secret,
+      code,
+      started.data?.otpauth_uri ?? '',
+      user.token,
+      ...(confirmed.data?.recovery_codes ?? []),
+    ]);
   });
 
   test('turning the second factor off mails the account', async () => {
@@ -62,13 +75,17 @@ describe('second-factor notification mails', () => {
     const { secret, recoveryCodes } = await enrol(app, user, clock);
     const admin = await registeredAdmin(app);
     const id = (await app.client.GET('/users/me', { headers: user.auth })).data?.id ?? 0;
-    expect((await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status).toBe(204);
+    expect(
+      (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status,
+    ).toBe(204);
     const mail = await smtp.mailTo(user.email, /Two-factor authentication is off for your/);
     expect(mail.text).toMatch(/An administrator just removed/);
     expectNoSecrets(mail, [secret, admin.token, user.token, ...recoveryCodes]);
 
     // Reset again: nothing was on, so nothing is reported.
-    expect((await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status).toBe(204);
+    expect(
+      (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status,
+    ).toBe(204);
     await settle();
     expect(mailsTo(user, /Two-factor authentication is off/)).toHaveLength(1);
   });

@@ -1,5 +1,12 @@
 import { movableClock } from '../support/clock';
-import { bearer, refresh, registeredAdmin, registeredUser, type OAuthErrorBody, type TokenBody } from '../support/flows';
+import {
+  bearer,
+  refresh,
+  registeredAdmin,
+  registeredUser,
+  type OAuthErrorBody,
+  type TokenBody,
+} from '../support/flows';
 import { startTestAppOn, type TestApp } from '../support/test-app';
 import { describeOnPostgres, freshTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -50,7 +57,9 @@ describeOnPostgres('two instances behind a load balancer on one PostgreSQL', () 
     const user = await registeredUser(a);
     const responses = await Promise.all([a, b, a, b].map((app) => refresh(app, user.refreshToken)));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    const successors = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as TokenBody).refresh_token)));
+    const successors = new Set(
+      await Promise.all(responses.map(async (r) => ((await r.json()) as TokenBody).refresh_token)),
+    );
     expect(successors.size).toBe(1);
     expect((await refresh(b, [...successors][0] ?? '')).status).toBe(200);
   });
@@ -60,7 +69,11 @@ describeOnPostgres('two instances behind a load balancer on one PostgreSQL', () 
     const { data } = await me(b, user.token);
     expect(data?.id).toEqual(expect.any(Number));
     const admin = await registeredAdmin(a);
-    const deactivated = await a.client.PATCH('/users/{id}', { params: { path: { id: data?.id ?? 0 } }, body: { is_active: false }, headers: admin.auth });
+    const deactivated = await a.client.PATCH('/users/{id}', {
+      params: { path: { id: data?.id ?? 0 } },
+      body: { is_active: false },
+      headers: admin.auth,
+    });
     expect(deactivated.response.status).toBe(200);
     expect((await me(b, user.token)).response.status).toBe(401);
     await expectInvalidGrant(await refresh(b, user.refreshToken));
@@ -70,7 +83,9 @@ describeOnPostgres('two instances behind a load balancer on one PostgreSQL', () 
     const spellings = ['racer', 'RACER', 'Racer', 'rAcEr', 'racer', 'RaCeR', 'raceR', 'Racer'];
     const responses = await Promise.all(
       spellings.map((username, i) =>
-        (i % 2 === 0 ? a : b).client.POST('/users', { body: { username, email: `racer${i}@example.com`, password: 'a long enough password' } }),
+        (i % 2 === 0 ? a : b).client.POST('/users', {
+          body: { username, email: `racer${i}@example.com`, password: 'a long enough password' },
+        }),
       ),
     );
     const statuses = responses.map((r) => r.response.status).sort();

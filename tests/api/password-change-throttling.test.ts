@@ -13,7 +13,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const change = (user: TestUser, current_password: string) =>
-  app.client.PUT('/users/me/password', { headers: user.auth, body: { current_password, new_password: 'the attacker wants this one' } });
+  app.client.PUT('/users/me/password', {
+    headers: user.auth,
+    body: { current_password, new_password: 'the attacker wants this one' },
+  });
 
 describe('changePassword: wrong current passwords count as failed logins', () => {
   test('after 5 wrong guesses → 429 with Retry-After, and the right one is refused without being checked', async () => {

@@ -16,15 +16,29 @@ const NFD = NFC.normalize('NFD');
 
 async function register(password: string): Promise<TestUser> {
   const user = await registeredUser(app);
-  const { response } = await app.client.PUT('/users/me/password', { headers: user.auth, body: { current_password: user.password, new_password: password } });
+  const { response } = await app.client.PUT('/users/me/password', {
+    headers: user.auth,
+    body: { current_password: user.password, new_password: password },
+  });
   expect(response.status).toBe(204);
   return { ...user, password };
 }
 
 const storedHash = async (user: TestUser): Promise<string> =>
-  (await app.server.services.db.selectFrom('users').select('password_hash').where('username', '=', user.username).executeTakeFirstOrThrow()).password_hash;
+  (
+    await app.server.services.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', user.username)
+      .executeTakeFirstOrThrow()
+  ).password_hash;
 
-const setStoredHash = (user: TestUser, hash: string) => app.server.services.db.updateTable('users').set({ password_hash: hash }).where('username', '=', user.username).execute();
+const setStoredHash = (user: TestUser, hash: string) =>
+  app.server.services.db
+    .updateTable('users')
+    .set({ password_hash: hash })
+    .where('username', '=', user.username)
+    .execute();
 
 describe('passwords are Unicode-normalised (NFKC) in every flow', () => {
   test('set in NFD, logged in with NFC and the other way round; the password change accepts either spelling', async () => {
@@ -32,7 +46,10 @@ describe('passwords are Unicode-normalised (NFKC) in every flow', () => {
     const user = await register(NFD);
     expect((await login(app, user.username, NFC)).status).toBe(200);
     const session = (await (await login(app, user.username, NFD)).json()) as TokenBody;
-    const { response } = await app.client.PUT('/users/me/password', { headers: bearer(session.access_token), body: { current_password: NFC, new_password: 'ﬁve ＦＵＬＬ-width' } });
+    const { response } = await app.client.PUT('/users/me/password', {
+      headers: bearer(session.access_token),
+      body: { current_password: NFC, new_password: 'ﬁve ＦＵＬＬ-width' },
+    });
     expect(response.status).toBe(204);
     // NFKC: the ligature and the full-width letters are their plain spellings.
     expect((await login(app, user.username, 'five FULL-width')).status).toBe(200);
@@ -82,7 +99,10 @@ describe('a stored hash dearer than the bounds is refused without being computed
       response = await login(app, user.username, user.password);
     });
     expect(response?.status).toBe(400);
-    expect(await response?.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid username or password.' });
+    expect(await response?.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid username or password.',
+    });
     // Exactly what an unknown user costs: one comparison at the configured cost, none against the stored hash.
     expect(work).toEqual({ '4': 1 });
     expect(await storedHash(user)).toBe(hash);
@@ -98,7 +118,11 @@ describe('the bounds are configurable (PASSWORD_HASH_MAX_*)', () => {
 
   const userWithHash = async (hash: (password: string) => Promise<string> | string) => {
     const user = await registeredUser(bounded);
-    await bounded.server.services.db.updateTable('users').set({ password_hash: await hash(user.password) }).where('username', '=', user.username).execute();
+    await bounded.server.services.db
+      .updateTable('users')
+      .set({ password_hash: await hash(user.password) })
+      .where('username', '=', user.username)
+      .execute();
     return user;
   };
   const loginWork = async (user: TestUser) => {
@@ -110,8 +134,14 @@ describe('the bounds are configurable (PASSWORD_HASH_MAX_*)', () => {
   };
 
   test('bcrypt: cost 5 (the bound) verifies; cost 6 is refused even with the right password, and not compared', async () => {
-    expect(await loginWork(await userWithHash((p) => bcrypt.hashSync(p, 5)))).toEqual({ status: 200, work: { '5': 1 } });
-    expect(await loginWork(await userWithHash((p) => bcrypt.hashSync(p, 6)))).toEqual({ status: 400, work: { '4': 1 } });
+    expect(await loginWork(await userWithHash((p) => bcrypt.hashSync(p, 5)))).toEqual({
+      status: 200,
+      work: { '5': 1 },
+    });
+    expect(await loginWork(await userWithHash((p) => bcrypt.hashSync(p, 6)))).toEqual({
+      status: 400,
+      work: { '4': 1 },
+    });
   });
 
   test('Argon2: 8 MiB (the bound) verifies; 19 MiB is refused even with the right password, and not compared', async () => {

@@ -10,7 +10,16 @@ const clock = movableClock();
 // Links shorter-lived than the limit's window, as an operator may well set them.
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  app = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50', TRUST_PROXY: 'true', PASSWORD_RESET_TTL: '600', EMAIL_WINDOW: '3600' }, clock);
+  app = await startTestApp(
+    {
+      SMTP_URL: smtp.url,
+      MAIL_POLL_INTERVAL: '50',
+      TRUST_PROXY: 'true',
+      PASSWORD_RESET_TTL: '600',
+      EMAIL_WINDOW: '3600',
+    },
+    clock,
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -21,7 +30,8 @@ let ip = 0;
 /** Every request from an address of its own: only the per-address cap is in play. */
 const fromNewIp = () => ({ 'x-forwarded-for': `192.0.2.${(ip += 1)}` });
 const requestReset = (email: string) => app.client.POST('/password-reset', { body: { email }, headers: fromNewIp() });
-const confirm = (token: string, new_password: string) => app.client.POST('/password-reset/confirm', { body: { token, new_password } });
+const confirm = (token: string, new_password: string) =>
+  app.client.POST('/password-reset/confirm', { body: { token, new_password } });
 const resetMails = (email: string) => smtp.received.filter((m) => m.to === email && /Reset your/.test(m.subject));
 
 async function resetMailNumber(email: string, count: number) {
@@ -33,7 +43,7 @@ async function resetMailNumber(email: string, count: number) {
 }
 
 describe('requestPasswordReset: strangers filling the per-address cap never leave the owner without a working link', () => {
-  test('five anonymous requests: the owner\'s own gets 429, and the newest link mailed to them works', async () => {
+  test("five anonymous requests: the owner's own gets 429, and the newest link mailed to them works", async () => {
     const owner = await registeredUser(app);
     for (let n = 0; n < 5; n += 1) expect((await requestReset(owner.email)).response.status).toBe(202);
     const links = await Promise.all([1, 2, 3, 4, 5].map((n) => resetMailNumber(owner.email, n)));
@@ -55,17 +65,26 @@ describe('requestPasswordReset: strangers filling the per-address cap never leav
     expect((await confirm(tokenIn(fresh), 'the owner is back in')).response.status).toBe(204);
   });
 
-  test('email changes aimed at the owner\'s address (which mail them no link) do not use up their reset requests', async () => {
+  test("email changes aimed at the owner's address (which mail them no link) do not use up their reset requests", async () => {
     const owner = await registeredUser(app);
     const stranger = await registeredUser(app);
     for (let n = 0; n < 3; n += 1) {
-      const answer = await app.client.PATCH('/users/me', { body: { current_password: stranger.password, email: owner.email }, headers: { ...stranger.auth, ...fromNewIp() } });
+      const answer = await app.client.PATCH('/users/me', {
+        body: { current_password: stranger.password, email: owner.email },
+        headers: { ...stranger.auth, ...fromNewIp() },
+      });
       expect(answer.response.status).toBe(200);
     }
     // Five requests in all against the address: what used to be its whole budget.
-    for (let n = 0; n < 2; n += 1) expect((await app.client.POST('/email-verification', { headers: { ...stranger.auth, ...fromNewIp() } })).response.status).toBe(202);
+    for (let n = 0; n < 2; n += 1)
+      expect(
+        (await app.client.POST('/email-verification', { headers: { ...stranger.auth, ...fromNewIp() } })).response
+          .status,
+      ).toBe(202);
     const own = await requestReset(owner.email);
     expect(own.response.status).toBe(202);
-    expect((await confirm(tokenIn(await resetMailNumber(owner.email, 1)), 'the owner is back in')).response.status).toBe(204);
+    expect(
+      (await confirm(tokenIn(await resetMailNumber(owner.email, 1)), 'the owner is back in')).response.status,
+    ).toBe(204);
   });
 });

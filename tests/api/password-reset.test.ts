@@ -21,8 +21,10 @@ afterAll(async () => {
 let ip = 0;
 /** Each test counts against the mail limits from an address of its own. */
 const fromNewIp = () => ({ 'x-forwarded-for': `198.51.100.${(ip += 1)}` });
-const requestReset = (email: string, headers = fromNewIp()) => app.client.POST('/password-reset', { body: { email }, headers });
-const confirm = (token: string, new_password: string) => app.client.POST('/password-reset/confirm', { body: { token, new_password } });
+const requestReset = (email: string, headers = fromNewIp()) =>
+  app.client.POST('/password-reset', { body: { email }, headers });
+const confirm = (token: string, new_password: string) =>
+  app.client.POST('/password-reset/confirm', { body: { token, new_password } });
 
 async function resetToken(email: string): Promise<string> {
   const before = smtp.received.length;
@@ -70,7 +72,8 @@ describe('requestPasswordReset', () => {
 
   test('per client IP: past EMAIL_REQUESTS_MAX_PER_IP, 429 whatever the address', async () => {
     const headers = fromNewIp();
-    for (let n = 0; n < 30; n += 1) expect((await requestReset(`ip_${n}@example.com`, headers)).response.status).toBe(202);
+    for (let n = 0; n < 30; n += 1)
+      expect((await requestReset(`ip_${n}@example.com`, headers)).response.status).toBe(202);
     const refused = await requestReset('ip_last@example.com', headers);
     expect(refused.response.status).toBe(429);
     expect(refused.response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
@@ -84,7 +87,11 @@ describe('confirmPasswordReset', () => {
     expect((await confirm(token, 'a brand new password')).response.status).toBe(204);
 
     expect((await app.client.GET('/users/me', { headers: user.auth })).response.status).toBe(401);
-    const refreshed = await app.raw('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${user.refreshToken}` });
+    const refreshed = await app.raw('/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=refresh_token&refresh_token=${user.refreshToken}`,
+    });
     expect(refreshed.status).toBe(400);
     expect((await login(app, user.username, user.password)).status).toBe(400);
     expect((await login(app, user.username, 'a brand new password')).status).toBe(200);
@@ -142,7 +149,10 @@ describe('confirmPasswordReset', () => {
 describe('changePassword', () => {
   test('PUT /users/me/password mails "your password was changed" too', async () => {
     const user = await registeredUser(app);
-    const changed = await app.client.PUT('/users/me/password', { body: { current_password: user.password, new_password: 'changed the usual way' }, headers: bearer(user.token) });
+    const changed = await app.client.PUT('/users/me/password', {
+      body: { current_password: user.password, new_password: 'changed the usual way' },
+      headers: bearer(user.token),
+    });
     expect(changed.response.status).toBe(204);
     await smtp.mailTo(user.email, /password was changed/);
   });
@@ -164,7 +174,10 @@ describe('reset links outlive nothing that ends the sessions', () => {
   test('a password change kills the reset links already mailed', async () => {
     const user = await registeredUser(app);
     const token = await resetToken(user.email);
-    const changed = await app.client.PUT('/users/me/password', { body: { current_password: user.password, new_password: 'a changed password, long enough' }, headers: user.auth });
+    const changed = await app.client.PUT('/users/me/password', {
+      body: { current_password: user.password, new_password: 'a changed password, long enough' },
+      headers: user.auth,
+    });
     expect(changed.response.status).toBe(204);
     const answer = await confirm(token, 'the attacker picks this one');
     expect([answer.response.status, answer.error?.code]).toEqual([400, 'invalid_mail_token']);

@@ -47,7 +47,9 @@ describe('an unready /readyz says nothing of the database behind it (issue 21 it
     try {
       expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
       // SQLite: the file removed under the server (as tests/process/sqlite-faults does); PostgreSQL: the database dropped.
-      const where = database.url.startsWith('sqlite:') ? database.url.slice('sqlite:'.length) : new URL(database.url).pathname.slice(1);
+      const where = database.url.startsWith('sqlite:')
+        ? database.url.slice('sqlite:'.length)
+        : new URL(database.url).pathname.slice(1);
       if (database.dialect === 'sqlite') rmSync(where);
       else await database.drop();
 
@@ -58,7 +60,10 @@ describe('an unready /readyz says nothing of the database behind it (issue 21 it
       expect(body).not.toContain(where);
       expect(body).not.toMatch(/tollgate_test|\/tmp|sqlite/i);
       // The operator still learns why, from the log.
-      const logged = logs.text().split('\n').filter((line) => line.includes('not ready'));
+      const logged = logs
+        .text()
+        .split('\n')
+        .filter((line) => line.includes('not ready'));
       expect(logged.length).toBeGreaterThan(0);
       if (database.dialect === 'sqlite') expect(logged.join('\n')).toContain(where);
     } finally {

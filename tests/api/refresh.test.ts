@@ -25,7 +25,10 @@ async function tokens(response: Response): Promise<TokenBody> {
 
 async function expectInvalidGrant(response: Response): Promise<void> {
   expect(response.status).toBe(400);
-  expect((await response.json()) as OAuthErrorBody).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' });
+  expect((await response.json()) as OAuthErrorBody).toEqual({
+    error: 'invalid_grant',
+    error_description: 'The refresh token is invalid or expired.',
+  });
 }
 
 async function me(accessToken: string): Promise<number> {
@@ -54,7 +57,13 @@ describe('issueToken (grant_type=refresh_token)', () => {
   test('rotation: new access and refresh tokens; the new access token works; the used refresh token is dead', async () => {
     const user = await registeredUser(app);
     const next = await tokens(await refresh(app, user.refreshToken));
-    expect(next).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 900, refresh_token: expect.any(String), scope: 'me todos:read todos:write' });
+    expect(next).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 900,
+      refresh_token: expect.any(String),
+      scope: 'me todos:read todos:write',
+    });
     expect(next.refresh_token).not.toBe(user.refreshToken);
     expect(await me(next.access_token)).toBe(200);
     clock.advance(GRACE_PASSED);
@@ -98,7 +107,9 @@ describe('issueToken (grant_type=refresh_token)', () => {
 
     await expectInvalidGrant(await refresh(app, user.refreshToken));
     await expectInvalidGrant(await refresh(app, successor.refresh_token ?? ''));
-    expect((await tokens(await refresh(app, otherDevice.refresh_token ?? ''))).access_token).toEqual(expect.any(String));
+    expect((await tokens(await refresh(app, otherDevice.refresh_token ?? ''))).access_token).toEqual(
+      expect.any(String),
+    );
   });
 
   test('past the grace window the sealed successor is gone: a database copy plus the old token yields no live token, and counts as reuse', async () => {
@@ -108,7 +119,11 @@ describe('issueToken (grant_type=refresh_token)', () => {
     // Any token request after the window (here another user's login) forgets the expired seals.
     await registeredUser(app);
 
-    const copy = await app.server.services.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(user.refreshToken)).executeTakeFirstOrThrow();
+    const copy = await app.server.services.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashRefreshToken(user.refreshToken))
+      .executeTakeFirstOrThrow();
     const opened = copy.successor_sealed === null ? undefined : openSuccessor(user.refreshToken, copy.successor_sealed);
     expect(opened).toBeUndefined();
 
@@ -167,16 +182,28 @@ describe('issueToken (grant_type=refresh_token)', () => {
 
   test('an inactive user cannot refresh', async () => {
     const user = await registeredUser(app);
-    await app.server.services.db.updateTable('users').set({ is_active: 0 }).where('username', '=', user.username).execute();
+    await app.server.services.db
+      .updateTable('users')
+      .set({ is_active: 0 })
+      .where('username', '=', user.username)
+      .execute();
     await expectInvalidGrant(await refresh(app, user.refreshToken));
   });
 
   test('a role that lost a scope loses it on refresh too', async () => {
     const user = await registeredUser(app);
-    await app.server.services.db.updateTable('users').set({ role: 'admin' }).where('username', '=', user.username).execute();
+    await app.server.services.db
+      .updateTable('users')
+      .set({ role: 'admin' })
+      .where('username', '=', user.username)
+      .execute();
     const admin = await tokens(await login(app, user.username, user.password));
     expect(admin.scope).toContain('users:admin');
-    await app.server.services.db.updateTable('users').set({ role: 'user' }).where('username', '=', user.username).execute();
+    await app.server.services.db
+      .updateTable('users')
+      .set({ role: 'user' })
+      .where('username', '=', user.username)
+      .execute();
     expect((await tokens(await refresh(app, admin.refresh_token ?? ''))).scope).toBe('me todos:read todos:write');
   });
 });
@@ -214,7 +241,11 @@ describe('sealed successors on a quiet server', () => {
   afterAll(() => quiet.close());
 
   async function sealOf(refreshToken: string): Promise<string | null> {
-    const row = await quiet.server.services.db.selectFrom('refresh_tokens').select('successor_sealed').where('token_hash', '=', hashRefreshToken(refreshToken)).executeTakeFirstOrThrow();
+    const row = await quiet.server.services.db
+      .selectFrom('refresh_tokens')
+      .select('successor_sealed')
+      .where('token_hash', '=', hashRefreshToken(refreshToken))
+      .executeTakeFirstOrThrow();
     return row.successor_sealed;
   }
 

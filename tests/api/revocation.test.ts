@@ -1,5 +1,13 @@
 import { startTestApp, type TestApp } from '../support/test-app';
-import { login, refresh, registeredUser, revoke, tokenRequest, type OAuthErrorBody, type TokenBody } from '../support/flows';
+import {
+  login,
+  refresh,
+  registeredUser,
+  revoke,
+  tokenRequest,
+  type OAuthErrorBody,
+  type TokenBody,
+} from '../support/flows';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -41,22 +49,36 @@ describe('revokeToken', () => {
 
   test('an access token → 200; it cannot be revoked alone and keeps working until it expires', async () => {
     const user = await registeredUser(app);
-    const response = await app.raw('/token/revoke', tokenRequest({ token: user.token, token_type_hint: 'access_token' }));
+    const response = await app.raw(
+      '/token/revoke',
+      tokenRequest({ token: user.token, token_type_hint: 'access_token' }),
+    );
     expect(response.status).toBe(200);
     expect((await app.client.GET('/users/me', { headers: user.auth })).response.status).toBe(200);
   });
 
   test.each([
     ['no token', {}, 'Missing parameter: token.'],
-    ['an unknown hint', { token: 'abc', token_type_hint: 'id_token' }, expect.stringMatching(/^token_type_hint must be equal to one of the allowed values/)],
+    [
+      'an unknown hint',
+      { token: 'abc', token_type_hint: 'id_token' },
+      expect.stringMatching(/^token_type_hint must be equal to one of the allowed values/),
+    ],
   ])('%s → 400 invalid_request', async (_name, fields, description) => {
     const response = await app.raw('/token/revoke', tokenRequest(fields));
     expect(response.status).toBe(400);
-    expect((await response.json()) as OAuthErrorBody).toEqual({ error: 'invalid_request', error_description: description });
+    expect((await response.json()) as OAuthErrorBody).toEqual({
+      error: 'invalid_request',
+      error_description: description,
+    });
   });
 
   test('a JSON body → 400 invalid_request in the RFC 6749 shape', async () => {
-    const response = await app.raw('/token/revoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":"abc"}' });
+    const response = await app.raw('/token/revoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"token":"abc"}',
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as OAuthErrorBody).error).toBe('invalid_request');
   });

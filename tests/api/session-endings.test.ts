@@ -41,7 +41,10 @@ describe('endSession of the current session in cookie mode', () => {
 
   async function browserLogin(username: string, password: string): Promise<string> {
     const request = tokenRequest({ grant_type: 'password', username, password });
-    const response = await app.raw('/token', { ...request, headers: { ...(request.headers as Record<string, string>), origin: ORIGIN } });
+    const response = await app.raw('/token', {
+      ...request,
+      headers: { ...(request.headers as Record<string, string>), origin: ORIGIN },
+    });
     expect(response.status).toBe(200);
     return ((await response.json()) as TokenBody).access_token;
   }
@@ -50,12 +53,25 @@ describe('endSession of the current session in cookie mode', () => {
     const user = await registeredUser(app);
     const current = await browserLogin(user.username, user.password);
     const other = await browserLogin(user.username, user.password);
-    const endOther = await app.client.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: claimsOf(other).sid ?? '' } }, headers: bearer(current) });
+    const endOther = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId: claimsOf(other).sid ?? '' } },
+      headers: bearer(current),
+    });
     expect(endOther.response.status).toBe(204);
     expect(endOther.response.headers.get('set-cookie')).toBeNull();
-    const endCurrent = await app.client.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: claimsOf(current).sid ?? '' } }, headers: bearer(current) });
+    const endCurrent = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId: claimsOf(current).sid ?? '' } },
+      headers: bearer(current),
+    });
     expect(endCurrent.response.status).toBe(204);
     const cookie = parseSetCookie(endCurrent.response.headers.get('set-cookie') ?? '');
-    expect(cookie).toMatchObject({ name: '__Host-tollgate_refresh', value: '', maxAge: 0, path: '/', secure: true, httpOnly: true });
+    expect(cookie).toMatchObject({
+      name: '__Host-tollgate_refresh',
+      value: '',
+      maxAge: 0,
+      path: '/',
+      secure: true,
+      httpOnly: true,
+    });
   });
 });

@@ -48,7 +48,9 @@ describe('listSessions', () => {
     const { data } = await app.client.GET('/users/me/sessions', { headers: bearer(refreshed.access_token) });
     expect(data?.items.map((s) => s.id)).toEqual([claimsOf(user.token).sid]);
     const [session] = data?.items ?? [];
-    expect(Date.parse(session?.last_used_at ?? '') - Date.parse(session?.created_at ?? '')).toBeGreaterThanOrEqual(60_000);
+    expect(Date.parse(session?.last_used_at ?? '') - Date.parse(session?.created_at ?? '')).toBeGreaterThanOrEqual(
+      60_000,
+    );
     expect(data?.items.map((s) => s.id)).not.toContain(claimsOf(other.token).sid);
   });
 });
@@ -60,14 +62,20 @@ describe('endSession', () => {
     const laptopSid = claimsOf(laptop.access_token).sid ?? '';
     expect(await meStatus(app, laptop.access_token)).toBe(200);
 
-    const { response } = await app.client.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: laptopSid } }, headers: user.auth });
+    const { response } = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId: laptopSid } },
+      headers: user.auth,
+    });
     expect(response.status).toBe(204);
     expect(await meStatus(app, laptop.access_token)).toBe(401);
     expect((await refresh(app, laptop.refresh_token ?? '')).status).toBe(400);
     expect(await meStatus(app, user.token)).toBe(200);
     expect((await refresh(app, user.refreshToken)).status).toBe(200);
 
-    const again = await app.client.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: laptopSid } }, headers: user.auth });
+    const again = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId: laptopSid } },
+      headers: user.auth,
+    });
     expect(again.response.status).toBe(404);
   });
 
@@ -75,7 +83,10 @@ describe('endSession', () => {
     const user = await registeredUser(app);
     const victim = await registeredUser(app);
     const sessionId = claimsOf(victim.token).sid ?? '';
-    const { response, error } = await app.client.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId } }, headers: user.auth });
+    const { response, error } = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId } },
+      headers: user.auth,
+    });
     expect(response.status).toBe(404);
     expect(error?.code).toBe('not_found');
     expect(await meStatus(app, victim.token)).toBe(200);
@@ -117,7 +128,10 @@ describe('a refresh family older than sessions (rolling deploy, issue 21 item 6)
     const user = await registeredUser(app);
     const sid = claimsOf(user.token).sid ?? '';
     expect(sid).not.toBe('');
-    const { numDeletedRows } = await app.server.services.db.deleteFrom('sessions').where('id', '=', sid).executeTakeFirst();
+    const { numDeletedRows } = await app.server.services.db
+      .deleteFrom('sessions')
+      .where('id', '=', sid)
+      .executeTakeFirst();
     expect(numDeletedRows).toBe(1n);
     return { user, sid };
   }
@@ -133,7 +147,10 @@ describe('a refresh family older than sessions (rolling deploy, issue 21 item 6)
     const { data } = await app.client.GET('/users/me/sessions', { headers: bearer(refreshed.access_token) });
     expect(data?.items).toEqual([expect.objectContaining({ id: sid, current: true, amr: ['pwd'] })]);
 
-    const ended = await app.client.DELETE('/users/me/sessions/{sessionId}', { headers: bearer(refreshed.access_token), params: { path: { sessionId: sid } } });
+    const ended = await app.client.DELETE('/users/me/sessions/{sessionId}', {
+      headers: bearer(refreshed.access_token),
+      params: { path: { sessionId: sid } },
+    });
     expect(ended.response.status).toBe(204);
     expect(await meStatus(app, refreshed.access_token)).toBe(401);
     expect((await refresh(app, refreshed.refresh_token ?? '')).status).toBe(400);

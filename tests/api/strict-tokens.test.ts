@@ -33,8 +33,19 @@ describe('HS256', () => {
   });
   afterAll(() => app.close());
 
-  const claims = (overrides: Record<string, unknown> = {}) => ({ sub, scope: 'me', iat: now(), exp: now() + TTL, iss: 'tollgate', aud: 'tollgate', jti: 'forged', ver: 0, ...overrides });
-  const forge = (overrides: Record<string, unknown> = {}, header: Record<string, unknown> = { typ: 'at+jwt', kid }) => hs256(header, claims(overrides), TEST_SECRET);
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    sub,
+    scope: 'me',
+    iat: now(),
+    exp: now() + TTL,
+    iss: 'tollgate',
+    aud: 'tollgate',
+    jti: 'forged',
+    ver: 0,
+    ...overrides,
+  });
+  const forge = (overrides: Record<string, unknown> = {}, header: Record<string, unknown> = { typ: 'at+jwt', kid }) =>
+    hs256(header, claims(overrides), TEST_SECRET);
 
   test('the forgery is sound: these tokens pass', async () => {
     await expectStatus(app, forge(), 200);
@@ -49,7 +60,13 @@ describe('HS256', () => {
     ['typ JWT', () => forge({}, { typ: 'JWT', kid })],
     ['typ of a refresh token', () => forge({}, { typ: 'rt+jwt', kid })],
     ['iat in the future', () => forge({ iat: now() + 120, exp: now() + 120 + TTL })],
-    ['iat missing', () => { const { iat: _iat, ...rest } = claims(); return hs256({ typ: 'at+jwt', kid }, rest, TEST_SECRET); }],
+    [
+      'iat missing',
+      () => {
+        const { iat: _iat, ...rest } = claims();
+        return hs256({ typ: 'at+jwt', kid }, rest, TEST_SECRET);
+      },
+    ],
     ['a lifetime beyond TTL + skew', () => forge({ exp: now() + TTL + 31 })],
     ['a year-long token', () => forge({ exp: now() + 365 * 86400 })],
     ['nbf in the future', () => forge({ nbf: now() + 60 })],
@@ -76,7 +93,10 @@ describe('RS256: no algorithm confusion', () => {
   let sub: string;
   beforeAll(async () => {
     pair = await keyPair(dir, 'RS256');
-    app = await startTestApp({ JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: pair.privateKeyFile, ACCESS_TOKEN_TTL: String(TTL) }, clock);
+    app = await startTestApp(
+      { JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: pair.privateKeyFile, ACCESS_TOKEN_TTL: String(TTL) },
+      clock,
+    );
     sub = await subjectOf(app, await registeredUser(app));
   });
   afterAll(async () => {
@@ -84,17 +104,38 @@ describe('RS256: no algorithm confusion', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const claims = () => ({ sub, scope: 'me', iat: now(), exp: now() + TTL, iss: 'tollgate', aud: 'tollgate', jti: 'forged', ver: 0 });
+  const claims = () => ({
+    sub,
+    scope: 'me',
+    iat: now(),
+    exp: now() + TTL,
+    iss: 'tollgate',
+    aud: 'tollgate',
+    jti: 'forged',
+    ver: 0,
+  });
   const publicPem = () => pair.publicKey.export({ type: 'spki', format: 'pem' });
 
   test('the forgery is sound: RS256 with the real private key passes', async () => {
-    await expectStatus(app, await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: pair.kid }).sign(pair.privateKey), 200);
+    await expectStatus(
+      app,
+      await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: pair.kid })
+        .sign(pair.privateKey),
+      200,
+    );
   });
 
   test.each([
-    ['HS256 keyed with the public key PEM, under the RSA kid', () => hs256({ typ: 'at+jwt', kid: pair.kid }, claims(), publicPem())],
+    [
+      'HS256 keyed with the public key PEM, under the RSA kid',
+      () => hs256({ typ: 'at+jwt', kid: pair.kid }, claims(), publicPem()),
+    ],
     ['HS256 keyed with the public key PEM, without kid', () => hs256({ typ: 'at+jwt' }, claims(), publicPem())],
-    ['HS256 keyed with the public key DER', () => hs256({ typ: 'at+jwt', kid: pair.kid }, claims(), pair.publicKey.export({ type: 'spki', format: 'der' }))],
+    [
+      'HS256 keyed with the public key DER',
+      () => hs256({ typ: 'at+jwt', kid: pair.kid }, claims(), pair.publicKey.export({ type: 'spki', format: 'der' })),
+    ],
     ['alg none under the RSA kid', () => unsigned({ typ: 'at+jwt', kid: pair.kid }, claims())],
     ['the old HS256 TEST_SECRET, now that we sign RS256', () => hs256({ typ: 'at+jwt' }, claims(), TEST_SECRET)],
   ])('%s → 401', async (_name, token) => {
@@ -102,7 +143,11 @@ describe('RS256: no algorithm confusion', () => {
   });
 
   test('RS256 token with typ missing → 401', async () => {
-    await expectStatus(app, await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: pair.kid }).sign(pair.privateKey), 401);
+    await expectStatus(
+      app,
+      await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: pair.kid }).sign(pair.privateKey),
+      401,
+    );
   });
 });
 
@@ -110,11 +155,21 @@ describe('one spelling per token', () => {
   const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   /** The same bytes with another last character: its bits past the data (2 or 4 of them) set. */
   const sibling = (segment: string) => segment.slice(0, -1) + ALPHABET[ALPHABET.indexOf(segment.at(-1) as string) ^ 1];
-  const replaced = (token: string, index: number, change: (segment: string) => string) => token.split('.').map((s, i) => (i === index ? change(s) : s)).join('.');
+  const replaced = (token: string, index: number, change: (segment: string) => string) =>
+    token
+      .split('.')
+      .map((s, i) => (i === index ? change(s) : s))
+      .join('.');
   const otherSpellings = (token: string) => {
-    const spellings = [replaced(token, 2, sibling), `${token}=`, replaced(token, 1, (s) => `${s}=`), replaced(token, 0, (s) => `${s}==`)];
+    const spellings = [
+      replaced(token, 2, sibling),
+      `${token}=`,
+      replaced(token, 1, (s) => `${s}=`),
+      replaced(token, 0, (s) => `${s}==`),
+    ];
     // Header and payload have spare bits only when their length is not a multiple of 4.
-    for (const index of [0, 1]) if ((token.split('.')[index] as string).length % 4 !== 0) spellings.push(replaced(token, index, sibling));
+    for (const index of [0, 1])
+      if ((token.split('.')[index] as string).length % 4 !== 0) spellings.push(replaced(token, index, sibling));
     return spellings;
   };
 

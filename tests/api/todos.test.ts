@@ -22,7 +22,13 @@ describe('createTodo', () => {
     const { todo, response } = await createTodo(alice, 'Buy milk');
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe(`/todos/${todo.id}`);
-    expect(todo).toEqual({ id: expect.any(Number), title: 'Buy milk', done: false, created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(todo).toEqual({
+      id: expect.any(Number),
+      title: 'Buy milk',
+      done: false,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
   });
 
   test.each([
@@ -34,7 +40,11 @@ describe('createTodo', () => {
     ['unknown field', { title: 'x', owner_id: 1 }],
   ])('%s → 400, nothing stored', async (_name, body) => {
     const before = await app.client.GET('/todos', { params: { query: { limit: 100 } }, headers: alice.auth });
-    const response = await app.raw('/todos', { method: 'POST', headers: { ...alice.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await app.raw('/todos', {
+      method: 'POST',
+      headers: { ...alice.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.status).toBe(400);
     const after = await app.client.GET('/todos', { params: { query: { limit: 100 } }, headers: alice.auth });
     expect(after.data?.items.length).toBe(before.data?.items.length);
@@ -64,7 +74,10 @@ describe('listTodos', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 10; page += 1) {
-      const { data } = await app.client.GET('/todos', { params: { query: { limit: 3, ...(cursor && { cursor }) } }, headers: owner.auth });
+      const { data } = await app.client.GET('/todos', {
+        params: { query: { limit: 3, ...(cursor && { cursor }) } },
+        headers: owner.auth,
+      });
       seen.push(...(data?.items.map((t) => t.id) ?? []));
       if (!data?.next_cursor) break;
       cursor = data.next_cursor;
@@ -80,15 +93,23 @@ describe('listTodos', () => {
     expect(data?.next_cursor).toEqual(expect.any(String));
   });
 
-  test('only the owner\'s todos are listed', async () => {
+  test("only the owner's todos are listed", async () => {
     await createTodo(bob, 'bob only');
     const { data } = await app.client.GET('/todos', { params: { query: { limit: 100 } }, headers: alice.auth });
     expect(data?.items.map((t) => t.title)).not.toContain('bob only');
   });
 
-  test.each([['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1&limit=2'], ['cursor=***'], ['cursor=bm9wZQ'], ['cursor=' + 'A'.repeat(65)],
+  test.each([
+    ['limit=0'],
+    ['limit=101'],
+    ['limit=abc'],
+    ['limit=1&limit=2'],
+    ['cursor=***'],
+    ['cursor=bm9wZQ'],
+    ['cursor=' + 'A'.repeat(65)],
     // Past the Id range: PostgreSQL's integer column would refuse it with an error, not an empty page.
-    ['cursor=' + Buffer.from('id:2147483648').toString('base64url')]])('bad query %s → 400', async (query) => {
+    ['cursor=' + Buffer.from('id:2147483648').toString('base64url')],
+  ])('bad query %s → 400', async (query) => {
     const response = await app.raw(`/todos?${query}`, { headers: alice.auth });
     expect(response.status).toBe(400);
     const problem = (await response.json()) as { errors: { location: string }[] };
@@ -97,17 +118,20 @@ describe('listTodos', () => {
 });
 
 describe('getTodo / updateTodo / deleteTodo', () => {
-  test('get, update and delete one\'s own todo', async () => {
+  test("get, update and delete one's own todo", async () => {
     const { todo } = await createTodo(alice, 'Write tests');
     const params = { params: { path: { id: todo.id } }, headers: alice.auth };
     expect((await app.client.GET('/todos/{id}', params)).data).toEqual(todo);
-    const updated = await app.client.PATCH('/todos/{id}', { ...params, body: { done: true, title: 'Write more tests' } });
+    const updated = await app.client.PATCH('/todos/{id}', {
+      ...params,
+      body: { done: true, title: 'Write more tests' },
+    });
     expect(updated.data).toMatchObject({ id: todo.id, done: true, title: 'Write more tests' });
     expect((await app.client.DELETE('/todos/{id}', params)).response.status).toBe(204);
     expect((await app.client.GET('/todos/{id}', params)).response.status).toBe(404);
   });
 
-  test('another user\'s todo is 404 for every verb, never 403, and stays untouched', async () => {
+  test("another user's todo is 404 for every verb, never 403, and stays untouched", async () => {
     const { todo } = await createTodo(alice, 'private');
     const asBob = { params: { path: { id: todo.id } }, headers: bob.auth };
     expect((await app.client.GET('/todos/{id}', asBob)).response.status).toBe(404);
@@ -119,7 +143,11 @@ describe('getTodo / updateTodo / deleteTodo', () => {
 
   test('an empty update → 400', async () => {
     const { todo } = await createTodo(alice, 'x');
-    const { response } = await app.client.PATCH('/todos/{id}', { params: { path: { id: todo.id } }, body: {}, headers: alice.auth });
+    const { response } = await app.client.PATCH('/todos/{id}', {
+      params: { path: { id: todo.id } },
+      body: {},
+      headers: alice.auth,
+    });
     expect(response.status).toBe(400);
   });
 

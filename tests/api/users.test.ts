@@ -11,10 +11,26 @@ const json = (body: string): RequestInit => ({ method: 'POST', headers: { 'conte
 
 describe('createUser', () => {
   test('201 with the public user, never a password or hash', async () => {
-    const { data, response } = await app.client.POST('/users', { body: { username: 'Bob.the-1', email: 'bob@example.com', password: 'eight8x8' } });
+    const { data, response } = await app.client.POST('/users', {
+      body: { username: 'Bob.the-1', email: 'bob@example.com', password: 'eight8x8' },
+    });
     expect(response.status).toBe(201);
-    expect(data).toEqual({ id: expect.any(Number), username: 'Bob.the-1', email: 'bob@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: expect.any(String), email_verified: false, pending_email: null });
-    const stored = await app.server.services.db.selectFrom('users').selectAll().where('username', '=', 'Bob.the-1').executeTakeFirstOrThrow();
+    expect(data).toEqual({
+      id: expect.any(Number),
+      username: 'Bob.the-1',
+      email: 'bob@example.com',
+      is_active: true,
+      mfa_enabled: false,
+      roles: ['user'],
+      created_at: expect.any(String),
+      email_verified: false,
+      pending_email: null,
+    });
+    const stored = await app.server.services.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', 'Bob.the-1')
+      .executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$2[aby]\$04\$/);
   });
 
@@ -52,7 +68,10 @@ describe('createUser', () => {
 
   test('every password the schema accepts is accepted: 72 characters, 144 UTF-8 bytes, every character counted', async () => {
     const password = 'é'.repeat(72);
-    const response = await app.raw('/users', json(JSON.stringify({ username: 'unicode_pw', email: 'u@example.com', password })));
+    const response = await app.raw(
+      '/users',
+      json(JSON.stringify({ username: 'unicode_pw', email: 'u@example.com', password })),
+    );
     expect(response.status).toBe(201);
     expect((await login(app, 'unicode_pw', password)).status).toBe(200);
     // bcrypt alone reads 72 bytes: these 36 characters would have matched.
@@ -72,7 +91,11 @@ describe('createUser', () => {
   });
 
   test('the wrong content type → 415', async () => {
-    const response = await app.raw('/users', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'alice' });
+    const response = await app.raw('/users', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'alice',
+    });
     expect(response.status).toBe(415);
   });
 
@@ -84,7 +107,9 @@ describe('createUser', () => {
 
   test('parallel registrations of one name: exactly one 201, the rest 409', async () => {
     const attempts = Array.from({ length: 12 }, (_, i) =>
-      app.client.POST('/users', { body: { username: 'racer', email: `racer${i}@example.com`, password: 'long enough' } }),
+      app.client.POST('/users', {
+        body: { username: 'racer', email: `racer${i}@example.com`, password: 'long enough' },
+      }),
     );
     const statuses = (await Promise.all(attempts)).map((r) => r.response.status).sort();
     expect(statuses).toEqual([201, ...Array<number>(11).fill(409)]);
@@ -112,11 +137,16 @@ describe('getCurrentUser', () => {
     const { error, response } = await app.client.GET('/users/me', { headers: user.auth });
     expect(response.status).toBe(403);
     expect(error?.code).toBe('insufficient_scope');
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="tollgate", error="insufficient_scope", scope="me"');
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer realm="tollgate", error="insufficient_scope", scope="me"',
+    );
   });
 });
 
 async function countUsers(): Promise<number> {
-  const row = await app.server.services.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await app.server.services.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -11,13 +11,16 @@ const alice = { username: 'alice', email: 'alice@example.com', password: 'correc
 
 const form = tokenRequest;
 
-describe('the origin tutorials\' three scenarios', () => {
+describe("the origin tutorials' three scenarios", () => {
   let token: string;
 
   test('register, log in and reach a protected route', async () => {
     const created = await app.client.POST('/users', { body: alice });
     expect(created.response.status).toBe(201);
-    const login = await app.raw('/token', form({ grant_type: 'password', username: 'alice', password: alice.password }));
+    const login = await app.raw(
+      '/token',
+      form({ grant_type: 'password', username: 'alice', password: alice.password }),
+    );
     expect(login.status).toBe(200);
     const body = (await login.json()) as { access_token: string; token_type: string };
     expect(body.token_type).toBe('bearer');
@@ -27,7 +30,10 @@ describe('the origin tutorials\' three scenarios', () => {
   });
 
   test('a wrong password gets invalid_grant', async () => {
-    const login = await app.raw('/token', form({ grant_type: 'password', username: 'alice', password: 'not the password' }));
+    const login = await app.raw(
+      '/token',
+      form({ grant_type: 'password', username: 'alice', password: 'not the password' }),
+    );
     expect(login.status).toBe(400);
     expect(await login.json()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
   });

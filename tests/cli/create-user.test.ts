@@ -18,8 +18,15 @@ let created: CliRun;
 /** The built CLI as an operator runs it: a separate process, the password on stdin, config from a minimal environment. */
 const cli = (args: string[], stdin = ''): Promise<CliRun> => runCli(databaseUrl, args, stdin);
 
-const createUser = (username: string, email: string, extra: string[] = []) =>
-  ['create-user', '--username', username, '--email', email, ...extra, '--password-stdin'];
+const createUser = (username: string, email: string, extra: string[] = []) => [
+  'create-user',
+  '--username',
+  username,
+  '--email',
+  email,
+  ...extra,
+  '--password-stdin',
+];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tollgate-cli-'));
@@ -58,7 +65,10 @@ test.each([
 test('input that breaks the spec exits 2 with one line per problem', async () => {
   const run = await cli(createUser('al ice', 'not-an-email'), PASSWORD);
   expect(run.code).toBe(2);
-  expect(run.stderr.trimEnd().split('\n')).toEqual(['username: must match pattern "^[A-Za-z0-9_.-]+$"', 'email: must match format "email"']);
+  expect(run.stderr.trimEnd().split('\n')).toEqual([
+    'username: must match pattern "^[A-Za-z0-9_.-]+$"',
+    'email: must match format "email"',
+  ]);
 });
 
 test('an invalid email alone exits 2 naming the field', async () => {
@@ -71,7 +81,6 @@ test('an unknown role exits 2 with a clear message', async () => {
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('error: --role must be one of user, admin (got "superuser")');
 });
-
 
 test('a password on the common-password list exits 2 naming the field, and creates nobody', async () => {
   const run = await cli(createUser('common_pw', 'common_pw@example.com'), 'Password123\n');
@@ -99,11 +108,20 @@ test('the created admin logs in through POST /token with the admin scope', async
   const unicode = await cli(createUser('unicode_pw', 'unicode@example.com'), UNICODE_PASSWORD.normalize('NFD'));
   expect(unicode.code).toBe(0);
 
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: SECRET });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    BCRYPT_COST: '4',
+    PASSWORD_THREADS: '1',
+    JWT_SECRET: SECRET,
+  });
   const server = await startServer(config, createLogger('silent'));
   try {
     const login = (username: string, password: string) =>
-      fetch(`${server.url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username, password }) });
+      fetch(`${server.url}/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', username, password }),
+      });
     const admin = await login('root_admin', PASSWORD);
     expect(admin.status).toBe(200);
     expect(((await admin.json()) as { scope: string }).scope.split(' ')).toContain('users:admin');

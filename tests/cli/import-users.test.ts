@@ -47,7 +47,9 @@ function emptySqlite(): string {
 test('a large import prints progress on stderr; the summary is the last stdout line', async () => {
   // One real bcrypt hash for every row: an import never computes one, so any valid hash will do.
   const hash = '$2b$04$M3phpFexUerqUkDUiDw./uSogSVb0ZFPHk.h1XBrqgNJ8Cj.2WFlm';
-  const lines = Array.from({ length: 10_001 }, (_, i) => JSON.stringify({ username: `user${i}`, email: `user${i}@example.com`, password_hash: hash }));
+  const lines = Array.from({ length: 10_001 }, (_, i) =>
+    JSON.stringify({ username: `user${i}`, email: `user${i}@example.com`, password_hash: hash }),
+  );
   const run = await runCli(databaseUrl, ['import-users', '--from-jsonl', file('many.jsonl', lines.join('\n'))]);
   expect(run.code).toBe(0);
   expect(run.stderr).toBe('import-users: 10000 rows read, 10000 imported, 0 skipped\n');

@@ -17,9 +17,17 @@ let dir: string;
 let databaseUrl: string;
 
 function seed(extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, BCRYPT_COST: '4', JWT_SECRET: SECRET, ...extraEnv };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: databaseUrl,
+    BCRYPT_COST: '4',
+    JWT_SECRET: SECRET,
+    ...extraEnv,
+  };
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'seed'], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    execFile(process.execPath, [CLI, 'seed'], { cwd: ROOT, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -35,7 +43,10 @@ describe('npm run cli -- seed', () => {
     const again = await seed();
     expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('already there') });
 
-    const server = await startServer(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', JWT_SECRET: SECRET }), createLogger('silent'));
+    const server = await startServer(
+      loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', JWT_SECRET: SECRET }),
+      createLogger('silent'),
+    );
     try {
       const client = createClient({ baseUrl: server.url });
       const login = await client.login(EXAMPLE_CONTEXT.user.username, EXAMPLE_CONTEXT.user.password);
@@ -43,7 +54,9 @@ describe('npm run cli -- seed', () => {
       const me = await client.GET('/users/me');
       expect(me.data).toMatchObject({ id: 1, username: 'alice', email: 'alice@example.com', roles: ['user'] });
       const todos = await client.GET('/todos');
-      expect(todos.data?.items.map(({ id, title, done }) => ({ id, title, done }))).toEqual([{ id: 1, title: 'Buy milk', done: false }]);
+      expect(todos.data?.items.map(({ id, title, done }) => ({ id, title, done }))).toEqual([
+        { id: 1, title: 'Buy milk', done: false },
+      ]);
     } finally {
       await server.close();
     }

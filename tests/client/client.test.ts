@@ -21,7 +21,8 @@ function recordingClient(): { client: TollgateClient; calls: string[] } {
     baseUrl: app.url,
     fetch: async (input, init) => {
       const request = new Request(input, init);
-      const grant = request.method === 'POST' ? new URLSearchParams(await request.clone().text()).get('grant_type') : null;
+      const grant =
+        request.method === 'POST' ? new URLSearchParams(await request.clone().text()).get('grant_type') : null;
       calls.push(`${request.method} ${new URL(request.url).pathname}${grant ? ` ${grant}` : ''}`);
       return fetch(request);
     },
@@ -87,7 +88,11 @@ describe('createClient', () => {
     const user = await registeredUser(app);
     const { client } = recordingClient();
     const { data: tokens } = await client.login(user.username, user.password);
-    await app.raw('/token/revoke', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${tokens?.refresh_token}` });
+    await app.raw('/token/revoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${tokens?.refresh_token}`,
+    });
     clock.advance(61);
     const me = await client.GET('/users/me');
     expect(me.response.status).toBe(401);
@@ -107,7 +112,11 @@ describe('createClient', () => {
 
   test('the package exports it as tollgate/client (built, CommonJS)', () => {
     const root = path.resolve(__dirname, '../..');
-    const out = execFileSync(process.execPath, ['-e', "process.stdout.write(typeof require('tollgate/client').createClient)"], { cwd: root });
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "process.stdout.write(typeof require('tollgate/client').createClient)"],
+      { cwd: root },
+    );
     expect(out.toString()).toBe('function');
   });
 });

@@ -27,7 +27,9 @@ describe('client.signIn', () => {
     const first = await client.signIn(user.username, user.password);
     if (first.outcome !== 'mfa_required') throw new Error(`expected mfa_required, got ${first.outcome}`);
     expect(client.isLoggedIn()).toBe(false);
-    const wrong = await first.completeWithOtp(String((Number(codeNow(secret, clock)) + 1) % 1_000_000).padStart(6, '0'));
+    const wrong = await first.completeWithOtp(
+      String((Number(codeNow(secret, clock)) + 1) % 1_000_000).padStart(6, '0'),
+    );
     expect(wrong).toMatchObject({ outcome: 'refused', status: 400, error: { error: 'invalid_grant' } });
     const done = await first.completeWithOtp(codeNow(secret, clock));
     expect(done.outcome).toBe('signed_in');
@@ -40,6 +42,10 @@ describe('client.signIn', () => {
 
   test('a wrong password: refused with the OAuth error', async () => {
     const user = await registeredUser(app);
-    expect(await createClient({ baseUrl: app.url }).signIn(user.username, 'not the password')).toMatchObject({ outcome: 'refused', status: 400, error: { error: 'invalid_grant' } });
+    expect(await createClient({ baseUrl: app.url }).signIn(user.username, 'not the password')).toMatchObject({
+      outcome: 'refused',
+      status: 400,
+      error: { error: 'invalid_grant' },
+    });
   });
 });

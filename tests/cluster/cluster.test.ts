@@ -37,18 +37,34 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 async function person(url: string, i: number): Promise<number[]> {
   const username = `cluster${i}`;
   const password = `password-${i}-long`;
-  const created = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@example.com`, password }) });
-  const token = await fetch(`${url}/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'password', username, password }).toString() });
+  const created = await fetch(`${url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.com`, password }),
+  });
+  const token = await fetch(`${url}/token`, {
+    method: 'POST',
+    headers: FORM,
+    body: new URLSearchParams({ grant_type: 'password', username, password }).toString(),
+  });
   const { access_token, refresh_token } = (await token.json()) as { access_token: string; refresh_token: string };
   const writes = await Promise.all(
     Array.from({ length: TODOS_EACH }, (_, t) =>
-      fetch(`${url}/todos`, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `todo ${t}` }) }),
+      fetch(`${url}/todos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: `todo ${t}` }),
+      }),
     ),
   );
   // Rotation is a read-then-write transaction: the case that SQLITE_BUSY broke across processes.
   const rotations: number[] = [];
   for (let r = 0, current = refresh_token; r < ROTATIONS; r += 1) {
-    const rotated = await fetch(`${url}/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current }).toString() });
+    const rotated = await fetch(`${url}/token`, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current }).toString(),
+    });
     rotations.push(rotated.status);
     current = ((await rotated.json()) as { refresh_token: string }).refresh_token;
   }
@@ -64,7 +80,14 @@ describe('WORKERS=2 on SQLite', () => {
 
   beforeAll(async () => {
     server = await startServerProcess(
-      { WORKERS: '2', DATABASE_URL: `sqlite:${file}`, BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', ...LOAD_FROM_ONE_IP },
+      {
+        WORKERS: '2',
+        DATABASE_URL: `sqlite:${file}`,
+        BCRYPT_COST: '4',
+        JWT_SECRET: TEST_SECRET,
+        LOG_LEVEL: 'info',
+        ...LOAD_FROM_ONE_IP,
+      },
       {
         main: MAIN,
         onStdout: (chunk) => {
@@ -91,7 +114,9 @@ describe('WORKERS=2 on SQLite', () => {
 
     const sqlite = new SqliteDatabase(file, { readonly: true });
     try {
-      expect(sqlite.prepare("SELECT count(*) AS n FROM users WHERE username LIKE 'cluster%'").get()).toEqual({ n: USERS });
+      expect(sqlite.prepare("SELECT count(*) AS n FROM users WHERE username LIKE 'cluster%'").get()).toEqual({
+        n: USERS,
+      });
       expect(sqlite.prepare('SELECT count(*) AS n FROM todos').get()).toEqual({ n: USERS * TODOS_EACH });
     } finally {
       sqlite.close();

@@ -27,7 +27,11 @@ function successStatusOf(operationId: OperationId): number {
 describe('npm run mock (Prism on openapi.yaml)', () => {
   test('every documented response with a body has an example, so the mock answers realistic shapes', () => {
     const missing = [...operations].flatMap(([id, responses]) =>
-      responses.flatMap((response) => Object.entries(response.examples).filter(([, has]) => !has).map(([type]) => `${id} ${response.status} ${type}`)),
+      responses.flatMap((response) =>
+        Object.entries(response.examples)
+          .filter(([, has]) => !has)
+          .map(([type]) => `${id} ${response.status} ${type}`),
+      ),
     );
     expect(missing).toEqual([]);
   });
@@ -42,13 +46,19 @@ describe('npm run mock (Prism on openapi.yaml)', () => {
     expect(checkResult(operationId, result)).toEqual([]);
   });
 
-  test.each(operationIds)('%s answers every documented error on request (Prefer: code=…), matching the spec', async (operationId) => {
-    const errors = (operations.get(operationId) ?? []).filter((response) => response.status >= 400);
-    for (const { status } of errors) {
-      const result = await EVERY_OPERATION[operationId](client, EXAMPLE_CONTEXT, { Prefer: `code=${status}` });
-      expect({ status: result.response.status, breaches: checkResult(operationId, result) }).toEqual({ status, breaches: [] });
-    }
-  });
+  test.each(operationIds)(
+    '%s answers every documented error on request (Prefer: code=…), matching the spec',
+    async (operationId) => {
+      const errors = (operations.get(operationId) ?? []).filter((response) => response.status >= 400);
+      for (const { status } of errors) {
+        const result = await EVERY_OPERATION[operationId](client, EXAMPLE_CONTEXT, { Prefer: `code=${status}` });
+        expect({ status: result.response.status, breaches: checkResult(operationId, result) }).toEqual({
+          status,
+          breaches: [],
+        });
+      }
+    },
+  );
 
   describe('known Prism quirks the README warns about', () => {
     test('any "Bearer" token is accepted; a missing one answers 401', async () => {

@@ -38,13 +38,30 @@ export interface InvalidScenario {
   request(setup: Setup): { path: string; init: RequestInit };
 }
 
-const call = (id: OperationId, change: (context: CallContext) => Partial<CallContext> = () => ({})) => (s: Setup, client = s.client) =>
-  EVERY_OPERATION[id](client, { ...s.context, ...change(s.context) });
+const call =
+  (id: OperationId, change: (context: CallContext) => Partial<CallContext> = () => ({})) =>
+  (s: Setup, client = s.client) =>
+    EVERY_OPERATION[id](client, { ...s.context, ...change(s.context) });
 const success = (id: OperationId, status: number, admin = false): ProxiedScenario => ({ status, admin, run: call(id) });
-const forged = (id: OperationId, admin = false): ProxiedScenario => ({ status: 401, admin, run: (s) => call(id)(s, s.forged) });
-const narrow = (id: OperationId, scope: string, admin = false): ProxiedScenario => ({ status: 403, admin, run: async (s) => call(id)(s, await s.narrow(scope)) });
-const missing = (id: OperationId, admin = false): ProxiedScenario => ({ status: 404, admin, run: call(id, () => ({ todoId: 2147483647, userId: 2147483647 })) });
-const secured = (id: OperationId, otherScope: string, admin = false) => [forged(id, admin), narrow(id, otherScope, admin)];
+const forged = (id: OperationId, admin = false): ProxiedScenario => ({
+  status: 401,
+  admin,
+  run: (s) => call(id)(s, s.forged),
+});
+const narrow = (id: OperationId, scope: string, admin = false): ProxiedScenario => ({
+  status: 403,
+  admin,
+  run: async (s) => call(id)(s, await s.narrow(scope)),
+});
+const missing = (id: OperationId, admin = false): ProxiedScenario => ({
+  status: 404,
+  admin,
+  run: call(id, () => ({ todoId: 2147483647, userId: 2147483647 })),
+});
+const secured = (id: OperationId, otherScope: string, admin = false) => [
+  forged(id, admin),
+  narrow(id, otherScope, admin),
+];
 
 let address = 0;
 /**
@@ -68,7 +85,9 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   createUser: [
     success('createUser', 201),
     { status: 409, run: call('createUser', (x) => ({ newUser: { ...x.newUser, username: x.user.username } })) },
-    throttled('createUser', (x, n) => ({ newUser: { ...x.newUser, username: `${x.newUser.username}_${n}`, email: `${n}${x.newUser.email}` } })),
+    throttled('createUser', (x, n) => ({
+      newUser: { ...x.newUser, username: `${x.newUser.username}_${n}`, email: `${n}${x.newUser.email}` },
+    })),
   ],
   listUsers: [success('listUsers', 200, true), ...secured('listUsers', 'me', true)],
   getCurrentUser: [success('getCurrentUser', 200), ...secured('getCurrentUser', 'todos:read')],
@@ -76,7 +95,11 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('updateCurrentUser', 200),
     ...secured('updateCurrentUser', 'todos:read'),
     // A taken address gets the same answer as a free one (the 409 told who has an account).
-    { status: 200, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email, current_password: s.context.user.password } }) },
+    {
+      status: 200,
+      run: (s) =>
+        s.client.PATCH('/users/me', { body: { email: s.other.email, current_password: s.context.user.password } }),
+    },
     throttled('updateCurrentUser', () => ({})),
     // The access token alone does not move the address (403 reauthentication_required).
     { status: 403, run: (s) => s.client.PATCH('/users/me', { body: { email: `moved_${s.other.email}` } }) },
@@ -95,7 +118,15 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     ...secured('updateUser', 'me', true),
     missing('updateUser', true),
     // The admin deactivating themselves.
-    { status: 409, admin: true, run: async (s) => s.client.PATCH('/users/{id}', { params: { path: { id: (await s.client.GET('/users/me')).data?.id ?? 0 } }, body: { is_active: false } }) },
+    {
+      status: 409,
+      admin: true,
+      run: async (s) =>
+        s.client.PATCH('/users/{id}', {
+          params: { path: { id: (await s.client.GET('/users/me')).data?.id ?? 0 } },
+          body: { is_active: false },
+        }),
+    },
   ],
   issueToken: [
     success('issueToken', 200),
@@ -104,7 +135,10 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     MFA_PROXIED.issueToken403,
   ],
   // RFC 7009 §2.1 lets the token come from the cookie, so the schema allows a form without it.
-  revokeToken: [success('revokeToken', 200), { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) }],
+  revokeToken: [
+    success('revokeToken', 200),
+    { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) },
+  ],
   getJwks: [success('getJwks', 200)],
   getAuthorizationServerMetadata: [success('getAuthorizationServerMetadata', 200)],
   listTodos: [success('listTodos', 200), ...secured('listTodos', 'me')],
@@ -120,9 +154,19 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   regenerateRecoveryCodes: MFA_PROXIED.regenerateRecoveryCodes,
   resetUserMfa: MFA_PROXIED.resetUserMfa,
   requestPasswordReset: [success('requestPasswordReset', 202), throttled('requestPasswordReset', () => ({}))],
-  confirmPasswordReset: [success('confirmPasswordReset', 204), { status: 400, run: call('confirmPasswordReset', () => ({ resetToken: undefined })) }],
-  requestEmailVerification: [success('requestEmailVerification', 202), ...secured('requestEmailVerification', 'todos:read'), throttled('requestEmailVerification', () => ({}))],
-  confirmEmailVerification: [success('confirmEmailVerification', 204), { status: 400, run: call('confirmEmailVerification', () => ({ verificationToken: undefined })) }],
+  confirmPasswordReset: [
+    success('confirmPasswordReset', 204),
+    { status: 400, run: call('confirmPasswordReset', () => ({ resetToken: undefined })) },
+  ],
+  requestEmailVerification: [
+    success('requestEmailVerification', 202),
+    ...secured('requestEmailVerification', 'todos:read'),
+    throttled('requestEmailVerification', () => ({})),
+  ],
+  confirmEmailVerification: [
+    success('confirmEmailVerification', 204),
+    { status: 400, run: call('confirmEmailVerification', () => ({ verificationToken: undefined })) },
+  ],
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -131,40 +175,80 @@ const json = (method: string, body: unknown, token?: string, type = 'application
   headers: { 'content-type': type, ...(token && { authorization: `Bearer ${token}` }) },
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
-const formPost = (fields: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields });
+const formPost = (fields: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: fields,
+});
 const tokenOf = (s: Setup) => s.token;
 
 /** The 400/413/415 of operations reading a JSON body, and the 401 for a missing token. */
-function jsonBodyErrors(method: string, path: (s: Setup) => string, invalid: unknown, admin = false): InvalidScenario[] {
+function jsonBodyErrors(
+  method: string,
+  path: (s: Setup) => string,
+  invalid: unknown,
+  admin = false,
+): InvalidScenario[] {
   return [
     { status: 400, admin, request: (s) => ({ path: path(s), init: json(method, invalid, tokenOf(s)) }) },
-    { status: 413, admin, request: (s) => ({ path: path(s), init: json(method, { title: TOO_LARGE, email: TOO_LARGE }, tokenOf(s)) }) },
+    {
+      status: 413,
+      admin,
+      request: (s) => ({ path: path(s), init: json(method, { title: TOO_LARGE, email: TOO_LARGE }, tokenOf(s)) }),
+    },
     { status: 415, admin, request: (s) => ({ path: path(s), init: json(method, '{}', tokenOf(s), 'text/plain') }) },
   ];
 }
-const noToken = (method: string, path: (s: Setup) => string): InvalidScenario => ({ status: 401, request: (s) => ({ path: path(s), init: { method } }) });
-const badQuery = (path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+const noToken = (method: string, path: (s: Setup) => string): InvalidScenario => ({
+  status: 401,
+  request: (s) => ({ path: path(s), init: { method } }),
+});
+const badQuery = (path: string, admin = false): InvalidScenario => ({
+  status: 400,
+  admin,
+  request: (s) => ({ path, init: { headers: { authorization: `Bearer ${tokenOf(s)}` } } }),
+});
 const todo = (s: Setup) => `/todos/${s.context.todoId}`;
 const user = (s: Setup) => `/users/${s.context.userId}`;
 /** A request the spec refuses for its path or query alone (a bad id, an unknown parameter). */
-const badId = (method: string, path: string, admin = false): InvalidScenario => ({ status: 400, admin, request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }) });
+const badId = (method: string, path: string, admin = false): InvalidScenario => ({
+  status: 400,
+  admin,
+  request: (s) => ({ path, init: { method, headers: { authorization: `Bearer ${tokenOf(s)}` } } }),
+});
 
 export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[] } = {
   createUser: jsonBodyErrors('POST', () => '/users', { username: 'a', email: 'not an email', password: 'short' }),
   listUsers: [badQuery('/users?limit=0', true), noToken('GET', () => '/users')],
   getCurrentUser: [{ ...badQuery('/users/me?unknown=1'), prismForwards: true }, noToken('GET', () => '/users/me')],
-  updateCurrentUser: [...jsonBodyErrors('PATCH', () => '/users/me', { email: 'not an email' }), noToken('PATCH', () => '/users/me')],
-  changePassword: [...jsonBodyErrors('PUT', () => '/users/me/password', { current_password: 'x', new_password: 'short' }), noToken('PUT', () => '/users/me/password')],
-  endAllSessions: [{ ...badId('DELETE', '/users/me/sessions?unknown=1'), prismForwards: true }, noToken('DELETE', () => '/users/me/sessions')],
+  updateCurrentUser: [
+    ...jsonBodyErrors('PATCH', () => '/users/me', { email: 'not an email' }),
+    noToken('PATCH', () => '/users/me'),
+  ],
+  changePassword: [
+    ...jsonBodyErrors('PUT', () => '/users/me/password', { current_password: 'x', new_password: 'short' }),
+    noToken('PUT', () => '/users/me/password'),
+  ],
+  endAllSessions: [
+    { ...badId('DELETE', '/users/me/sessions?unknown=1'), prismForwards: true },
+    noToken('DELETE', () => '/users/me/sessions'),
+  ],
   getUser: [badId('GET', '/users/0', true), noToken('GET', user)],
   updateUser: [...jsonBodyErrors('PATCH', user, {}, true), noToken('PATCH', user)],
   issueToken: [
     { status: 400, request: () => ({ path: '/token', init: formPost('grant_type=password&username=alice') }) },
-    { status: 413, request: () => ({ path: '/token', init: formPost(`grant_type=password&username=alice&password=${TOO_LARGE}`) }) },
+    {
+      status: 413,
+      request: () => ({ path: '/token', init: formPost(`grant_type=password&username=alice&password=${TOO_LARGE}`) }),
+    },
   ],
   revokeToken: [{ status: 413, request: () => ({ path: '/token/revoke', init: formPost(`token=${TOO_LARGE}`) }) }],
-  getJwks: [{ status: 400, prismForwards: true, request: () => ({ path: '/.well-known/jwks.json?unknown=1', init: {} }) }],
-  getAuthorizationServerMetadata: [{ status: 400, host: 'not a host', request: () => ({ path: '/.well-known/oauth-authorization-server', init: {} }) }],
+  getJwks: [
+    { status: 400, prismForwards: true, request: () => ({ path: '/.well-known/jwks.json?unknown=1', init: {} }) },
+  ],
+  getAuthorizationServerMetadata: [
+    { status: 400, host: 'not a host', request: () => ({ path: '/.well-known/oauth-authorization-server', init: {} }) },
+  ],
   listTodos: [badQuery('/todos?limit=0'), noToken('GET', () => '/todos')],
   createTodo: [...jsonBodyErrors('POST', () => '/todos', { title: '' }), noToken('POST', () => '/todos')],
   getTodo: [badId('GET', '/todos/0'), noToken('GET', todo)],
@@ -172,7 +256,13 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   deleteTodo: [badId('DELETE', '/todos/0'), noToken('DELETE', todo)],
   ...MFA_INVALID,
   requestPasswordReset: jsonBodyErrors('POST', () => '/password-reset', { email: 'not an email' }),
-  confirmPasswordReset: jsonBodyErrors('POST', () => '/password-reset/confirm', { token: 'short', new_password: 'tr0ubadour and a longer tail' }),
-  requestEmailVerification: [{ ...badId('POST', '/email-verification?unknown=1'), prismForwards: true }, noToken('POST', () => '/email-verification')],
+  confirmPasswordReset: jsonBodyErrors('POST', () => '/password-reset/confirm', {
+    token: 'short',
+    new_password: 'tr0ubadour and a longer tail',
+  }),
+  requestEmailVerification: [
+    { ...badId('POST', '/email-verification?unknown=1'), prismForwards: true },
+    noToken('POST', () => '/email-verification'),
+  ],
   confirmEmailVerification: jsonBodyErrors('POST', () => '/email-verification/confirm', { token: 'short' }),
 };

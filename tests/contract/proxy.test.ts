@@ -45,7 +45,11 @@ afterAll(async () => {
 async function setUp(admin: boolean): Promise<Setup> {
   const make = async (role: 'user' | 'admin') => {
     counter += 1;
-    const input = { username: `contract${counter}_${process.pid}`, email: `contract${counter}_${process.pid}@example.com`, password: `password-${counter}-long` };
+    const input = {
+      username: `contract${counter}_${process.pid}`,
+      email: `contract${counter}_${process.pid}@example.com`,
+      password: `password-${counter}-long`,
+    };
     const registration = await registerUser(app.server.services, input, role);
     if (registration.outcome !== 'registered') throw new Error(`${input.username} exists`);
     return { ...input, id: registration.user.id };
@@ -67,13 +71,20 @@ async function setUp(admin: boolean): Promise<Setup> {
   const verificationToken = await issueAccountToken(db, 'email_verification', user.id, user.email, new Date(), 3600);
   return {
     context: {
-      ...{ user, newUser: { username: newName, email: `${newName}@example.com`, password: 'correct horse battery staple' }, userId: other.id },
+      ...{
+        user,
+        newUser: { username: newName, email: `${newName}@example.com`, password: 'correct horse battery staple' },
+        userId: other.id,
+      },
       ...{ todoId: todo.data?.id ?? 0, refreshToken, resetToken, verificationToken },
     },
     client,
     token,
     narrow: async (scope) => (await loggedIn(scope)).client,
-    forged: createClient({ baseUrl: proxy.url, fetch: (input, init) => fetch(withForgedToken(new Request(input, init))) }),
+    forged: createClient({
+      baseUrl: proxy.url,
+      fetch: (input, init) => fetch(withForgedToken(new Request(input, init))),
+    }),
     other,
   };
 }
@@ -83,50 +94,69 @@ function withForgedToken(request: Request): Request {
   return request;
 }
 
-
 function record(operationId: string, status: number): void {
   const statuses = observed.get(operationId) ?? new Set<number>();
   statuses.add(status);
   observed.set(operationId, statuses);
 }
 
-const proxiedCases = operationIds.flatMap((id) => PROXIED[id].map((scenario) => [id, scenario.status, scenario] as const));
-const invalidCases = operationIds.flatMap((id) => INVALID[id].map((scenario) => [id, scenario.status, scenario] as const));
+const proxiedCases = operationIds.flatMap((id) =>
+  PROXIED[id].map((scenario) => [id, scenario.status, scenario] as const),
+);
+const invalidCases = operationIds.flatMap((id) =>
+  INVALID[id].map((scenario) => [id, scenario.status, scenario] as const),
+);
 
 describe('prism proxy --errors in front of the server', () => {
   test.each(proxiedCases)('%s → %i through the proxy', async (operationId, status, scenario) => {
     const result = await scenario.run(await setUp(scenario.admin ?? false));
     const breaches = checkResult(operationId, result);
-    const refusal = result.response.headers.get('sl-violations') ?? (result.response.status === status ? '' : JSON.stringify(result.error ?? result.data));
+    const refusal =
+      result.response.headers.get('sl-violations') ??
+      (result.response.status === status ? '' : JSON.stringify(result.error ?? result.data));
     expect({ status: result.response.status, breaches, refusal }).toEqual({ status, breaches: [], refusal: '' });
     record(operationId, status);
   });
 
-  test.each(invalidCases)('%s → %i for a request the contract forbids (Prism refuses it too, or forwards it and finds the answer conforming)', async (operationId, status, scenario) => {
-    const { path, init } = scenario.request(await setUp(scenario.admin ?? false));
-    if (scenario.host !== undefined) {
-      const answer = await getWithHost(app.url + path, scenario.host);
-      expect({ status: answer.status, breaches: responseBreaches(operationId, answer.status, answer.type, JSON.parse(answer.body)) }).toEqual({ status, breaches: [] });
+  test.each(invalidCases)(
+    '%s → %i for a request the contract forbids (Prism refuses it too, or forwards it and finds the answer conforming)',
+    async (operationId, status, scenario) => {
+      const { path, init } = scenario.request(await setUp(scenario.admin ?? false));
+      if (scenario.host !== undefined) {
+        const answer = await getWithHost(app.url + path, scenario.host);
+        expect({
+          status: answer.status,
+          breaches: responseBreaches(operationId, answer.status, answer.type, JSON.parse(answer.body)),
+        }).toEqual({ status, breaches: [] });
+        record(operationId, status);
+        return;
+      }
+      const direct = await app.raw(path, init);
+      expect(direct.status).toBe(status);
       record(operationId, status);
-      return;
-    }
-    const direct = await app.raw(path, init);
-    expect(direct.status).toBe(status);
-    record(operationId, status);
-    const proxied = await fetch(proxy.url + path, init);
-    if (scenario.prismForwards) {
-      expect({ status: proxied.status, violations: proxied.headers.get('sl-violations') }).toEqual({ status, violations: null });
-      return;
-    }
-    expect(proxied.status === 401 || proxied.status === 422).toBe(true);
-    expect(proxied.headers.get('content-type')).toMatch(/problem\+json/);
-  });
+      const proxied = await fetch(proxy.url + path, init);
+      if (scenario.prismForwards) {
+        expect({ status: proxied.status, violations: proxied.headers.get('sl-violations') }).toEqual({
+          status,
+          violations: null,
+        });
+        return;
+      }
+      expect(proxied.status === 401 || proxied.status === 422).toBe(true);
+      expect(proxied.headers.get('content-type')).toMatch(/problem\+json/);
+    },
+  );
 
   test('each operation answered exactly the statuses it declares (besides 500 and 503)', () => {
     const mismatches = operationIds.flatMap((id) => {
-      const want = (declared.get(id) ?? []).map((r) => r.status).filter((s) => !NOT_EXERCISED_HERE.has(s) && !(PROVEN_ELSEWHERE[id] ?? []).includes(s)).sort();
+      const want = (declared.get(id) ?? [])
+        .map((r) => r.status)
+        .filter((s) => !NOT_EXERCISED_HERE.has(s) && !(PROVEN_ELSEWHERE[id] ?? []).includes(s))
+        .sort();
       const got = [...(observed.get(id) ?? [])].sort();
-      return JSON.stringify(want) === JSON.stringify(got) ? [] : [`${id}: declares ${want.join(', ')}; answered ${got.join(', ')}`];
+      return JSON.stringify(want) === JSON.stringify(got)
+        ? []
+        : [`${id}: declares ${want.join(', ')}; answered ${got.join(', ')}`];
     });
     expect(mismatches).toEqual([]);
   });

@@ -6,7 +6,13 @@ import type { Database } from '../../src/db/schema';
 import { describeOnPostgres, freshTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** Each engine's own names for the types migrations use, mapped to the names migrations write. */
-const TYPE_NAMES: Record<string, string> = { int4: 'integer', int8: 'bigint', text: 'text', integer: 'integer', bigint: 'bigint' };
+const TYPE_NAMES: Record<string, string> = {
+  int4: 'integer',
+  int8: 'bigint',
+  text: 'text',
+  integer: 'integer',
+  bigint: 'bigint',
+};
 
 // Comparing needs both engines, so the postgres project runs it.
 describeOnPostgres('the same migrations give SQLite and PostgreSQL the same schema', () => {
@@ -37,9 +43,13 @@ async function describeSchema(handle: DatabaseHandle) {
   // SQLite reports its INTEGER PRIMARY KEY as nullable, yet a NULL there is replaced by a new id: never null either way.
   const nullable = (c: { isNullable: boolean; isAutoIncrementing: boolean }) => c.isNullable && !c.isAutoIncrementing;
   const columns = tables.flatMap((t) =>
-    t.columns.map((c) => `${t.name}.${c.name} ${TYPE_NAMES[c.dataType.toLowerCase()] ?? c.dataType}${nullable(c) ? '' : ' not null'}${c.hasDefaultValue ? ' default' : ''}${c.isAutoIncrementing ? ' generated' : ''}`),
+    t.columns.map(
+      (c) =>
+        `${t.name}.${c.name} ${TYPE_NAMES[c.dataType.toLowerCase()] ?? c.dataType}${nullable(c) ? '' : ' not null'}${c.hasDefaultValue ? ' default' : ''}${c.isAutoIncrementing ? ' generated' : ''}`,
+    ),
   );
-  const [indexes, foreignKeys] = handle.dialect === 'postgres' ? await postgresConstraints(handle.db) : await sqliteConstraints(handle.db);
+  const [indexes, foreignKeys] =
+    handle.dialect === 'postgres' ? await postgresConstraints(handle.db) : await sqliteConstraints(handle.db);
   return { columns: columns.sort(), indexes: indexes.sort(), foreignKeys: foreignKeys.sort() };
 }
 
@@ -54,10 +64,19 @@ async function sqliteConstraints(db: Kysely<Database>): Constraints {
   const keys = await sql<{ tbl: string; col: string; ref: string; refcol: string; on_delete: string }>`
     select m.name as tbl, fk."from" as col, fk."table" as ref, fk."to" as refcol, fk.on_delete as on_delete
     from sqlite_master m join pragma_foreign_key_list(m.name) fk where m.type = 'table'`.execute(db);
-  return [indexLines(indexes.rows.map((r) => ({ ...r, uniq: r.uniq === 1 }))), keys.rows.map((k) => `${k.tbl}.${k.col} → ${k.ref}.${k.refcol} on delete ${k.on_delete.toLowerCase()}`)];
+  return [
+    indexLines(indexes.rows.map((r) => ({ ...r, uniq: r.uniq === 1 }))),
+    keys.rows.map((k) => `${k.tbl}.${k.col} → ${k.ref}.${k.refcol} on delete ${k.on_delete.toLowerCase()}`),
+  ];
 }
 
-const PG_ON_DELETE: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const PG_ON_DELETE: Record<string, string> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
 
 async function postgresConstraints(db: Kysely<Database>): Constraints {
   const indexes = await sql<{ tbl: string; idx: string; uniq: boolean; col: string }>`
@@ -75,7 +94,12 @@ async function postgresConstraints(db: Kysely<Database>): Constraints {
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
     join pg_attribute af on af.attrelid = c.confrelid and af.attnum = c.confkey[1]
     where c.contype = 'f'`.execute(db);
-  return [indexLines(indexes.rows), keys.rows.map((k) => `${k.tbl}.${k.col} → ${k.ref}.${k.refcol} on delete ${PG_ON_DELETE[k.on_delete] ?? k.on_delete}`)];
+  return [
+    indexLines(indexes.rows),
+    keys.rows.map(
+      (k) => `${k.tbl}.${k.col} → ${k.ref}.${k.refcol} on delete ${PG_ON_DELETE[k.on_delete] ?? k.on_delete}`,
+    ),
+  ];
 }
 
 /** One line per index, by table and columns: each engine names them its own way. */

@@ -28,7 +28,12 @@ beforeAll(async () => {
 afterAll(() => handle.close().finally(() => database.drop()));
 
 async function namesStartingWith(prefix: string): Promise<string[]> {
-  const rows = await handle.db.selectFrom('users').select('username_normalized').where(startsWith('username_normalized', prefix)).orderBy('id').execute();
+  const rows = await handle.db
+    .selectFrom('users')
+    .select('username_normalized')
+    .where(startsWith('username_normalized', prefix))
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.username_normalized);
 }
 

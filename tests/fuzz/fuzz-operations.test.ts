@@ -33,7 +33,10 @@ afterEach(async () => {
   const outlived = running.size;
   // Whatever the outcome, the next test starts on a quiet database.
   await Promise.allSettled([...running]);
-  if (outlived > 0) throw new Error(`${outlived} check(s) still running when the property returned: their writes would land in the next test`);
+  if (outlived > 0)
+    throw new Error(
+      `${outlived} check(s) still running when the property returned: their writes would land in the next test`,
+    );
 });
 
 /**
@@ -82,7 +85,13 @@ const options = { seed: SEED, numRuns: RUNS };
 describe.each(models.map((m) => [m.operationId, m] as const))('%s', (_, operation) => {
   test('valid requests: no 5xx, responses as the spec says', async () => {
     const requests = validValues(operation).map((values) => toWire(operation, values, 'none (valid)'));
-    await fc.assert(fc.asyncProperty(requests, withinTimeLimit((request) => tracked(operation, request))), options);
+    await fc.assert(
+      fc.asyncProperty(
+        requests,
+        withinTimeLimit((request) => tracked(operation, request)),
+      ),
+      options,
+    );
   });
 
   test('requests broken one part at a time: 4xx, as the spec says, and nothing written', async () => {
@@ -92,6 +101,12 @@ describe.each(models.map((m) => [m.operationId, m] as const))('%s', (_, operatio
         ...brokenWire(operation, toWire(operation, base, 'none (valid)')),
       ),
     );
-    await fc.assert(fc.asyncProperty(requests, withinTimeLimit((request) => tracked(operation, request))), options);
+    await fc.assert(
+      fc.asyncProperty(
+        requests,
+        withinTimeLimit((request) => tracked(operation, request)),
+      ),
+      options,
+    );
   });
 });

@@ -4,8 +4,32 @@ import { anyText, primaryType, validValue } from './valid-values';
 
 /** Text that breaks naive code: control characters, lone surrogates, RTL override, zero-width and combining marks, emoji, quoting. */
 export const ODD_TEXT = [
-  '\u0000', '\u0001', '\u007f', '\ud800', '\udfff', '\u202e', '\u200b', '\u0301', '\ufeff', '😀', '👩‍👩‍👧',
-  ' ', '\t', '\n', '\r\n', '%00', '%', '"', "'", '\\', '<script>', 'é', 'e\u0301', "' OR 1=1 --", '${x}', '../',
+  '\u0000',
+  '\u0001',
+  '\u007f',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  '\u200b',
+  '\u0301',
+  '\ufeff',
+  '😀',
+  '👩‍👩‍👧',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '%00',
+  '%',
+  '"',
+  "'",
+  '\\',
+  '<script>',
+  'é',
+  'e\u0301',
+  "' OR 1=1 --",
+  '${x}',
+  '../',
 ] as const;
 
 const WRONG_TYPES: readonly unknown[] = [0, 1, -1, 1.5, true, false, '', 'true', '1', null, [], {}, ['x'], { a: 1 }];
@@ -27,7 +51,11 @@ function hostileText(schema: Schema): fc.Arbitrary<string> {
   return fc.oneof(
     fc.tuple(valid, fc.constantFrom(...ODD_TEXT), fc.nat()).map(([text, odd, at]) => insertAt(text, odd, at)),
     valid.map((text) => repeatTo(text, max + 1)),
-    valid.map((text) => Array.from(text).slice(0, Math.max(0, min - 1)).join('')),
+    valid.map((text) =>
+      Array.from(text)
+        .slice(0, Math.max(0, min - 1))
+        .join(''),
+    ),
     // Long, yet small enough for a URL or a cookie: Node refuses headers over 16 KB before the app sees them.
     fc.constant('x'.repeat(5000)),
     anyText(40),

@@ -24,7 +24,11 @@ export function principals(app: TestApp) {
     if (row && row.is_active === 1 && row.role === role) return row;
     created += 1;
     const username = `fuzz_${role}_${created}`;
-    const registration = await registerUser(services, { username, email: `${username}@example.com`, password: `fuzz-password-${created}` }, role);
+    const registration = await registerUser(
+      services,
+      { username, email: `${username}@example.com`, password: `fuzz-password-${created}` },
+      role,
+    );
     if (registration.outcome !== 'registered') throw new Error(`${username} exists`);
     current.set(role, registration.user.id);
     return registration.user;
@@ -34,9 +38,14 @@ export function principals(app: TestApp) {
     async credentialsFor(operation: OperationModel): Promise<Credentials | undefined> {
       const required = operation.scopes;
       if (!required) return undefined;
-      const role: Role = required.every((s) => (scopesOfRole('user') as readonly string[]).includes(s)) ? 'user' : 'admin';
+      const role: Role = required.every((s) => (scopesOfRole('user') as readonly string[]).includes(s))
+        ? 'user'
+        : 'admin';
       const user = await userOf(role);
-      return { token: await services.tokens.issue(user, scopesOfRole(role)), unscopedToken: await services.tokens.issue(user, []) };
+      return {
+        token: await services.tokens.issue(user, scopesOfRole(role)),
+        unscopedToken: await services.tokens.issue(user, []),
+      };
     },
   };
 }

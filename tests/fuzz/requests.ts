@@ -17,7 +17,8 @@ export interface RequestValues {
 type Location = 'path' | 'query' | 'cookie';
 const LOCATIONS: readonly Location[] = ['path', 'query', 'cookie'];
 
-const parametersIn = (operation: OperationModel, location: Location) => operation.parameters.filter((p) => p.in === location);
+const parametersIn = (operation: OperationModel, location: Location) =>
+  operation.parameters.filter((p) => p.in === location);
 
 function parameterValues(parameters: readonly ParameterModel[]): fc.Arbitrary<Record<string, unknown>> {
   const fields = Object.fromEntries(parameters.map((p) => [p.name, validValue(p.schema)]));
@@ -27,18 +28,28 @@ function parameterValues(parameters: readonly ParameterModel[]): fc.Arbitrary<Re
 /** Requests the spec accepts: every required part, any subset of the optional ones. */
 export function validValues(operation: OperationModel): fc.Arbitrary<RequestValues> {
   const media = operation.body ? fc.constantFrom(...operation.body.media) : fc.constant(undefined);
-  return fc.record({
-    path: parameterValues(parametersIn(operation, 'path')),
-    query: parameterValues(parametersIn(operation, 'query')),
-    cookie: parameterValues(parametersIn(operation, 'cookie')),
-    media,
-  }).chain((parts) => (parts.media ? validValue(parts.media.schema) : fc.constant(undefined)).map((body) => ({ ...parts, body })));
+  return fc
+    .record({
+      path: parameterValues(parametersIn(operation, 'path')),
+      query: parameterValues(parametersIn(operation, 'query')),
+      cookie: parameterValues(parametersIn(operation, 'cookie')),
+      media,
+    })
+    .chain((parts) =>
+      (parts.media ? validValue(parts.media.schema) : fc.constant(undefined)).map((body) => ({ ...parts, body })),
+    );
 }
 
-const worst = (verdicts: readonly Verdict[]): Verdict => (verdicts.includes('invalid') ? 'invalid' : verdicts.includes('lenient') ? 'lenient' : 'valid');
+const worst = (verdicts: readonly Verdict[]): Verdict =>
+  verdicts.includes('invalid') ? 'invalid' : verdicts.includes('lenient') ? 'lenient' : 'valid';
 
 /** Encodes the values and judges them as the server will read them. */
-export function toWire(operation: OperationModel, values: RequestValues, change: string, auth: AuthMode = 'valid'): WireRequest {
+export function toWire(
+  operation: OperationModel,
+  values: RequestValues,
+  change: string,
+  auth: AuthMode = 'valid',
+): WireRequest {
   const verdicts: Verdict[] = [];
   let otherResource = false;
   const encoded: Record<Location, string[]> = { path: [], query: [], cookie: [] };
@@ -60,11 +71,24 @@ export function toWire(operation: OperationModel, values: RequestValues, change:
   let body: string | undefined;
   if (values.media && values.body !== undefined) {
     body = encodeBody(values.media.mediaType, values.body);
-    verdicts.push(specAccepts(values.media.schema, readBack(values.media.mediaType, body, values.media.schema)) ? 'valid' : 'invalid');
+    verdicts.push(
+      specAccepts(values.media.schema, readBack(values.media.mediaType, body, values.media.schema))
+        ? 'valid'
+        : 'invalid',
+    );
   } else if (operation.body?.required) {
     verdicts.push('invalid');
   }
-  return { change, verdict: otherResource ? 'lenient' : worst(verdicts), segments, query: encoded.query, cookies: encoded.cookie, auth, contentType: values.media?.mediaType, body };
+  return {
+    change,
+    verdict: otherResource ? 'lenient' : worst(verdicts),
+    segments,
+    query: encoded.query,
+    cookies: encoded.cookie,
+    auth,
+    contentType: values.media?.mediaType,
+    body,
+  };
 }
 
 /** The body as the server's parser reads it back. */

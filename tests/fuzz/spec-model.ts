@@ -51,7 +51,6 @@ export interface OperationModel {
   readonly scopes: readonly string[] | undefined;
 }
 
-
 export function dereferencedSpec(): OpenAPIV3_1.Document {
   return dereferenceSync(structuredClone(loadSpec().document)) as unknown as OpenAPIV3_1.Document;
 }
@@ -68,7 +67,9 @@ export function operationModels(document = dereferencedSpec()): OperationModel[]
         operationId: operation.operationId,
         method: method.toUpperCase(),
         path,
-        parameters: [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => toParameter(p as OpenAPIV3_1.ParameterObject)),
+        parameters: [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) =>
+          toParameter(p as OpenAPIV3_1.ParameterObject),
+        ),
         body: toBody(operation.requestBody as OpenAPIV3_1.RequestBodyObject | undefined),
         scopes: scopesOf(operation.security ?? document.security),
       });
@@ -88,7 +89,10 @@ function toParameter(parameter: OpenAPIV3_1.ParameterObject): ParameterModel {
 
 function toBody(body: OpenAPIV3_1.RequestBodyObject | undefined): BodyModel | undefined {
   if (!body) return undefined;
-  const media = Object.entries(body.content).map(([mediaType, content]) => ({ mediaType, schema: (content.schema ?? {}) as Schema }));
+  const media = Object.entries(body.content).map(([mediaType, content]) => ({
+    mediaType,
+    schema: (content.schema ?? {}) as Schema,
+  }));
   return { required: body.required === true, media };
 }
 

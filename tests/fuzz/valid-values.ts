@@ -11,7 +11,8 @@ export function validValue(schema: Schema): fc.Arbitrary<unknown> {
 
 function candidates(schema: Schema): fc.Arbitrary<unknown> {
   if (schema.oneOf) return fc.oneof(...schema.oneOf.map(validValue));
-  if (schema.allOf?.length === 1 && schema.allOf[0]) return candidates({ ...schema, ...schema.allOf[0], allOf: undefined });
+  if (schema.allOf?.length === 1 && schema.allOf[0])
+    return candidates({ ...schema, ...schema.allOf[0], allOf: undefined });
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   switch (primaryType(schema)) {
@@ -67,16 +68,24 @@ function integerValue(schema: Schema): fc.Arbitrary<number> {
   const min = schema.minimum ?? -INT32;
   const max = schema.maximum ?? INT32;
   // Small values find the rows that exist (ids, page sizes); the full range finds the edges.
-  return fc.oneof(fc.integer({ min, max: Math.min(max, min + 30) }), fc.integer({ min, max }), fc.constantFrom(min, max));
+  return fc.oneof(
+    fc.integer({ min, max: Math.min(max, min + 30) }),
+    fc.integer({ min, max }),
+    fc.constantFrom(min, max),
+  );
 }
 
 function arrayValue(schema: Schema): fc.Arbitrary<unknown[]> {
   const constraints = { minLength: schema.minItems ?? 0, maxLength: schema.maxItems ?? 5 };
   const items = validValue(schema.items ?? {});
-  return schema.uniqueItems ? fc.uniqueArray(items, { ...constraints, selector: (v) => JSON.stringify(v) }) : fc.array(items, constraints);
+  return schema.uniqueItems
+    ? fc.uniqueArray(items, { ...constraints, selector: (v) => JSON.stringify(v) })
+    : fc.array(items, constraints);
 }
 
 function objectValue(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
-  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, s]) => [name, validValue(s)]));
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, s]) => [name, validValue(s)]),
+  );
   return fc.record(properties, { requiredKeys: schema.required ?? [] });
 }

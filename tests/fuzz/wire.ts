@@ -28,7 +28,8 @@ export function encodeForm(value: unknown): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return encodeURIComponent(String(value));
   const form = new URLSearchParams();
   for (const [name, field] of Object.entries(value)) {
-    for (const item of Array.isArray(field) ? field : [field]) form.append(name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item));
+    for (const item of Array.isArray(field) ? field : [field])
+      form.append(name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item));
   }
   return form.toString();
 }
@@ -90,7 +91,12 @@ function authorization(mode: AuthMode, credentials: Credentials | undefined): st
 }
 
 /** Sends the request through `app.raw`, which also checks the response against the spec. */
-export function send(app: TestApp, operation: OperationModel, request: WireRequest, credentials: Credentials | undefined): Promise<Response> {
+export function send(
+  app: TestApp,
+  operation: OperationModel,
+  request: WireRequest,
+  credentials: Credentials | undefined,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   const auth = authorization(request.auth, credentials);
   if (auth) headers.authorization = auth;

@@ -2,10 +2,17 @@ import { GRANT_TYPES, GRANTS, IMPLIED_GRANT } from '../../src/handlers/grants';
 import { grantTypesOf } from '../../src/http/openapi/validation-errors';
 import { loadSpec } from '../../src/spec';
 
-type Schema = { $ref?: string; oneOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[] };
+type Schema = {
+  $ref?: string;
+  oneOf?: Schema[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+};
 
 const schemas = (loadSpec().document.components?.schemas ?? {}) as Record<string, Schema>;
-const resolved = (schema: Schema): Schema => (schema.$ref === undefined ? schema : resolved(schemas[schema.$ref.replace('#/components/schemas/', '')] ?? {}));
+const resolved = (schema: Schema): Schema =>
+  schema.$ref === undefined ? schema : resolved(schemas[schema.$ref.replace('#/components/schemas/', '')] ?? {});
 /** The token form's `oneOf`, each `$ref` replaced by its schema, as the validator sees it. */
 const tokenRequest = { oneOf: (schemas.TokenRequest?.oneOf ?? []).map(resolved) };
 

@@ -22,14 +22,27 @@ async function sendRaw(bytes: string): Promise<RawResponse> {
   await connection.closed;
   const [head = '', body = ''] = connection.received().split('\r\n\r\n');
   const [statusLine = '', ...fields] = head.split('\r\n');
-  const headers = Object.fromEntries(fields.map((field) => [field.slice(0, field.indexOf(':')).toLowerCase(), field.slice(field.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine.split(' ')[1]), headers, body: body === '' ? undefined : (JSON.parse(body) as unknown) };
+  const headers = Object.fromEntries(
+    fields.map((field) => [
+      field.slice(0, field.indexOf(':')).toLowerCase(),
+      field.slice(field.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: body === '' ? undefined : (JSON.parse(body) as unknown),
+  };
 }
 
 describe('requests refused before routing are answered with documented problem details', () => {
   test('headers over 16 KB → 431 headers_too_large, as documented for the operation addressed', async () => {
     const response = await sendRaw(rawRequest('GET', '/users/me', { 'X-Padding': 'x'.repeat(20 * 1024) }));
-    expect(response).toMatchObject({ status: 431, headers: { 'content-type': 'application/problem+json', 'x-content-type-options': 'nosniff', connection: 'close' }, body: { status: 431, code: 'headers_too_large' } });
+    expect(response).toMatchObject({
+      status: 431,
+      headers: { 'content-type': 'application/problem+json', 'x-content-type-options': 'nosniff', connection: 'close' },
+      body: { status: 431, code: 'headers_too_large' },
+    });
     expect(responseBreaches('getCurrentUser', 431, response.headers['content-type'], response.body)).toEqual([]);
     expect(responseBreaches('issueToken', 431, response.headers['content-type'], response.body)).toEqual([]);
   });
@@ -40,8 +53,13 @@ describe('requests refused before routing are answered with documented problem d
     ['a Content-Length that is not a number', 'POST /todos HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n'],
   ])('%s → 400 malformed_request, documented even at /token', async (_name, bytes) => {
     const response = await sendRaw(bytes);
-    expect(response).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, body: { code: 'malformed_request' } });
-    for (const operation of ['createTodo', 'issueToken', 'revokeToken']) expect(responseBreaches(operation, 400, response.headers['content-type'], response.body)).toEqual([]);
+    expect(response).toMatchObject({
+      status: 400,
+      headers: { 'content-type': 'application/problem+json' },
+      body: { code: 'malformed_request' },
+    });
+    for (const operation of ['createTodo', 'issueToken', 'revokeToken'])
+      expect(responseBreaches(operation, 400, response.headers['content-type'], response.body)).toEqual([]);
   });
 
   test('the app keeps serving after them', async () => {

@@ -31,7 +31,13 @@ async function compare(path: string, headers: Record<string, string> = {}): Prom
 }
 
 describe('HEAD on API GET routes', () => {
-  test.each([['/users/me'], ['/todos'], ['/todos?limit=5'], ['/.well-known/jwks.json'], ['/.well-known/oauth-authorization-server']])('HEAD %s → what GET answers, without the body', async (path) => {
+  test.each([
+    ['/users/me'],
+    ['/todos'],
+    ['/todos?limit=5'],
+    ['/.well-known/jwks.json'],
+    ['/.well-known/oauth-authorization-server'],
+  ])('HEAD %s → what GET answers, without the body', async (path) => {
     const { get } = await compare(path, user.auth);
     expect(get.status).toBe(200);
     expect((await get.text()).length).toBeGreaterThan(0);

@@ -27,11 +27,14 @@ async function problemCode(response: Response): Promise<string> {
 }
 
 describe('a path that is not valid percent-encoded UTF-8', () => {
-  test.each(['%', '%zz', '%C0%AF', '%ED%A0%80', '1%'])('/todos/%s → 400 validation_failed, not 500', async (segment) => {
-    const response = await app.raw(`/todos/${segment}`, { method: 'DELETE', headers: alice.auth });
-    expect(response.status).toBe(400);
-    expect(await problemCode(response)).toBe('validation_failed');
-  });
+  test.each(['%', '%zz', '%C0%AF', '%ED%A0%80', '1%'])(
+    '/todos/%s → 400 validation_failed, not 500',
+    async (segment) => {
+      const response = await app.raw(`/todos/${segment}`, { method: 'DELETE', headers: alice.auth });
+      expect(response.status).toBe(400);
+      expect(await problemCode(response)).toBe('validation_failed');
+    },
+  );
 
   test('a path no operation has stays a 404', async () => {
     const response = await app.raw('/nowhere/%', { headers: alice.auth });
@@ -81,7 +84,10 @@ describe('JSON text that is not Unicode', () => {
 });
 
 test('JSON nested 5,000 levels deep → 400, not a stack overflow', async () => {
-  const response = await app.raw('/users/me/password', { ...json(`${'['.repeat(5000)}${']'.repeat(5000)}`), method: 'PUT' });
+  const response = await app.raw('/users/me/password', {
+    ...json(`${'['.repeat(5000)}${']'.repeat(5000)}`),
+    method: 'PUT',
+  });
   expect(response.status).toBe(400);
 });
 
@@ -89,7 +95,10 @@ describe('a query parameter the operation does not declare', () => {
   test('GET /users/me?x=1 → 400 validation_failed, documented in the spec', async () => {
     const response = await app.raw('/users/me?x=1', { headers: alice.auth });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'validation_failed', errors: [{ location: 'query', field: 'x', message: 'is not a known field' }] });
+    expect(await response.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ location: 'query', field: 'x', message: 'is not a known field' }],
+    });
   });
 
   test('DELETE /users/me/sessions?x=1 → 400, and every session lives on', async () => {

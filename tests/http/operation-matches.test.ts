@@ -30,11 +30,22 @@ test('remembered matches answer exactly as openapi-backend does, strict or not, 
   for (const round of [1, 2]) {
     for (const request of requests) {
       for (const strict of [false, true]) {
-        expect({ round, request, strict, answer: outcome(remembering, request, strict) }).toEqual({ round, request, strict, answer: outcome(plain, request, strict) });
+        expect({ round, request, strict, answer: outcome(remembering, request, strict) }).toEqual({
+          round,
+          request,
+          strict,
+          answer: outcome(plain, request, strict),
+        });
       }
     }
   }
   // The cases above include each kind of answer, so the comparison covers all three.
   const answers = requests.map((request) => outcome(plain, request, true));
-  expect(answers).toEqual(expect.arrayContaining(['getCurrentUser', expect.stringMatching(/^throws 404/), expect.stringMatching(/^throws 405/)]));
+  expect(answers).toEqual(
+    expect.arrayContaining([
+      'getCurrentUser',
+      expect.stringMatching(/^throws 404/),
+      expect.stringMatching(/^throws 405/),
+    ]),
+  );
 });

@@ -38,14 +38,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const form = (fields: Record<string, string>): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+const form = (fields: Record<string, string>): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
 const login = (username: string, password: string) => app.raw('/token', form({ username, password }));
 const storedUser = (username: string) =>
-  app.server.services.db.selectFrom('users').select(['password_hash', 'is_active', 'role']).where('username_normalized', '=', username.toLowerCase()).executeTakeFirst();
+  app.server.services.db
+    .selectFrom('users')
+    .select(['password_hash', 'is_active', 'role'])
+    .where('username_normalized', '=', username.toLowerCase())
+    .executeTakeFirst();
 const userCount = async () => (await app.server.services.db.selectFrom('users').select('id').execute()).length;
 const fixtureHash = (username: string) => {
   const sqlite = new Sqlite(FIXTURE, { readonly: true });
-  const row = sqlite.prepare('SELECT hashed_password FROM users WHERE username = ?').get(username) as { hashed_password: string };
+  const row = sqlite.prepare('SELECT hashed_password FROM users WHERE username = ?').get(username) as {
+    hashed_password: string;
+  };
   sqlite.close();
   return row.hashed_password;
 };
@@ -72,14 +82,21 @@ describe('import-users --from-sqlite (the tutorial database, real passlib bcrypt
     expect(run.code).toBe(0);
     expect(lastJsonLine(run)).toEqual({ imported: 5, skipped: 6, errors: TUTORIAL_SKIPS });
     expect(await userCount()).toBe(5);
-    expect(await storedUser('testuser')).toEqual({ password_hash: fixtureHash('testuser'), is_active: 1, role: 'user' });
+    expect(await storedUser('testuser')).toEqual({
+      password_hash: fixtureHash('testuser'),
+      is_active: 1,
+      role: 'user',
+    });
     expect((await storedUser('testuser'))?.password_hash).toMatch(/^\$2b\$12\$/);
   });
 
   test('the same import again imports nothing', async () => {
     const run = await runCli(database.url, ['import-users', '--from-sqlite', tutorialDb]);
     expect(run.code).toBe(0);
-    const already = ['testuser', 'alice', 'bob', 'grace', 'heidi'].map((_, i) => ({ id: [1, 2, 3, 10, 11][i], reason: 'already_imported' }));
+    const already = ['testuser', 'alice', 'bob', 'grace', 'heidi'].map((_, i) => ({
+      id: [1, 2, 3, 10, 11][i],
+      reason: 'already_imported',
+    }));
     const byId = (a: { id?: number }, b: { id?: number }) => (a.id ?? 0) - (b.id ?? 0);
     expect(lastJsonLine(run)).toEqual({ imported: 0, skipped: 11, errors: [...already, ...TUTORIAL_SKIPS].sort(byId) });
     expect(await userCount()).toBe(5);
@@ -98,7 +115,10 @@ describe('import-users --from-sqlite (the tutorial database, real passlib bcrypt
     expect((await storedUser('bob'))?.is_active).toBe(0);
     const response = await login('bob', 'bob password');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid username or password.' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid username or password.',
+    });
   });
 });
 
@@ -106,14 +126,42 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
   let jsonl: string;
   beforeAll(async () => {
     const lines = [
-      JSON.stringify({ username: 'ivan', email: 'ivan@example.com', password_hash: await argon2Hash('ivan password', { algorithm: ARGON2ID }), email_verified: true }),
-      JSON.stringify({ username: 'judy', email: 'judy@example.com', password_hash: await argon2Hash('judy password', { algorithm: ARGON2I }), role: 'admin' }),
+      JSON.stringify({
+        username: 'ivan',
+        email: 'ivan@example.com',
+        password_hash: await argon2Hash('ivan password', { algorithm: ARGON2ID }),
+        email_verified: true,
+      }),
+      JSON.stringify({
+        username: 'judy',
+        email: 'judy@example.com',
+        password_hash: await argon2Hash('judy password', { algorithm: ARGON2I }),
+        role: 'admin',
+      }),
       '{"username": "mallory", "email": ',
-      JSON.stringify({ username: 'oscar', email: 'oscar@example.com', password_hash: '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E' }),
+      JSON.stringify({
+        username: 'oscar',
+        email: 'oscar@example.com',
+        password_hash: '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
+      }),
       '',
-      JSON.stringify({ username: 'TestUser', email: 'other@example.com', password_hash: await argon2Hash('x password', { algorithm: ARGON2ID }) }),
-      JSON.stringify({ username: 'peggy', email: 'peggy@example.com', password_hash: await argon2Hash('peggy password', { algorithm: ARGON2ID }), is_active: false }),
-      JSON.stringify({ username: 'trent', email: 'trent@example.com', password_hash: fixtureHash('alice'), role: 'owner' }),
+      JSON.stringify({
+        username: 'TestUser',
+        email: 'other@example.com',
+        password_hash: await argon2Hash('x password', { algorithm: ARGON2ID }),
+      }),
+      JSON.stringify({
+        username: 'peggy',
+        email: 'peggy@example.com',
+        password_hash: await argon2Hash('peggy password', { algorithm: ARGON2ID }),
+        is_active: false,
+      }),
+      JSON.stringify({
+        username: 'trent',
+        email: 'trent@example.com',
+        password_hash: fixtureHash('alice'),
+        role: 'owner',
+      }),
     ];
     jsonl = path.join(dir, 'users.jsonl');
     writeFileSync(jsonl, `${lines.join('\n')}\n`);
@@ -134,10 +182,19 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
     });
     expect((await storedUser('ivan'))?.password_hash).toMatch(/^\$argon2id\$/);
     // The source's email_verified is kept; a line without one is unverified.
-    const verified = (username: string) => app.server.services.db.selectFrom('users').select('email_verified').where('username_normalized', '=', username).executeTakeFirst();
+    const verified = (username: string) =>
+      app.server.services.db
+        .selectFrom('users')
+        .select('email_verified')
+        .where('username_normalized', '=', username)
+        .executeTakeFirst();
     expect(await verified('ivan')).toEqual({ email_verified: 1 });
     expect(await verified('judy')).toEqual({ email_verified: 0 });
-    expect(await storedUser('judy')).toEqual({ password_hash: expect.stringMatching(/^\$argon2i\$/), is_active: 1, role: 'admin' });
+    expect(await storedUser('judy')).toEqual({
+      password_hash: expect.stringMatching(/^\$argon2i\$/),
+      is_active: 1,
+      role: 'admin',
+    });
     expect((await storedUser('peggy'))?.is_active).toBe(0);
   });
 
@@ -165,7 +222,8 @@ describe('import-users --from-jsonl (Argon2 hashes, as pwdlib writes them)', () 
 describe('import-users refuses hashes dearer than the bounds (issue 21 item 9)', () => {
   const SALT = 'c29tZXNhbHRzb21lc2FsdA';
   const DIGEST = 'A'.repeat(43);
-  const row = (username: string, password_hash: string) => JSON.stringify({ username, email: `${username}@example.com`, password_hash });
+  const row = (username: string, password_hash: string) =>
+    JSON.stringify({ username, email: `${username}@example.com`, password_hash });
   const importLines = (name: string, lines: string[], env: Record<string, string> = {}) => {
     const target = path.join(dir, name);
     writeFileSync(target, `${lines.join('\n')}\n`);
@@ -192,12 +250,27 @@ describe('import-users refuses hashes dearer than the bounds (issue 21 item 9)',
   });
 
   test('the bounds come from PASSWORD_HASH_MAX_*', async () => {
-    const run = await importLines('bounded.jsonl', [row('cost_six', bcryptHashAt(6)), row('cost_five', bcryptHashAt(5)), row('argon2_19m', `$argon2id$v=19$m=19456,t=2,p=1$${SALT}$${DIGEST}`)], {
-      PASSWORD_HASH_MAX_BCRYPT_COST: '5',
-      PASSWORD_HASH_MAX_ARGON2_MEMORY_KIB: '8192',
-    });
+    const run = await importLines(
+      'bounded.jsonl',
+      [
+        row('cost_six', bcryptHashAt(6)),
+        row('cost_five', bcryptHashAt(5)),
+        row('argon2_19m', `$argon2id$v=19$m=19456,t=2,p=1$${SALT}$${DIGEST}`),
+      ],
+      {
+        PASSWORD_HASH_MAX_BCRYPT_COST: '5',
+        PASSWORD_HASH_MAX_ARGON2_MEMORY_KIB: '8192',
+      },
+    );
     expect(run.code).toBe(0);
-    expect(lastJsonLine(run)).toEqual({ imported: 1, skipped: 2, errors: [{ line: 1, reason: 'hash_cost_too_high' }, { line: 3, reason: 'hash_cost_too_high' }] });
+    expect(lastJsonLine(run)).toEqual({
+      imported: 1,
+      skipped: 2,
+      errors: [
+        { line: 1, reason: 'hash_cost_too_high' },
+        { line: 3, reason: 'hash_cost_too_high' },
+      ],
+    });
   });
 });
 

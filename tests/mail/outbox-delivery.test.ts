@@ -13,7 +13,9 @@ let counter = 0;
 async function register(app: TestApp): Promise<string> {
   counter += 1;
   const email = `outbox${counter}_${process.pid}@example.com`;
-  const created = await app.client.POST('/users', { body: { username: `outbox${counter}_${process.pid}`, email, password: 'a long enough password' } });
+  const created = await app.client.POST('/users', {
+    body: { username: `outbox${counter}_${process.pid}`, email, password: 'a long enough password' },
+  });
   expect(created.response.status).toBe(201);
   return email;
 }
@@ -27,7 +29,8 @@ async function until(clock: MovableClock, done: () => boolean | Promise<boolean>
   }
 }
 
-const outboxRows = (app: TestApp) => app.server.services.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
+const outboxRows = (app: TestApp) =>
+  app.server.services.db.selectFrom('mail_outbox').selectAll().orderBy('id').execute();
 const metricsText = async (app: TestApp) => (await fetch(`${app.url}/metrics`)).text();
 
 describe('an SMTP server that answers 421 and 451 for a while', () => {
@@ -76,14 +79,19 @@ test('an SMTP server that is down: mails wait in the outbox (depth and age repor
     const emails = [await register(app), await register(app), await register(app)];
     await until(clock, async () => (await outboxRows(app)).every((r) => r.attempts >= 2), 'two refused attempts each');
     // A refused connection is temporary: retried, never failed.
-    for (const row of await outboxRows(app)) expect(row).toMatchObject({ status: 'pending', last_error: expect.stringMatching(/^E[A-Z]+$/) });
+    for (const row of await outboxRows(app))
+      expect(row).toMatchObject({ status: 'pending', last_error: expect.stringMatching(/^E[A-Z]+$/) });
     const metrics = await metricsText(app);
     expect(metrics).toMatch(/tollgate_mail_outbox_depth 3/);
     expect(metrics).toMatch(/tollgate_mail_outbox_oldest_pending_seconds [1-9]\d*/);
 
     smtp = await startTestSmtp(port);
     const server = smtp;
-    await until(clock, () => emails.every((email) => server.received.some((m) => m.to === email)), 'every mail to arrive');
+    await until(
+      clock,
+      () => emails.every((email) => server.received.some((m) => m.to === email)),
+      'every mail to arrive',
+    );
     expect((await outboxRows(app)).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   } finally {
     await app.close();
@@ -119,7 +127,14 @@ describe('production: no mail in plain text to an SMTP server without STARTTLS (
     smtp = await startTestSmtp();
   });
   afterAll(() => smtp?.close());
-  const production = (extra: Record<string, string> = {}) => ({ ...PRODUCTION_MAIL, NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', SMTP_URL: smtp.url, ...FAST, ...extra });
+  const production = (extra: Record<string, string> = {}) => ({
+    ...PRODUCTION_MAIL,
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://auth.example.com',
+    SMTP_URL: smtp.url,
+    ...FAST,
+    ...extra,
+  });
 
   test('without the opt-out nothing is sent: the delivery fails for want of TLS, is kept and retried, and logged', async () => {
     const clock = movableClock();
@@ -128,7 +143,11 @@ describe('production: no mail in plain text to an SMTP server without STARTTLS (
     const app = await startTestAppOn(database.url, production(), clock, logs);
     try {
       const email = await register(app);
-      await until(clock, async () => (await outboxRows(app)).some((r) => r.attempts >= 2 || r.status === 'sent'), 'two attempts (or a delivery)');
+      await until(
+        clock,
+        async () => (await outboxRows(app)).some((r) => r.attempts >= 2 || r.status === 'sent'),
+        'two attempts (or a delivery)',
+      );
       const [row] = await outboxRows(app);
       // Temporary: once the server offers TLS (or the operator opts out), the mail still goes.
       expect(row).toMatchObject({ status: 'pending', last_error: 'ETLS' });

@@ -37,12 +37,25 @@ describe('GET /metrics without METRICS_TOKEN, outside production', () => {
     expect((await login(app, user.username, 'not-the-password')).status).toBe(400);
     const after = await scrape(app);
 
-    expect(sample(after, 'tollgate_login_attempts_total{outcome="success"}') - sample(before, 'tollgate_login_attempts_total{outcome="success"}')).toBe(1);
-    expect(sample(after, 'tollgate_login_attempts_total{outcome="invalid_grant"}') - sample(before, 'tollgate_login_attempts_total{outcome="invalid_grant"}')).toBe(1);
-    expect(sample(after, 'tollgate_http_request_duration_seconds_count{operation_id="issueToken",status="200"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(after, 'tollgate_http_request_duration_seconds_count{operation_id="createUser",status="201"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'tollgate_login_attempts_total{outcome="success"}') -
+        sample(before, 'tollgate_login_attempts_total{outcome="success"}'),
+    ).toBe(1);
+    expect(
+      sample(after, 'tollgate_login_attempts_total{outcome="invalid_grant"}') -
+        sample(before, 'tollgate_login_attempts_total{outcome="invalid_grant"}'),
+    ).toBe(1);
+    expect(
+      sample(after, 'tollgate_http_request_duration_seconds_count{operation_id="issueToken",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'tollgate_http_request_duration_seconds_count{operation_id="createUser",status="201"}'),
+    ).toBeGreaterThanOrEqual(1);
     // registration hashes once, each login compares once
-    expect(sample(after, 'tollgate_password_hash_wait_seconds_count') - sample(before, 'tollgate_password_hash_wait_seconds_count')).toBe(3);
+    expect(
+      sample(after, 'tollgate_password_hash_wait_seconds_count') -
+        sample(before, 'tollgate_password_hash_wait_seconds_count'),
+    ).toBe(3);
     expect(after).toMatch(/^tollgate_password_hash_queue_depth 0$/m);
   });
 
@@ -84,13 +97,20 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   });
 
   test('the right bearer token gets the metrics', async () => {
-    expect(await scrape(app, { authorization: `Bearer ${METRICS_TOKEN}` })).toContain('tollgate_http_request_duration_seconds');
+    expect(await scrape(app, { authorization: `Bearer ${METRICS_TOKEN}` })).toContain(
+      'tollgate_http_request_duration_seconds',
+    );
   });
 });
 
 describe('GET /metrics in production', () => {
   test('does not exist without METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, ...PRODUCTION_MAIL });
+    const app = await startTestApp({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://auth.example.com',
+      JWT_SECRET: TEST_SECRET,
+      ...PRODUCTION_MAIL,
+    });
     try {
       const response = await fetch(`${app.url}/metrics`);
       expect(response.status).toBe(404);
@@ -101,9 +121,17 @@ describe('GET /metrics in production', () => {
   });
 
   test('is served with METRICS_TOKEN', async () => {
-    const app = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, METRICS_TOKEN, ...PRODUCTION_MAIL });
+    const app = await startTestApp({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://auth.example.com',
+      JWT_SECRET: TEST_SECRET,
+      METRICS_TOKEN,
+      ...PRODUCTION_MAIL,
+    });
     try {
-      expect(await scrape(app, { authorization: `bearer ${METRICS_TOKEN}` })).toContain('tollgate_login_attempts_total');
+      expect(await scrape(app, { authorization: `bearer ${METRICS_TOKEN}` })).toContain(
+        'tollgate_login_attempts_total',
+      );
     } finally {
       await app.close();
     }

@@ -40,12 +40,20 @@ class Load {
   constructor(private readonly server: ServerProcess) {}
 
   /** POST with a JSON or form body; undefined once the server is gone. */
-  async post(path: string, body: object, token?: string, form = false): Promise<{ status: number; body: unknown } | undefined> {
+  async post(
+    path: string,
+    body: object,
+    token?: string,
+    form = false,
+  ): Promise<{ status: number; body: unknown } | undefined> {
     this.inFlight += 1;
     try {
       const response = await fetch(this.server.url + path, {
         method: 'POST',
-        headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        headers: {
+          'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+          ...(token && { authorization: `Bearer ${token}` }),
+        },
         body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
       });
       return { status: response.status, body: await response.json() };
@@ -68,12 +76,21 @@ class Load {
       const created = await this.post('/users', credentials);
       if (created?.status !== 201) continue;
       this.acknowledged.users.push({ credentials, body: created.body as User });
-      const login = await this.post('/token', { grant_type: 'password', username, password: credentials.password }, undefined, true);
+      const login = await this.post(
+        '/token',
+        { grant_type: 'password', username, password: credentials.password },
+        undefined,
+        true,
+      );
       if (login?.status !== 200) continue;
       const token = (login.body as { access_token: string }).access_token;
       for (let i = 0; i < TODOS_PER_USER && !this.stopped; i += 1) {
         // Quotes and non-ASCII: the stored text must come back exactly.
-        const todo = await this.post('/todos', { title: `todo ${i} of ${username}: "ünïcødé" ✓ 'quoted'`, done: i % 2 === 0 }, token);
+        const todo = await this.post(
+          '/todos',
+          { title: `todo ${i} of ${username}: "ünïcødé" ✓ 'quoted'`, done: i % 2 === 0 },
+          token,
+        );
         if (todo?.status !== 201) continue;
         this.acknowledged.todos.push({ owner: username, body: todo.body as Todo });
         this.noteTodo();
@@ -95,15 +112,26 @@ function inspectCopy(file: string, acknowledged: Acknowledged): void {
     const hashes = db.prepare('SELECT password_hash FROM users').pluck().all() as string[];
     expect(hashes.filter((hash) => !BCRYPT_HASH.test(hash))).toEqual([]);
     expect(db.prepare('SELECT count(*) FROM todos WHERE owner_id NOT IN (SELECT id FROM users)').pluck().get()).toBe(0);
-    const stored = new Map((db.prepare('SELECT id, title, done, created_at, updated_at FROM todos').all() as Array<Omit<Todo, 'done'> & { done: number }>).map((row) => [row.id, row]));
-    for (const { body } of acknowledged.todos) expect(stored.get(body.id)).toEqual({ ...body, done: body.done ? 1 : 0 });
+    const stored = new Map(
+      (
+        db.prepare('SELECT id, title, done, created_at, updated_at FROM todos').all() as Array<
+          Omit<Todo, 'done'> & { done: number }
+        >
+      ).map((row) => [row.id, row]),
+    );
+    for (const { body } of acknowledged.todos)
+      expect(stored.get(body.id)).toEqual({ ...body, done: body.done ? 1 : 0 });
     db.close();
   } finally {
     rmSync(copyDir, { recursive: true, force: true });
   }
 }
 
-async function call(server: ServerProcess, pathname: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+async function call(
+  server: ServerProcess,
+  pathname: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(server.url + pathname, init);
   return { status: response.status, body: await response.json() };
 }
@@ -136,17 +164,41 @@ describe('kill -9 under a write load', () => {
       try {
         const tokens = new Map<string, string>();
         for (const { credentials, body } of acknowledged.users) {
-          const login = await call(second, '/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username: credentials.username, password: credentials.password }) });
+          const login = await call(second, '/token', {
+            method: 'POST',
+            body: new URLSearchParams({
+              grant_type: 'password',
+              username: credentials.username,
+              password: credentials.password,
+            }),
+          });
           expect(login.status).toBe(200);
           const token = (login.body as { access_token: string }).access_token;
           tokens.set(credentials.username, token);
-          expect(await call(second, '/users/me', { headers: { authorization: `Bearer ${token}` } })).toEqual({ status: 200, body });
+          expect(await call(second, '/users/me', { headers: { authorization: `Bearer ${token}` } })).toEqual({
+            status: 200,
+            body,
+          });
         }
         for (const { owner, body } of acknowledged.todos) {
-          expect(await call(second, `/todos/${body.id}`, { headers: { authorization: `Bearer ${tokens.get(owner)}` } })).toEqual({ status: 200, body });
+          expect(
+            await call(second, `/todos/${body.id}`, { headers: { authorization: `Bearer ${tokens.get(owner)}` } }),
+          ).toEqual({ status: 200, body });
         }
         // And the recovered database takes new writes.
-        expect((await call(second, '/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'after', email: 'after@example.com', password: 'password after the crash' }) })).status).toBe(201);
+        expect(
+          (
+            await call(second, '/users', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                username: 'after',
+                email: 'after@example.com',
+                password: 'password after the crash',
+              }),
+            })
+          ).status,
+        ).toBe(201);
       } finally {
         expect(await second.stop()).toBe(0);
       }

@@ -22,7 +22,13 @@ test('kill -9 with mails queued (SMTP down), then a restart: every acknowledged 
   const folder = serverDir();
   const smtpPort = await freePort();
   // Short lease: the killed process may hold claims; the new one takes them over once they expire.
-  const env = { ...folder.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_RETRY_BASE: '1', MAIL_LEASE: '2', MAIL_POLL_INTERVAL: '50' };
+  const env = {
+    ...folder.env,
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    MAIL_RETRY_BASE: '1',
+    MAIL_LEASE: '2',
+    MAIL_POLL_INTERVAL: '50',
+  };
   let smtp: TestSmtp | undefined;
   try {
     const first = await startServerProcess(env);

@@ -23,7 +23,12 @@ const folder = serverDir();
 let pg: PrivatePostgres;
 let instances: ServerProcess[] = [];
 
-const envFor = (url: string, extra: Record<string, string> = {}) => ({ ...folder.env, DATABASE_URL: url, DATABASE_TIMEOUT: String(DATABASE_TIMEOUT_S), ...extra });
+const envFor = (url: string, extra: Record<string, string> = {}) => ({
+  ...folder.env,
+  DATABASE_URL: url,
+  DATABASE_TIMEOUT: String(DATABASE_TIMEOUT_S),
+  ...extra,
+});
 
 beforeAll(async () => {
   if (unavailable) return;
@@ -45,7 +50,12 @@ async function registeredUsernames(): Promise<Set<string>> {
 }
 
 function expectAlive(): void {
-  for (const instance of instances) expect({ url: instance.url, exit: instance.child.exitCode, signal: instance.child.signalCode }).toEqual({ url: instance.url, exit: null, signal: null });
+  for (const instance of instances)
+    expect({ url: instance.url, exit: instance.child.exitCode, signal: instance.child.signalCode }).toEqual({
+      url: instance.url,
+      exit: null,
+      signal: null,
+    });
 }
 
 async function expectLedgerKept(acknowledged: readonly string[]): Promise<void> {
@@ -55,7 +65,11 @@ async function expectLedgerKept(acknowledged: readonly string[]): Promise<void> 
 
 describeWithCluster('PostgreSQL restarts and stops under load (a private cluster)', () => {
   it('survives a restart: no instance dies, only 503 with Retry-After meanwhile, 2xx again within 5 s, no acknowledged write lost', async () => {
-    const load = startWriteLoad(instances.map((i) => i.url), 10, 'restart_');
+    const load = startWriteLoad(
+      instances.map((i) => i.url),
+      10,
+      'restart_',
+    );
     await sleep(1000);
     await pg.restart();
     const back = Date.now();
@@ -64,13 +78,18 @@ describeWithCluster('PostgreSQL restarts and stops under load (a private cluster
 
     expectAlive();
     expect(brokenPromises(load.outcomes)).toEqual([]);
-    for (const ms of firstSuccessAfter(load.outcomes, instances.length, back)) expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
+    for (const ms of firstSuccessAfter(load.outcomes, instances.length, back))
+      expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
     expect(load.acknowledged.length).toBeGreaterThan(0);
     await expectLedgerKept(load.acknowledged);
   });
 
   it('survives a stop: 503 with Retry-After and /readyz 503 while it is down, 200 and 2xx within 5 s of its start, no write lost', async () => {
-    const load = startWriteLoad(instances.map((i) => i.url), 10, 'stop_');
+    const load = startWriteLoad(
+      instances.map((i) => i.url),
+      10,
+      'stop_',
+    );
     await sleep(1000);
     await pg.stop();
     await sleep(DATABASE_TIMEOUT_S * 1000 + 1000);
@@ -87,7 +106,8 @@ describeWithCluster('PostgreSQL restarts and stops under load (a private cluster
     for (const ms of readyAfter) expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
     expect(brokenPromises(load.outcomes)).toEqual([]);
     expect(load.outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
-    for (const ms of firstSuccessAfter(load.outcomes, instances.length, back)) expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
+    for (const ms of firstSuccessAfter(load.outcomes, instances.length, back))
+      expect(ms).toBeLessThan(RECOVERY_BOUND_MS);
     await expectLedgerKept(load.acknowledged);
   });
 
@@ -148,12 +168,16 @@ describeWithCluster('startup while PostgreSQL is down', () => {
     let sawRetry = (): void => undefined;
     const retried = new Promise<void>((resolve) => (sawRetry = resolve));
     const onStdout = (chunk: string) => chunk.includes('database unavailable at startup; retrying') && sawRetry();
-    const starting = startServerProcess(envFor(pg.url, { DATABASE_STARTUP_TIMEOUT: '30', LOG_LEVEL: 'warn' }), { onStdout });
+    const starting = startServerProcess(envFor(pg.url, { DATABASE_STARTUP_TIMEOUT: '30', LOG_LEVEL: 'warn' }), {
+      onStdout,
+    });
     await retried;
     await pg.start();
     const late = await starting;
     try {
-      expect(late.logs().filter((line) => line.msg === 'database unavailable at startup; retrying').length).toBeGreaterThan(0);
+      expect(
+        late.logs().filter((line) => line.msg === 'database unavailable at startup; retrying').length,
+      ).toBeGreaterThan(0);
       expect(await readyz(late)).toBe(200);
     } finally {
       await late.stop();
@@ -165,7 +189,11 @@ describeWithCluster('startup while PostgreSQL is down', () => {
     try {
       const { code, stderr } = await runToExit(envFor(pg.url, { DATABASE_STARTUP_TIMEOUT: '2' }));
       expect(code).toBe(1);
-      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tollgate failed to start: the database was unavailable for DATABASE_STARTUP_TIMEOUT \(2 s\): /)]);
+      expect(stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^tollgate failed to start: the database was unavailable for DATABASE_STARTUP_TIMEOUT \(2 s\): /,
+        ),
+      ]);
     } finally {
       await pg.start();
     }
@@ -175,14 +203,27 @@ describeWithCluster('startup while PostgreSQL is down', () => {
 async function userToken(instance: ServerProcess, name: string): Promise<string> {
   const username = `${name}${Date.now()}`;
   const password = `password-of-${username}`;
-  const created = await fetch(`${instance.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@example.com`, password }) });
+  const created = await fetch(`${instance.url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.com`, password }),
+  });
   expect(created.status).toBe(201);
   const body = new URLSearchParams({ grant_type: 'password', username, password }).toString();
-  const token = await fetch(`${instance.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const token = await fetch(`${instance.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   return ((await token.json()) as { access_token: string }).access_token;
 }
 
 function postTodo(instance: ServerProcess, token: string, title: string): Promise<Response> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  return fetch(`${instance.url}/todos`, { method: 'POST', headers, body: JSON.stringify({ title }), signal: AbortSignal.timeout(ANSWER_BOUND_MS + 10_000) });
+  return fetch(`${instance.url}/todos`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ title }),
+    signal: AbortSignal.timeout(ANSWER_BOUND_MS + 10_000),
+  });
 }

@@ -11,11 +11,17 @@ jest.setTimeout(60_000);
 afterAll(() => killServerProcesses());
 
 let counter = 0;
-async function register(server: ServerProcess): Promise<{ status: number; retryAfter: string | null; code?: string; username: string }> {
+async function register(
+  server: ServerProcess,
+): Promise<{ status: number; retryAfter: string | null; code?: string; username: string }> {
   counter += 1;
   const username = `sqlite_fault_${counter}`;
   const body = JSON.stringify({ username, email: `${username}@example.com`, password: `password-of-${username}` });
-  const response = await fetch(`${server.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${server.url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const parsed = (await response.json()) as { code?: string };
   return { status: response.status, retryAfter: response.headers.get('retry-after'), code: parsed.code, username };
 }
@@ -25,19 +31,39 @@ async function readMe(server: ServerProcess, token: string): Promise<number> {
 }
 
 async function tokenFor(server: ServerProcess, username: string): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'password', username, password: `password-of-${username}` }).toString();
-  const response = await fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const body = new URLSearchParams({
+    grant_type: 'password',
+    username,
+    password: `password-of-${username}`,
+  }).toString();
+  const response = await fetch(`${server.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
 const expectDatabaseUnavailable = (answer: Awaited<ReturnType<typeof register>>) =>
-  expect({ status: answer.status, code: answer.code, retryAfter: answer.retryAfter }).toEqual({ status: 503, code: 'database_unavailable', retryAfter: expect.stringMatching(/^[1-9]\d*$/) });
+  expect({ status: answer.status, code: answer.code, retryAfter: answer.retryAfter }).toEqual({
+    status: 503,
+    code: 'database_unavailable',
+    retryAfter: expect.stringMatching(/^[1-9]\d*$/),
+  });
 
 describe('SQLite: the database file disappears while the server runs', () => {
   it.each([
-    ['its folder is removed', (file: string) => rmSync(path.dirname(file), { recursive: true, force: true }), 'removed'],
-    ['a copy is moved over it', (file: string) => (copyFileSync(file, `${file}.copy`), renameSync(`${file}.copy`, file)), 'replaced'],
+    [
+      'its folder is removed',
+      (file: string) => rmSync(path.dirname(file), { recursive: true, force: true }),
+      'removed',
+    ],
+    [
+      'a copy is moved over it',
+      (file: string) => (copyFileSync(file, `${file}.copy`), renameSync(`${file}.copy`, file)),
+      'replaced',
+    ],
   ])('%s: writes get 503, readiness fails, an error is logged', async (_name, damage, reason) => {
     const folder = serverDir();
     const server = await startServerProcess(folder.env);
@@ -50,7 +76,9 @@ describe('SQLite: the database file disappears while the server runs', () => {
       expectDatabaseUnavailable(await register(server));
       expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-      const logged = await server.logged((line) => typeof line.msg === 'string' && line.msg.includes(`was ${reason} while the server ran`));
+      const logged = await server.logged(
+        (line) => typeof line.msg === 'string' && line.msg.includes(`was ${reason} while the server ran`),
+      );
       expect(logged.level).toBe(50);
     } finally {
       await server.stop();
@@ -63,7 +91,11 @@ describe('SQLite: the database file disappears while the server runs', () => {
 // node and the build: a checkout under a private folder (/root) cannot be run that way.
 const BUILT_MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const nobodyCannotRun =
-  process.getuid?.() === 0 && spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BUILT_MAIN)}, 4)`], { uid: 65534, gid: 65534 }).status !== 0;
+  process.getuid?.() === 0 &&
+  spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BUILT_MAIN)}, 4)`], {
+    uid: 65534,
+    gid: 65534,
+  }).status !== 0;
 if (nobodyCannotRun) console.warn(`skipped: user nobody cannot run ${process.execPath} on ${BUILT_MAIN}`);
 
 describe('SQLite: a read-only database file', () => {
@@ -141,7 +173,9 @@ function fillDisk(dir: string): string {
       for (const answer of refused) expectDatabaseUnavailable(answer);
       expect(await readMe(server, token)).toBe(200);
 
-      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^tollgate_database_errors_total\{kind="disk_full"\} [1-9]/m);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(
+        /^tollgate_database_errors_total\{kind="disk_full"\} [1-9]/m,
+      );
 
       rmSync(filler);
       const after = await register(server);
@@ -151,7 +185,9 @@ function fillDisk(dir: string): string {
       await server.stop();
     }
     const db = new Database(file, { readonly: true });
-    const stored = new Set((db.prepare('select username from users').all() as { username: string }[]).map((r) => r.username));
+    const stored = new Set(
+      (db.prepare('select username from users').all() as { username: string }[]).map((r) => r.username),
+    );
     db.close();
     expect(acknowledged.filter((u) => !stored.has(u))).toEqual([]);
   });

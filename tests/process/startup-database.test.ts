@@ -4,7 +4,6 @@ import { serverDir } from '../support/server-dir';
 
 jest.setTimeout(60_000);
 
-
 describe('startup against a database that accepts TCP and never answers', () => {
   it('gives up after DATABASE_STARTUP_TIMEOUT: exit 1 and one clear line, no hang', async () => {
     const sockets = new Set<Socket>();
@@ -15,9 +14,18 @@ describe('startup against a database that accepts TCP and never answers', () => 
     const port = typeof address === 'object' && address ? address.port : 0;
     const folder = serverDir();
     try {
-      const { code, stderr } = await runToExit({ ...folder.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/tollgate`, DATABASE_TIMEOUT: '1', DATABASE_STARTUP_TIMEOUT: '3' });
+      const { code, stderr } = await runToExit({
+        ...folder.env,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/tollgate`,
+        DATABASE_TIMEOUT: '1',
+        DATABASE_STARTUP_TIMEOUT: '3',
+      });
       expect(code).toBe(1);
-      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tollgate failed to start: the database was unavailable for DATABASE_STARTUP_TIMEOUT \(3 s\): /)]);
+      expect(stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^tollgate failed to start: the database was unavailable for DATABASE_STARTUP_TIMEOUT \(3 s\): /,
+        ),
+      ]);
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();

@@ -11,14 +11,33 @@ const clock = movableClock(new Date('2026-11-23T12:00:00Z'));
 const start = Date.parse('2026-11-23T12:00:00Z') / 1000;
 
 async function hsTokens() {
-  return createAccessTokens({ keys: await loadKeyRing(HS256, SECRET), issuer: 'iss', audience: 'aud', ttlSeconds: 900, clock });
+  return createAccessTokens({
+    keys: await loadKeyRing(HS256, SECRET),
+    issuer: 'iss',
+    audience: 'aud',
+    ttlSeconds: 900,
+    clock,
+  });
 }
 
 test('issued tokens carry sub, iat, exp, iss, aud, jti, scope, ver; header typ at+jwt and kid, signed HS256', async () => {
   const token = await (await hsTokens()).issue({ id: 42, token_version: 3 }, ['me', 'todos:read']);
-  expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: await thumbprint(createSecretKey(SECRET)) });
+  expect(decodeProtectedHeader(token)).toEqual({
+    alg: 'HS256',
+    typ: 'at+jwt',
+    kid: await thumbprint(createSecretKey(SECRET)),
+  });
   const iat = Math.floor(clock.now().getTime() / 1000);
-  expect(decodeJwt(token)).toEqual({ sub: '42', scope: 'me todos:read', iat, exp: iat + 900, iss: 'iss', aud: 'aud', jti: expect.stringMatching(/^[0-9a-f-]{36}$/), ver: 3 });
+  expect(decodeJwt(token)).toEqual({
+    sub: '42',
+    scope: 'me todos:read',
+    iat,
+    exp: iat + 900,
+    iss: 'iss',
+    aud: 'aud',
+    jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    ver: 3,
+  });
 });
 
 test('a token verifies until its exp, by the injected clock', async () => {
@@ -40,11 +59,26 @@ test('every issued token has its own jti', async () => {
 
 describe('clock skew is exactly CLOCK_SKEW_SECONDS, on iat and on the lifetime', () => {
   const fixed = movableClock(new Date(start * 1000));
-  const claims = (iat: number, exp: number) => ({ sub: '1', scope: 'me', iat, exp, iss: 'iss', aud: 'aud', jti: 'j', ver: 0 });
+  const claims = (iat: number, exp: number) => ({
+    sub: '1',
+    scope: 'me',
+    iat,
+    exp,
+    iss: 'iss',
+    aud: 'aud',
+    jti: 'j',
+    ver: 0,
+  });
   const forge = (iat: number, exp: number) => hs256({ typ: 'at+jwt' }, claims(iat, exp), SECRET);
   let verify: (token: string) => Promise<unknown>;
   beforeAll(async () => {
-    const tokens = createAccessTokens({ keys: await loadKeyRing(HS256, SECRET), issuer: 'iss', audience: 'aud', ttlSeconds: 900, clock: fixed });
+    const tokens = createAccessTokens({
+      keys: await loadKeyRing(HS256, SECRET),
+      issuer: 'iss',
+      audience: 'aud',
+      ttlSeconds: 900,
+      clock: fixed,
+    });
     verify = (token) => tokens.verify(token);
   });
 

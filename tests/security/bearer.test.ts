@@ -14,7 +14,17 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const now = () => Math.floor(Date.now() / 1000);
-const claims = (overrides: Record<string, unknown> = {}) => ({ sub: userId, scope: 'me', iat: now(), exp: now() + 600, iss: 'tollgate', aud: 'tollgate', jti: 'forged', ver: 0, ...overrides });
+const claims = (overrides: Record<string, unknown> = {}) => ({
+  sub: userId,
+  scope: 'me',
+  iat: now(),
+  exp: now() + 600,
+  iss: 'tollgate',
+  aud: 'tollgate',
+  jti: 'forged',
+  ver: 0,
+  ...overrides,
+});
 const sign = (payload: object, secret = TEST_SECRET, header: object = { typ: 'at+jwt' }) =>
   jwt.sign(payload, createSecretKey(Buffer.from(secret)), { algorithm: 'HS256', header: { alg: 'HS256', ...header } });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -33,8 +43,20 @@ test.each([
   ['expired', () => sign(claims({ iat: now() - 1000, exp: now() - 10 }))],
   ['a wrong issuer', () => sign(claims({ iss: 'evil' }))],
   ['a wrong audience', () => sign(claims({ aud: 'someone-else' }))],
-  ['no exp', () => { const { exp: _exp, ...withoutExp } = claims(); return sign(withoutExp); }],
-  ['a tampered payload', () => { const [h, , s] = sign(claims()).split('.'); return `${h}.${b64(claims({ scope: 'me users:admin' }))}.${s}`; }],
+  [
+    'no exp',
+    () => {
+      const { exp: _exp, ...withoutExp } = claims();
+      return sign(withoutExp);
+    },
+  ],
+  [
+    'a tampered payload',
+    () => {
+      const [h, , s] = sign(claims()).split('.');
+      return `${h}.${b64(claims({ scope: 'me users:admin' }))}.${s}`;
+    },
+  ],
   ['another token type', () => sign(claims(), TEST_SECRET, { typ: 'JWT' })],
   ['an unknown user', () => sign(claims({ sub: '999999' }))],
   ['a username as sub', () => sign(claims({ sub: user.username }))],
@@ -49,7 +71,11 @@ test.each([
 test('a deactivated user is locked out at once, token still unexpired', async () => {
   const victim = await registeredUser(app);
   expect((await me(victim.token)).response.status).toBe(200);
-  await app.server.services.db.updateTable('users').set({ is_active: 0 }).where('username', '=', victim.username).execute();
+  await app.server.services.db
+    .updateTable('users')
+    .set({ is_active: 0 })
+    .where('username', '=', victim.username)
+    .execute();
   expect((await me(victim.token)).response.status).toBe(401);
 });
 

@@ -8,7 +8,16 @@ const SECRET = Buffer.from('unit-test-secret-unit-test-secret-0');
 
 async function setup(maxEntries?: number) {
   const clock = movableClock(new Date('2026-11-23T12:00:00Z'));
-  const inner = createAccessTokens({ keys: await loadKeyRing({ jwtAlgorithm: 'HS256', jwtPrivateKeyFile: undefined, jwtPreviousKeysFile: undefined }, SECRET), issuer: 'iss', audience: 'aud', ttlSeconds: 900, clock });
+  const inner = createAccessTokens({
+    keys: await loadKeyRing(
+      { jwtAlgorithm: 'HS256', jwtPrivateKeyFile: undefined, jwtPreviousKeysFile: undefined },
+      SECRET,
+    ),
+    issuer: 'iss',
+    audience: 'aud',
+    ttlSeconds: 900,
+    clock,
+  });
   const signatureChecks = jest.spyOn(inner, 'verify');
   return { clock, inner, signatureChecks, tokens: withVerifiedTokenCache(inner, clock, maxEntries) };
 }
@@ -35,7 +44,9 @@ test('a cached token stops verifying at its exp, by the injected clock', async (
 
 test('rejected tokens are never cached: every forged attempt is checked again', async () => {
   const { tokens, signatureChecks } = await setup();
-  const forged = jwt.sign({ sub: '1', scope: 'me', ver: 0, jti: 'x', iss: 'iss', aud: 'aud' }, 'not-our-secret', { header: { alg: 'HS256', typ: 'at+jwt' } });
+  const forged = jwt.sign({ sub: '1', scope: 'me', ver: 0, jti: 'x', iss: 'iss', aud: 'aud' }, 'not-our-secret', {
+    header: { alg: 'HS256', typ: 'at+jwt' },
+  });
   expect(await tokens.verify(forged)).toBeUndefined();
   expect(await tokens.verify(forged)).toBeUndefined();
   expect(signatureChecks).toHaveBeenCalledTimes(2);

@@ -6,5 +6,8 @@ module.exports = () => {
   // From scratch: tsc never deletes the output of a source that was moved or removed (src/config.ts →
   // src/config/index.ts), and a stale dist/src/config.js would shadow the folder.
   require('node:fs').rmSync(path.resolve(__dirname, '../../dist'), { recursive: true, force: true });
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: 'inherit',
+  });
 };

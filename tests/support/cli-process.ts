@@ -11,9 +11,21 @@ export interface CliRun {
 }
 
 /** The built CLI as an operator runs it: a separate process, config from a minimal environment. */
-export function runCli(databaseUrl: string, args: string[], stdin = '', extraEnv: Record<string, string> = {}): Promise<CliRun> {
+export function runCli(
+  databaseUrl: string,
+  args: string[],
+  stdin = '',
+  extraEnv: Record<string, string> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, BCRYPT_COST: '4', LOG_LEVEL: 'silent', JWT_SECRET: 'x'.repeat(40), ...extraEnv };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: 'x'.repeat(40),
+      ...extraEnv,
+    };
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';

@@ -18,7 +18,12 @@ export function operationIdOf(method: string, path: string): string | undefined 
   return router.matchOperation({ method, path, headers: {} })?.operationId;
 }
 
-export function responseBreaches(operationId: string, status: number, contentType: string | undefined, body: unknown): string[] {
+export function responseBreaches(
+  operationId: string,
+  status: number,
+  contentType: string | undefined,
+  body: unknown,
+): string[] {
   return validator.check(operationId, status, contentType, body);
 }
 
@@ -39,7 +44,12 @@ export function declaredOperations(): ReadonlyMap<string, readonly DeclaredRespo
         operationId,
         Object.entries((responses ?? {}) as Record<string, OpenAPIV3_1.ResponseObject>).map(([status, response]) => ({
           status: Number(status),
-          examples: Object.fromEntries(Object.entries(response.content ?? {}).map(([type, media]) => [type, media.example !== undefined || media.examples !== undefined])),
+          examples: Object.fromEntries(
+            Object.entries(response.content ?? {}).map(([type, media]) => [
+              type,
+              media.example !== undefined || media.examples !== undefined,
+            ]),
+          ),
         })),
       );
     }
@@ -48,7 +58,15 @@ export function declaredOperations(): ReadonlyMap<string, readonly DeclaredRespo
 }
 
 /** The spec breaches of one typed-client result (openapi-fetch has already read the body into data or error). */
-export function checkResult(operationId: string, result: { data?: unknown; error?: unknown; response: Response }): string[] {
+export function checkResult(
+  operationId: string,
+  result: { data?: unknown; error?: unknown; response: Response },
+): string[] {
   const body = result.data ?? result.error;
-  return responseBreaches(operationId, result.response.status, result.response.headers.get('content-type') ?? undefined, body === '' ? undefined : body);
+  return responseBreaches(
+    operationId,
+    result.response.status,
+    result.response.headers.get('content-type') ?? undefined,
+    body === '' ? undefined : body,
+  );
 }

@@ -23,7 +23,11 @@ export interface CallContext {
 type Headers = Record<string, string>;
 
 const EXAMPLE_MAIL_TOKEN = '3q2-7wXhQ0hXb9a4Yc1mZ0EXAMPLEresetTOKENzzz0';
-export type OperationCall = (client: TollgateClient, context: CallContext, headers?: Headers) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+export type OperationCall = (
+  client: TollgateClient,
+  context: CallContext,
+  headers?: Headers,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 const form = (headers: Headers = {}) => ({
   bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>).toString(),
@@ -36,35 +40,70 @@ const form = (headers: Headers = {}) => ({
  */
 export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = {
   createUser: (c, x, headers) => c.POST('/users', { body: x.newUser, headers }),
-  listUsers: (c, x, headers) => c.GET('/users', { params: { query: { limit: 20, username_prefix: x.user.username.slice(0, 3) } }, headers }),
+  listUsers: (c, x, headers) =>
+    c.GET('/users', { params: { query: { limit: 20, username_prefix: x.user.username.slice(0, 3) } }, headers }),
   getCurrentUser: (c, _x, headers) => c.GET('/users/me', { headers }),
-  updateCurrentUser: (c, x, headers) => c.PATCH('/users/me', { body: { email: `${x.user.username}@example.org`, current_password: x.user.password }, headers }),
-  changePassword: (c, x, headers) => c.PUT('/users/me/password', { body: { current_password: x.user.password, new_password: 'tr0ubadour and a longer tail' }, headers }),
+  updateCurrentUser: (c, x, headers) =>
+    c.PATCH('/users/me', {
+      body: { email: `${x.user.username}@example.org`, current_password: x.user.password },
+      headers,
+    }),
+  changePassword: (c, x, headers) =>
+    c.PUT('/users/me/password', {
+      body: { current_password: x.user.password, new_password: 'tr0ubadour and a longer tail' },
+      headers,
+    }),
   endAllSessions: (c, _x, headers) => c.DELETE('/users/me/sessions', { headers }),
   getUser: (c, x, headers) => c.GET('/users/{id}', { params: { path: { id: x.userId } }, headers }),
-  updateUser: (c, x, headers) => c.PATCH('/users/{id}', { params: { path: { id: x.userId } }, body: { is_active: false }, headers }),
-  issueToken: (c, x, headers) => c.POST('/token', { body: { grant_type: 'password', username: x.user.username, password: x.user.password }, ...form(headers) }),
+  updateUser: (c, x, headers) =>
+    c.PATCH('/users/{id}', { params: { path: { id: x.userId } }, body: { is_active: false }, headers }),
+  issueToken: (c, x, headers) =>
+    c.POST('/token', {
+      body: { grant_type: 'password', username: x.user.username, password: x.user.password },
+      ...form(headers),
+    }),
   // Without a token (refreshToken undefined) the form is valid too: RFC 7009 lets it come from the cookie.
   revokeToken: (c, x, headers) =>
-    c.POST('/token/revoke', { body: { ...(x.refreshToken !== undefined && { token: x.refreshToken }), token_type_hint: 'refresh_token' }, ...form(headers), parseAs: 'text' }),
+    c.POST('/token/revoke', {
+      body: { ...(x.refreshToken !== undefined && { token: x.refreshToken }), token_type_hint: 'refresh_token' },
+      ...form(headers),
+      parseAs: 'text',
+    }),
   getJwks: (c, _x, headers) => c.GET('/.well-known/jwks.json', { headers }),
   getAuthorizationServerMetadata: (c, _x, headers) => c.GET('/.well-known/oauth-authorization-server', { headers }),
   listTodos: (c, _x, headers) => c.GET('/todos', { params: { query: { limit: 20 } }, headers }),
   createTodo: (c, _x, headers) => c.POST('/todos', { body: { title: 'Buy milk' }, headers }),
   getTodo: (c, x, headers) => c.GET('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
-  updateTodo: (c, x, headers) => c.PATCH('/todos/{id}', { params: { path: { id: x.todoId } }, body: { done: true }, headers }),
+  updateTodo: (c, x, headers) =>
+    c.PATCH('/todos/{id}', { params: { path: { id: x.todoId } }, body: { done: true }, headers }),
   deleteTodo: (c, x, headers) => c.DELETE('/todos/{id}', { params: { path: { id: x.todoId } }, headers }),
   listSessions: (c, _x, headers) => c.GET('/users/me/sessions', { headers }),
-  endSession: (c, x, headers) => c.DELETE('/users/me/sessions/{sessionId}', { params: { path: { sessionId: x.sessionId ?? EXAMPLE_SESSION_ID } }, headers }),
-  startTotpEnrolment: (c, x, headers) => c.POST('/users/me/mfa/totp', { body: { current_password: x.user.password }, headers }),
-  confirmTotpEnrolment: (c, x, headers) => c.POST('/users/me/mfa/totp/confirm', { body: { code: x.code ?? '492039', current_password: x.user.password }, headers }),
+  endSession: (c, x, headers) =>
+    c.DELETE('/users/me/sessions/{sessionId}', {
+      params: { path: { sessionId: x.sessionId ?? EXAMPLE_SESSION_ID } },
+      headers,
+    }),
+  startTotpEnrolment: (c, x, headers) =>
+    c.POST('/users/me/mfa/totp', { body: { current_password: x.user.password }, headers }),
+  confirmTotpEnrolment: (c, x, headers) =>
+    c.POST('/users/me/mfa/totp/confirm', {
+      body: { code: x.code ?? '492039', current_password: x.user.password },
+      headers,
+    }),
   disableTotp: (c, x, headers) => c.POST('/users/me/mfa/totp/disable', { body: { code: x.code ?? '492039' }, headers }),
-  regenerateRecoveryCodes: (c, x, headers) => c.POST('/users/me/mfa/recovery-codes', { body: { code: x.code ?? '492039' }, headers }),
+  regenerateRecoveryCodes: (c, x, headers) =>
+    c.POST('/users/me/mfa/recovery-codes', { body: { code: x.code ?? '492039' }, headers }),
   resetUserMfa: (c, x, headers) => c.DELETE('/users/{id}/mfa', { params: { path: { id: x.userId } }, headers }),
-  requestPasswordReset: (c, x, headers) => c.POST('/password-reset', { body: { email: `${x.user.username}@example.com` }, headers }),
-  confirmPasswordReset: (c, x, headers) => c.POST('/password-reset/confirm', { body: { token: x.resetToken ?? EXAMPLE_MAIL_TOKEN, new_password: 'tr0ubadour and a longer tail' }, headers }),
+  requestPasswordReset: (c, x, headers) =>
+    c.POST('/password-reset', { body: { email: `${x.user.username}@example.com` }, headers }),
+  confirmPasswordReset: (c, x, headers) =>
+    c.POST('/password-reset/confirm', {
+      body: { token: x.resetToken ?? EXAMPLE_MAIL_TOKEN, new_password: 'tr0ubadour and a longer tail' },
+      headers,
+    }),
   requestEmailVerification: (c, _x, headers) => c.POST('/email-verification', { headers }),
-  confirmEmailVerification: (c, x, headers) => c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
+  confirmEmailVerification: (c, x, headers) =>
+    c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
 };
 
 const EXAMPLE_SESSION_ID = '3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21';

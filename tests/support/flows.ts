@@ -17,15 +17,34 @@ export type OAuthErrorBody = components['schemas']['OAuthError'];
 let counter = 0;
 
 export function tokenRequest(fields: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  };
 }
 
 export async function login(app: TestApp, username: string, password: string, scope?: string): Promise<Response> {
-  return app.raw('/token', tokenRequest({ grant_type: 'password', username, password, ...(scope !== undefined && { scope }) } satisfies components['schemas']['PasswordGrantRequest']));
+  return app.raw(
+    '/token',
+    tokenRequest({
+      grant_type: 'password',
+      username,
+      password,
+      ...(scope !== undefined && { scope }),
+    } satisfies components['schemas']['PasswordGrantRequest']),
+  );
 }
 
 export async function refresh(app: TestApp, refreshToken: string, scope?: string): Promise<Response> {
-  return app.raw('/token', tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(scope !== undefined && { scope }) } satisfies components['schemas']['RefreshTokenGrantRequest']));
+  return app.raw(
+    '/token',
+    tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      ...(scope !== undefined && { scope }),
+    } satisfies components['schemas']['RefreshTokenGrantRequest']),
+  );
 }
 
 export async function revoke(app: TestApp, token: string): Promise<Response> {
@@ -52,6 +71,8 @@ export async function registeredAdmin(app: TestApp, scope?: string): Promise<Tes
   const username = `admin${counter}_${process.pid}`;
   const admin = { username, email: `${username}@example.com`, password: `admin-password-${counter}` };
   await registerUser(app.server.services, admin, 'admin', true);
-  const { access_token, refresh_token } = (await (await login(app, username, admin.password, scope)).json()) as TokenBody;
+  const { access_token, refresh_token } = (await (
+    await login(app, username, admin.password, scope)
+  ).json()) as TokenBody;
   return { ...admin, token: access_token, refreshToken: refresh_token ?? '', auth: bearer(access_token) };
 }

@@ -22,7 +22,11 @@ export async function untilReady(instance: ServerProcess, boundMs: number): Prom
 /** The pids of a WORKERS=N primary's workers (its child processes). */
 export function workerPids(instance: ServerProcess): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(instance.child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(instance.child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

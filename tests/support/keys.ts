@@ -23,7 +23,11 @@ export function tempDir(): string {
 /** A fresh key pair for `alg`, generated at test time; nothing secret is checked in. */
 export async function keyPair(dir: string, alg: AsymmetricAlgorithm, rsaBits = 2048): Promise<TestKeyPair> {
   const { privateKey, publicKey } =
-    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: rsaBits }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: rsaBits })
+      : alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('ed25519');
   const privateKeyFile = path.join(dir, `${alg}-${Math.random().toString(36).slice(2)}.pem`);
   writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   return { alg, privateKey, publicKey, privateKeyFile, kid: await thumbprint(publicKey) };

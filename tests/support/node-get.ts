@@ -15,7 +15,14 @@ export function getWithHeaders(url: string, headers: Record<string, string>): Pr
       res
         .setEncoding('utf8')
         .on('data', (chunk: string) => (body += chunk))
-        .on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], cacheControl: res.headers['cache-control'], body }));
+        .on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: res.headers['content-type'],
+            cacheControl: res.headers['cache-control'],
+            body,
+          }),
+        );
     });
     req.on('error', reject).end();
   });

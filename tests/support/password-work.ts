@@ -13,5 +13,9 @@ export async function comparisonsDuring(app: TestApp, action: () => Promise<unkn
   const before = await comparisonsByCost(app);
   await action();
   const after = await comparisonsByCost(app);
-  return Object.fromEntries(Object.entries(after).map(([cost, n]) => [cost, n - (before[cost] ?? 0)]).filter(([, n]) => n !== 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([cost, n]) => [cost, n - (before[cost] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
 }

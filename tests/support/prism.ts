@@ -38,7 +38,11 @@ async function startPrism(args: string[]): Promise<RunningPrism> {
 }
 
 function startOnce(args: string[]): Promise<RunningPrism> {
-  const child = spawn(process.execPath, [PRISM, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PRISM, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -48,7 +52,9 @@ function startOnce(args: string[]): Promise<RunningPrism> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`prism ${args[0]} exited with ${code} before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`prism ${args[0]} exited with ${code} before listening:\n${output}`)),
+    );
   });
 }
 

@@ -56,9 +56,25 @@ export async function createPrivatePostgres(prefix: string): Promise<PrivatePost
   const name = `${prefix}_${process.pid}`;
   dropCluster(version, name);
   const port = await freePort();
-  execFileSync('pg_createcluster', [version, name, '-p', String(port), '-o', 'fsync=off', '-o', 'max_connections=60', '--', '--auth-host=trust', '--auth-local=trust'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'pg_createcluster',
+    [
+      version,
+      name,
+      '-p',
+      String(port),
+      '-o',
+      'fsync=off',
+      '-o',
+      'max_connections=60',
+      '--',
+      '--auth-host=trust',
+      '--auth-local=trust',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   await ctl(version, name, 'start');
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {

@@ -50,6 +50,8 @@ export async function trickle(connection: RawConnection, line: string, everyMs: 
 
 /** A complete request with `Connection: keep-alive`, for tests that need the connection to stay open. */
 export function rawRequest(method: string, path: string, headers: Record<string, string> = {}, body = ''): string {
-  const lines = Object.entries({ Host: '127.0.0.1', Connection: 'keep-alive', ...headers }).map(([name, value]) => `${name}: ${value}`);
+  const lines = Object.entries({ Host: '127.0.0.1', Connection: 'keep-alive', ...headers }).map(
+    ([name, value]) => `${name}: ${value}`,
+  );
   return `${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }

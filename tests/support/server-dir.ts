@@ -12,7 +12,14 @@ export function serverDir(): { dir: string; file: string; env: Record<string, st
   return {
     dir,
     file,
-    env: { DATABASE_URL: `sqlite:${file}`, JWT_SECRET: PROCESS_SECRET, BCRYPT_COST: '4', PASSWORD_THREADS: '1', LOG_LEVEL: 'warn', ...LOAD_FROM_ONE_IP },
+    env: {
+      DATABASE_URL: `sqlite:${file}`,
+      JWT_SECRET: PROCESS_SECRET,
+      BCRYPT_COST: '4',
+      PASSWORD_THREADS: '1',
+      LOG_LEVEL: 'warn',
+      ...LOAD_FROM_ONE_IP,
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -55,7 +55,12 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail: ParsedMail) => {
-          received.push({ to: session.envelope.rcptTo[0]?.address ?? '', subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' });
+          received.push({
+            to: session.envelope.rcptTo[0]?.address ?? '',
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : '',
+          });
           for (const wake of waiting) wake();
           callback();
         })
@@ -76,7 +81,11 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
       };
       const timer = setTimeout(() => {
         waiting.delete(check);
-        reject(new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms; received: ${JSON.stringify(received.map((m) => [m.to, m.subject]))}`));
+        reject(
+          new Error(
+            `no mail to ${to} matching ${subject} within ${timeoutMs} ms; received: ${JSON.stringify(received.map((m) => [m.to, m.subject]))}`,
+          ),
+        );
       }, timeoutMs);
       waiting.add(check);
       check();

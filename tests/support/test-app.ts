@@ -20,7 +20,11 @@ export interface TestApp {
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 /** The real app on an ephemeral port with a fresh database of the suite's dialect and fast bcrypt. */
-export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  clock?: Clock,
+  logs?: DestinationStream,
+): Promise<TestApp> {
   const database = await freshTestDatabase();
   try {
     const app = await startTestAppOn(database.url, env, clock, logs);
@@ -32,9 +36,21 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
 }
 
 /** The app on a database the caller owns (and drops): several instances may share one. */
-export async function startTestAppOn(databaseUrl: string, env: Record<string, string> = {}, clock?: Clock, logs?: DestinationStream): Promise<TestApp> {
+export async function startTestAppOn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  clock?: Clock,
+  logs?: DestinationStream,
+): Promise<TestApp> {
   // Every suite registers its users from 127.0.0.1: only the throttling tests want the registration limit.
-  const defaults = { DATABASE_URL: databaseUrl, PORT: '0', BCRYPT_COST: '4', PASSWORD_THREADS: '1', JWT_SECRET: TEST_SECRET, REGISTRATION_MAX_PER_IP: '1000000' };
+  const defaults = {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    BCRYPT_COST: '4',
+    PASSWORD_THREADS: '1',
+    JWT_SECRET: TEST_SECRET,
+    REGISTRATION_MAX_PER_IP: '1000000',
+  };
   const config = loadConfig({ ...defaults, ...env });
   const server = await startServer(config, logs ? createLogger('info', logs) : createLogger('silent'), clock);
   const client = createClient<paths>({ baseUrl: server.url });
@@ -52,7 +68,12 @@ async function assertConforms(method: string, pathname: string, response: Respon
   if (!operationId) return;
   const text = await response.clone().text();
   const body = text === '' ? undefined : (JSON.parse(text) as unknown);
-  const breaches = responseBreaches(operationId, response.status, response.headers.get('content-type') ?? undefined, body);
+  const breaches = responseBreaches(
+    operationId,
+    response.status,
+    response.headers.get('content-type') ?? undefined,
+    body,
+  );
   if (breaches.length > 0) throw new Error(`response breaks the contract:\n${breaches.join('\n')}`);
 }
 

@@ -29,7 +29,11 @@ export async function freshTestDatabase(dialect: TestDialect = testDialect()): P
 
 function freshSqliteDatabase(): TestDatabase {
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-test-'));
-  return { dialect: 'sqlite', url: `sqlite:${path.join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dialect: 'sqlite',
+    url: `sqlite:${path.join(dir, 'test.db')}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A whole database per test app (not a schema): nothing of one suite can leak into another. */
@@ -41,7 +45,11 @@ async function freshPostgresDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   // FORCE: a test that broke mid-way may leave a connection open; the database must still go.
-  return { dialect: 'postgres', url: url.toString(), drop: () => asAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    dialect: 'postgres',
+    url: url.toString(),
+    drop: () => asAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 async function asAdmin(adminUrl: string, statement: string): Promise<void> {
@@ -61,6 +69,9 @@ async function asAdmin(adminUrl: string, statement: string): Promise<void> {
  */
 export function describeOnPostgres(title: string, body: () => void): void {
   if (testDialect() === 'postgres') return describe(title, body);
-  if (!testDatabaseAdminUrl()) process.stderr.write(`skipped "${title}": it needs PostgreSQL; set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)\n`);
+  if (!testDatabaseAdminUrl())
+    process.stderr.write(
+      `skipped "${title}": it needs PostgreSQL; set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)\n`,
+    );
   describe.skip(title, body);
 }

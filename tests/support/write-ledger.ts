@@ -51,7 +51,12 @@ export function startWriteLoad(urls: readonly string[], clients: number, prefix:
 async function register(url: string, instance: number, username: string): Promise<Outcome> {
   const body = JSON.stringify({ username, email: `${username}@example.com`, password: `password-of-${username}` });
   try {
-    const response = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(ANSWER_BOUND_MS) });
+    const response = await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(ANSWER_BOUND_MS),
+    });
     const text = await response.text();
     const code = response.status >= 400 ? ((JSON.parse(text) as { code?: string }).code ?? undefined) : undefined;
     return { at: Date.now(), instance, status: response.status, retryAfter: response.headers.get('retry-after'), code };
@@ -62,7 +67,9 @@ async function register(url: string, instance: number, username: string): Promis
 
 /** Every answer that is neither a 2xx nor the promised 503 database_unavailable with Retry-After. */
 export function brokenPromises(outcomes: readonly Outcome[]): Outcome[] {
-  return outcomes.filter((o) => !(o.status === 201 || (o.status === 503 && o.code === 'database_unavailable' && o.retryAfter !== null)));
+  return outcomes.filter(
+    (o) => !(o.status === 201 || (o.status === 503 && o.code === 'database_unavailable' && o.retryAfter !== null)),
+  );
 }
 
 /** Milliseconds from `since` to each instance's first 201 after it (Infinity when none came). */

@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock';
 import type { PasswordHashBounds } from '../../config';
 import type { Database, NewUserRow } from '../../db/schema';
-import { insertUsersSkippingConflicts, selectUsersByNormalizedNamesOrEmails, type ExistingUserKeys } from '../../repositories/user-import.repository';
+import {
+  insertUsersSkippingConflicts,
+  selectUsersByNormalizedNamesOrEmails,
+  type ExistingUserKeys,
+} from '../../repositories/user-import.repository';
 import { checkRecord, specValidators, type ImportCandidate, type RecordRef, type SourceRecord } from './user-records';
 
 export type ImportError = RecordRef & { readonly reason: string };
@@ -35,7 +39,10 @@ const BATCH_SIZE = 1000;
  * reporting every row that breaks a rule. Rows already imported (same username, email and hash)
  * are skipped as `already_imported`, so running the same import again writes nothing.
  */
-export async function importUsers(source: AsyncIterable<SourceRecord> | Iterable<SourceRecord>, options: ImportOptions): Promise<ImportSummary> {
+export async function importUsers(
+  source: AsyncIterable<SourceRecord> | Iterable<SourceRecord>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { imported: 0, skipped: 0, errors: [] };
   const validators = specValidators();
   const taken = { usernames: new Set<string>(), emails: new Set<string>() };
@@ -74,11 +81,22 @@ interface Taken {
   readonly emails: Set<string>;
 }
 
-async function importBatch(batch: readonly ImportCandidate[], options: ImportOptions, taken: Taken, summary: ImportSummary): Promise<void> {
+async function importBatch(
+  batch: readonly ImportCandidate[],
+  options: ImportOptions,
+  taken: Taken,
+  summary: ImportSummary,
+): Promise<void> {
   if (batch.length === 0) return;
   const createdAt = options.clock.now().toISOString();
   await options.db.transaction().execute(async (trx) => {
-    const existing = keyed(await selectUsersByNormalizedNamesOrEmails(trx, batch.map((c) => c.username.toLowerCase()), batch.map((c) => c.email.toLowerCase())));
+    const existing = keyed(
+      await selectUsersByNormalizedNamesOrEmails(
+        trx,
+        batch.map((c) => c.username.toLowerCase()),
+        batch.map((c) => c.email.toLowerCase()),
+      ),
+    );
     const accepted: { candidate: ImportCandidate; row: NewUserRow }[] = [];
     for (const candidate of batch) {
       const reason = conflictOf(candidate, existing, taken);
@@ -95,7 +113,12 @@ async function importBatch(batch: readonly ImportCandidate[], options: ImportOpt
       summary.imported += accepted.length;
       return;
     }
-    const inserted = new Set(await insertUsersSkippingConflicts(trx, accepted.map((a) => a.row)));
+    const inserted = new Set(
+      await insertUsersSkippingConflicts(
+        trx,
+        accepted.map((a) => a.row),
+      ),
+    );
     for (const { candidate, row } of accepted) {
       if (inserted.has(row.username_normalized)) summary.imported += 1;
       else skip(summary, candidate.ref, 'username_or_email_taken');
@@ -109,7 +132,10 @@ interface ExistingKeys {
 }
 
 function keyed(users: readonly ExistingUserKeys[]): ExistingKeys {
-  return { byUsername: new Map(users.map((u) => [u.username_normalized, u])), emails: new Set(users.map((u) => u.email_normalized)) };
+  return {
+    byUsername: new Map(users.map((u) => [u.username_normalized, u])),
+    emails: new Set(users.map((u) => u.email_normalized)),
+  };
 }
 
 /** Why this row cannot be imported next to the users already there or earlier in this import, if it cannot. */
@@ -117,7 +143,8 @@ function conflictOf(candidate: ImportCandidate, existing: ExistingKeys, taken: T
   const username = candidate.username.toLowerCase();
   const email = candidate.email.toLowerCase();
   const sameName = existing.byUsername.get(username);
-  if (sameName && sameName.email_normalized === email && sameName.password_hash === candidate.password_hash) return 'already_imported';
+  if (sameName && sameName.email_normalized === email && sameName.password_hash === candidate.password_hash)
+    return 'already_imported';
   if (sameName || taken.usernames.has(username)) return 'username_taken';
   if (existing.emails.has(email) || taken.emails.has(email)) return 'email_taken';
   return undefined;

@@ -20,16 +20,28 @@ export function* readTutorialSqlite(path: string): Generator<SourceRecord> {
   try {
     sqlite = new Sqlite(path, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new UsageError(`${path} is not a SQLite database (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `${path} is not a SQLite database (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   try {
     const columns = new Set(tableColumns(sqlite, path));
     const missing = TUTORIAL_COLUMNS.filter((c) => !columns.has(c));
     if (missing.length > 0) throw new UsageError(`${path}: table "users" has no column ${missing.join(', ')}`);
-    const rows = sqlite.prepare(`SELECT ${TUTORIAL_COLUMNS.join(', ')} FROM users ORDER BY id`).iterate() as IterableIterator<TutorialRow>;
+    const rows = sqlite
+      .prepare(`SELECT ${TUTORIAL_COLUMNS.join(', ')} FROM users ORDER BY id`)
+      .iterate() as IterableIterator<TutorialRow>;
     for (const row of rows) {
       const ref = { id: typeof row.id === 'number' || typeof row.id === 'string' ? row.id : String(row.id) };
-      yield { ref, fields: { username: row.username, email: row.email, password_hash: row.hashed_password, is_active: row.is_active } };
+      yield {
+        ref,
+        fields: {
+          username: row.username,
+          email: row.email,
+          password_hash: row.hashed_password,
+          is_active: row.is_active,
+        },
+      };
     }
   } finally {
     sqlite.close();
@@ -38,9 +50,13 @@ export function* readTutorialSqlite(path: string): Generator<SourceRecord> {
 
 function tableColumns(sqlite: Sqlite.Database, path: string): string[] {
   try {
-    return (sqlite.prepare("SELECT name FROM pragma_table_info('users')").all() as { name: string }[]).map((c) => c.name);
+    return (sqlite.prepare("SELECT name FROM pragma_table_info('users')").all() as { name: string }[]).map(
+      (c) => c.name,
+    );
   } catch (error) {
-    throw new UsageError(`${path} cannot be read as a SQLite database (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `${path} cannot be read as a SQLite database (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -59,7 +75,8 @@ export async function* readJsonLines(path: string): AsyncGenerator<SourceRecord>
 function parseObject(text: string): Pick<SourceRecord, 'fields' | 'unreadable'> {
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { fields: value as Record<string, unknown> };
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return { fields: value as Record<string, unknown> };
     return { fields: undefined, unreadable: 'not_an_object' };
   } catch {
     return { fields: undefined, unreadable: 'invalid_json' };

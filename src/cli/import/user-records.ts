@@ -42,7 +42,9 @@ interface Validators {
 
 /** The spec's own Username, Email and Role schemas, so an import accepts exactly what POST /users does. */
 export function specValidators(): Validators {
-  const document = dereferenceSync(loadSpec().document as unknown as JSONSchema) as { components?: { schemas?: Record<string, object> } };
+  const document = dereferenceSync(loadSpec().document as unknown as JSONSchema) as {
+    components?: { schemas?: Record<string, object> };
+  };
   const ajv = withFormats(new Ajv({ strict: false }));
   const compile = (name: string) => {
     const schema = document.components?.schemas?.[name];
@@ -65,15 +67,27 @@ function activeFlag(value: unknown): boolean | undefined {
  * dearest hashes a login will compute: a dearer one could never be used, so it is not imported.
  */
 export function checkRecord(record: SourceRecord, validators: Validators, bounds: PasswordHashBounds): Checked {
-  if (record.unreadable !== undefined || record.fields === undefined) return { reason: record.unreadable ?? 'not_an_object' };
+  if (record.unreadable !== undefined || record.fields === undefined)
+    return { reason: record.unreadable ?? 'not_an_object' };
   const { username, email, password_hash, is_active, role = 'user', email_verified } = record.fields;
   if (!validators.username.call(undefined, username)) return { reason: 'invalid_username' };
   if (!validators.email.call(undefined, email)) return { reason: 'invalid_email' };
-  if (typeof password_hash !== 'string' || hashSchemeOf(password_hash) === undefined) return { reason: 'unknown_hash_scheme' };
+  if (typeof password_hash !== 'string' || hashSchemeOf(password_hash) === undefined)
+    return { reason: 'unknown_hash_scheme' };
   if (exceedsHashBounds(password_hash, bounds)) return { reason: 'hash_cost_too_high' };
   if (!validators.role.call(undefined, role)) return { reason: 'invalid_role' };
   if (email_verified !== undefined && typeof email_verified !== 'boolean') return { reason: 'invalid_email_verified' };
   const active = activeFlag(is_active);
   if (active === undefined) return { reason: 'invalid_is_active' };
-  return { ok: { ref: record.ref, username: username as string, email: email as string, password_hash, role: role as Role, is_active: active, email_verified: email_verified === true } };
+  return {
+    ok: {
+      ref: record.ref,
+      username: username as string,
+      email: email as string,
+      password_hash,
+      role: role as Role,
+      is_active: active,
+      email_verified: email_verified === true,
+    },
+  };
 }

@@ -4,7 +4,10 @@ import { autoIncrementId, type SqlDialect } from './portable';
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // Bumped to end every session at once: access tokens carry it and must match it.
-  await db.schema.alterTable('users').addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await db.schema
     .createTable('refresh_tokens')

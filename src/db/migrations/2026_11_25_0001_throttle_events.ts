@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createIndex('throttle_events_key_expires_at').on('throttle_events').columns(['key', 'expires_at']).execute();
+  await db.schema
+    .createIndex('throttle_events_key_expires_at')
+    .on('throttle_events')
+    .columns(['key', 'expires_at'])
+    .execute();
   await db.schema.createIndex('throttle_events_expires_at').on('throttle_events').column('expires_at').execute();
 }
 

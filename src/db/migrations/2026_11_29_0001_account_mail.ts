@@ -4,7 +4,10 @@ import { autoIncrementId, type SqlDialect } from './portable';
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // Existing users start unverified: nobody ever proved they read mail at these addresses.
-  await db.schema.alterTable('users').addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // The address an email change waits to confirm; the unique index stays on `email_normalized` only.
   await db.schema.alterTable('users').addColumn('pending_email', 'text').execute();
 
@@ -22,7 +25,11 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
     .execute();
-  await db.schema.createIndex('account_tokens_user_id_purpose').on('account_tokens').columns(['user_id', 'purpose']).execute();
+  await db.schema
+    .createIndex('account_tokens_user_id_purpose')
+    .on('account_tokens')
+    .columns(['user_id', 'purpose'])
+    .execute();
 
   await db.schema
     .createTable('mail_outbox')
@@ -43,7 +50,11 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     .addColumn('sent_at', 'text')
     .addColumn('last_error', 'text')
     .execute();
-  await db.schema.createIndex('mail_outbox_status_next_attempt_at').on('mail_outbox').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('mail_outbox_status_next_attempt_at')
+    .on('mail_outbox')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

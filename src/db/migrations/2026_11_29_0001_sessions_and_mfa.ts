@@ -22,9 +22,14 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
   // Families alive today become sessions (what they were not told is left empty).
   await sql`INSERT INTO sessions (id, user_id, created_at, last_used_at, user_agent, ip, amr)
-    SELECT family_id, MIN(user_id), MIN(created_at), MAX(created_at), NULL, '', 'pwd' FROM refresh_tokens WHERE revoked_at IS NULL GROUP BY family_id`.execute(db);
+    SELECT family_id, MIN(user_id), MIN(created_at), MAX(created_at), NULL, '', 'pwd' FROM refresh_tokens WHERE revoked_at IS NULL GROUP BY family_id`.execute(
+    db,
+  );
 
-  await db.schema.alterTable('users').addColumn('mfa_enabled', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('mfa_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable('mfa_totp')
     // Not an INTEGER PRIMARY KEY, which SQLite would turn into a rowid alias: a unique index instead.
@@ -45,7 +50,11 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
     .addColumn('code_hash', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
     .execute();
-  await db.schema.createIndex('mfa_recovery_codes_user_hash').on('mfa_recovery_codes').columns(['user_id', 'code_hash']).execute();
+  await db.schema
+    .createIndex('mfa_recovery_codes_user_hash')
+    .on('mfa_recovery_codes')
+    .columns(['user_id', 'code_hash'])
+    .execute();
   await db.schema
     .createTable('mfa_challenges')
     .addColumn('id', 'integer', autoIncrementId(dialect))
@@ -62,6 +71,7 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['mfa_challenges', 'mfa_recovery_codes', 'mfa_totp', 'sessions']) await db.schema.dropTable(table).execute();
+  for (const table of ['mfa_challenges', 'mfa_recovery_codes', 'mfa_totp', 'sessions'])
+    await db.schema.dropTable(table).execute();
   await db.schema.alterTable('users').dropColumn('mfa_enabled').execute();
 }

@@ -18,11 +18,19 @@ export interface PortableMigration {
  * identity column (its standard replacement for serial) never does either.
  */
 export function autoIncrementId(dialect: SqlDialect): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return dialect === 'postgres' ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement();
+  return dialect === 'postgres'
+    ? (c) => c.primaryKey().generatedByDefaultAsIdentity()
+    : (c) => c.primaryKey().autoIncrement();
 }
 
-export function forDialect(migrations: Readonly<Record<string, PortableMigration>>, dialect: SqlDialect): Record<string, Migration> {
+export function forDialect(
+  migrations: Readonly<Record<string, PortableMigration>>,
+  dialect: SqlDialect,
+): Record<string, Migration> {
   return Object.fromEntries(
-    Object.entries(migrations).map(([name, m]) => [name, { up: (db) => m.up(db, dialect), down: m.down && ((db) => m.down!(db, dialect)) }]),
+    Object.entries(migrations).map(([name, m]) => [
+      name,
+      { up: (db) => m.up(db, dialect), down: m.down && ((db) => m.down!(db, dialect)) },
+    ]),
   );
 }

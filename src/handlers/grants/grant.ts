@@ -9,10 +9,18 @@ export type TokenRequest = components['schemas']['TokenRequest'];
 export type GrantType = NonNullable<TokenRequest['grant_type']>;
 
 /** The spec's request schema of one grant: the `oneOf` branch whose `grant_type` is `G`. */
-export type GrantRequest<G extends GrantType> = TokenRequest extends infer R ? (R extends { grant_type?: infer T } ? (G extends NonNullable<T> ? R : never) : never) : never;
+export type GrantRequest<G extends GrantType> = TokenRequest extends infer R
+  ? R extends { grant_type?: infer T }
+    ? G extends NonNullable<T>
+      ? R
+      : never
+    : never
+  : never;
 
 /** The grant a form without `grant_type` means: the one whose branch leaves `grant_type` optional (the password grant). */
-export type ImpliedGrantType = { [G in GrantType]: undefined extends GrantRequest<G>['grant_type'] ? G : never }[GrantType];
+export type ImpliedGrantType = {
+  [G in GrantType]: undefined extends GrantRequest<G>['grant_type'] ? G : never;
+}[GrantType];
 
 export type TokenInput = OperationInput<'issueToken'>;
 export type TokenResult = OperationResult<'issueToken'>;

@@ -6,5 +6,6 @@ export type MfaRecoveryCodeGrantRequest = GrantRequest<'urn:tollgate:params:oaut
 /** Completes a password grant that answered `mfa_required`, with an unused recovery code (then spent). */
 export const mfaRecoveryCodeGrant: Grant<'urn:tollgate:params:oauth:grant-type:mfa-recovery-code'> = {
   metric: 'none',
-  handle: (body: MfaRecoveryCodeGrantRequest, input, services) => secondFactorStep(body.mfa_token, { method: 'recovery_code', code: body.recovery_code }, input, services),
+  handle: (body: MfaRecoveryCodeGrantRequest, input, services) =>
+    secondFactorStep(body.mfa_token, { method: 'recovery_code', code: body.recovery_code }, input, services),
 };

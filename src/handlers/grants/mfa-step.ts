@@ -9,12 +9,20 @@ import { type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 /** The second step of a login with a second factor (docs/mfa.md), shared by the one-time-code and recovery-code grants. */
-export async function secondFactorStep(mfaToken: string, step: SecondStep, input: TokenInput, services: Dependencies): Promise<TokenResult> {
+export async function secondFactorStep(
+  mfaToken: string,
+  step: SecondStep,
+  input: TokenInput,
+  services: Dependencies,
+): Promise<TokenResult> {
   refuseForeignOrigin(services.config, input.origin);
   const login = completed(await completeMfaLogin(services, mfaToken, step, input.clientIp));
   const started = await startRefreshFamily(services, login.user, login.scopes, loginContext(input, login.amr));
   if (started === undefined) throw invalidCredentials();
-  return tokenResponse(services, login.user, login.scopes, started.refreshToken, { sid: started.sessionId, amr: login.amr });
+  return tokenResponse(services, login.user, login.scopes, started.refreshToken, {
+    sid: started.sessionId,
+    amr: login.amr,
+  });
 }
 
 function completed(login: MfaLogin): Extract<MfaLogin, { outcome: 'completed' }> {

@@ -15,7 +15,13 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
   async handle(body: RefreshTokenGrantRequest, input: TokenInput, services: Dependencies): Promise<TokenResult> {
     const token = presented(presentedRefreshToken(services.config, body.refresh_token, input));
     const result = issued(await refreshSession(services, token, body.scope), services);
-    return tokenResponse(services, result.user, result.scopes, result.refreshToken, await refreshedSession(services, result.user.id, result.sessionId));
+    return tokenResponse(
+      services,
+      result.user,
+      result.scopes,
+      result.refreshToken,
+      await refreshedSession(services, result.user.id, result.sessionId),
+    );
   },
 };
 
@@ -32,7 +38,10 @@ function presented(token: PresentedRefreshToken): string {
   }
 }
 
-function issued(result: RefreshOutcome, services: Pick<Dependencies, 'metrics'>): Extract<RefreshOutcome, { outcome: 'issued' }> {
+function issued(
+  result: RefreshOutcome,
+  services: Pick<Dependencies, 'metrics'>,
+): Extract<RefreshOutcome, { outcome: 'issued' }> {
   switch (result.outcome) {
     case 'issued':
       return result;

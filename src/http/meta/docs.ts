@@ -66,7 +66,11 @@ const DOCS_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 };
 
-export const DOCS_PATHS: readonly string[] = ['/docs', '/docs/init.js', ...Object.keys(ASSETS).map((file) => `/docs/${file}`)];
+export const DOCS_PATHS: readonly string[] = [
+  '/docs',
+  '/docs/init.js',
+  ...Object.keys(ASSETS).map((file) => `/docs/${file}`),
+];
 
 /** GET /docs: Swagger UI on our own spec, with "Authorize" doing the OAuth2 password flow against /token. */
 export function mountDocsRoutes(router: Router): void {

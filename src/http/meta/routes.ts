@@ -39,7 +39,9 @@ export function mountMetaRoutes(app: Koa, spec: Spec, readiness: Readiness): voi
   };
   // API requests skip the router: matching them against every meta route was work on each one.
   // The router ignores a trailing slash, and so does this check.
-  app.use((ctx, next) => (META_PATHS.has(withoutTrailingSlash(ctx.path)) ? routes(ctx, rejectOtherMethods(ctx)) : next()));
+  app.use((ctx, next) =>
+    META_PATHS.has(withoutTrailingSlash(ctx.path)) ? routes(ctx, rejectOtherMethods(ctx)) : next(),
+  );
 }
 
 function withoutTrailingSlash(path: string): string {

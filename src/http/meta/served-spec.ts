@@ -45,7 +45,8 @@ function dropCookieReferences(operation: Json): void {
   }
   for (const response of Object.values((operation.responses as Json | undefined) ?? {})) {
     const headers = (response as Json).headers as Json | undefined;
-    if (headers && COOKIE_HEADERS.includes(String((headers['Set-Cookie'] as Json | undefined)?.$ref))) delete headers['Set-Cookie'];
+    if (headers && COOKIE_HEADERS.includes(String((headers['Set-Cookie'] as Json | undefined)?.$ref)))
+      delete headers['Set-Cookie'];
   }
 }
 

@@ -53,7 +53,10 @@ export interface BodyOperations {
  * is not read: the operation's declared content types answer it (415). A form keeps only the
  * parameters its operation defines (src/http/middleware/form-reader.ts).
  */
-export function parseDeclaredBodies(operations: BodyOperations, operationIdOf: (ctx: Context) => string | undefined): Middleware {
+export function parseDeclaredBodies(
+  operations: BodyOperations,
+  operationIdOf: (ctx: Context) => string | undefined,
+): Middleware {
   return async function parseWellFormedBodies(ctx, next) {
     const operationId = operationIdOf(ctx);
     if (!operations.readsBody(operationId)) return next();
@@ -64,7 +67,11 @@ export function parseDeclaredBodies(operations: BodyOperations, operationIdOf: (
   };
 }
 
-async function parseBody(ctx: Context, operationId: string | undefined, formParameters: ReadonlySet<string>): Promise<unknown> {
+async function parseBody(
+  ctx: Context,
+  operationId: string | undefined,
+  formParameters: ReadonlySet<string>,
+): Promise<unknown> {
   const json = ctx.request.is(JSON_TYPES) !== false;
   if (!json && ctx.request.is(FORM_TYPE) === false) return {};
   const text = await readText(ctx);
@@ -77,7 +84,9 @@ async function readText(ctx: Context): Promise<string> {
   } catch (error) {
     // A body that fails to decompress (Content-Encoding not matching the bytes) is thrown by zlib
     // without an HTTP status; it is the client's fault all the same.
-    throw typeof (error as { status?: unknown }).status === 'number' ? error : new UnreadableBody('the request body could not be decoded', 400, { cause: error });
+    throw typeof (error as { status?: unknown }).status === 'number'
+      ? error
+      : new UnreadableBody('the request body could not be decoded', 400, { cause: error });
   }
 }
 
@@ -91,7 +100,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-function parseForm(text: string, operationId: string | undefined, formParameters: ReadonlySet<string>): Record<string, string> {
+function parseForm(
+  text: string,
+  operationId: string | undefined,
+  formParameters: ReadonlySet<string>,
+): Record<string, string> {
   let form: FormOutcome;
   try {
     form = readForm(text, formParameters);

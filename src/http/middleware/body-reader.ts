@@ -29,7 +29,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export async function readUtf8Body(ctx: Context): Promise<string> {
   const charset = ctx.request.charset.toLowerCase();
-  if (!UTF8_LABELS.has(charset)) throw new UnreadableBody(`the request body's charset "${charset.slice(0, 40)}" is not utf-8`, 415);
+  if (!UTF8_LABELS.has(charset))
+    throw new UnreadableBody(`the request body's charset "${charset.slice(0, 40)}" is not utf-8`, 415);
   const encoding = ctx.get('Content-Encoding').toLowerCase() || 'identity';
   const length = encoding === 'identity' ? ctx.get('Content-Length') || undefined : undefined;
   const bytes = await getRawBody(decompressed(ctx.req, encoding), { limit: BODY_LIMIT, length });

@@ -13,7 +13,9 @@ export function canonicalAddress(raw: string): string {
   const family = isIP(raw);
   if (family === 0) return raw;
   const address = new SocketAddress({ address: raw, family: family === 6 ? 'ipv6' : 'ipv4' }).address;
-  return address.startsWith(IPV4_MAPPED) && isIP(address.slice(IPV4_MAPPED.length)) === 4 ? address.slice(IPV4_MAPPED.length) : address;
+  return address.startsWith(IPV4_MAPPED) && isIP(address.slice(IPV4_MAPPED.length)) === 4
+    ? address.slice(IPV4_MAPPED.length)
+    : address;
 }
 
 /**

@@ -73,7 +73,13 @@ function toClientError(error: unknown, oauth: boolean): ApiError | OAuthError | 
 }
 
 /** A database that cannot answer now is the client's "try later" (503), not a bug: counted, logged as a warning. */
-function unavailable(error: unknown, oauth: boolean, requestId: string | undefined, logger: Logger, metrics: Metrics): ApiError | OAuthError | undefined {
+function unavailable(
+  error: unknown,
+  oauth: boolean,
+  requestId: string | undefined,
+  logger: Logger,
+  metrics: Metrics,
+): ApiError | OAuthError | undefined {
   const kind = databaseUnavailableKind(error);
   if (kind === undefined) return undefined;
   metrics.databaseError(kind);

@@ -36,7 +36,17 @@ export function requestContext(logger: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Path only: query strings and bodies may carry things that must never reach a log.
-      accessLog.info({ request_id: requestId, method: ctx.method, path: ctx.path, status: ctx.status, operation_id: state.operationId, ms: Math.round(ms * 100) / 100 }, 'request');
+      accessLog.info(
+        {
+          request_id: requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          operation_id: state.operationId,
+          ms: Math.round(ms * 100) / 100,
+        },
+        'request',
+      );
     }
   };
 }

@@ -13,11 +13,20 @@ export type ResponseCheck = (ctx: Context) => void;
  * renderer runs this after rendering, so problem bodies are checked too and a breach is rendered
  * there like any other error.
  */
-export function responseContractCheck(mode: ResponseValidationMode, validator: ResponseValidator, logger: Logger): ResponseCheck {
+export function responseContractCheck(
+  mode: ResponseValidationMode,
+  validator: ResponseValidator,
+  logger: Logger,
+): ResponseCheck {
   return function checkResponseContract(ctx) {
     const state = ctx.state as AppState;
     if (mode === 'off' || !state.operationId) return;
-    const problems = validator.check(state.operationId, ctx.status, ctx.response.get('Content-Type') || undefined, ctx.body);
+    const problems = validator.check(
+      state.operationId,
+      ctx.status,
+      ctx.response.get('Content-Type') || undefined,
+      ctx.body,
+    );
     if (problems.length === 0) return;
     logger.error({ request_id: state.requestId, problems }, 'response breaks the API contract');
     if (mode === 'strict') throw new Error('response breaks the API contract');

@@ -15,7 +15,6 @@ import { dispatch, routingMethodOf } from './dispatch';
 import { formParametersOf, formSchemaOf } from '../middleware/form-reader';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 
-
 /**
  * openapi-backend checks the document against the OpenAPI 3.0 schema only, so every 3.1 document
  * fails. The document is checked by openapi-typescript's bundler at `npm run generate` instead.
@@ -60,7 +59,9 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
   // Filled in once the spec is dereferenced (init); no request arrives before.
   let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
-    OPERATION_METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap(wireMethodsOf);
+    OPERATION_METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap(
+      wireMethodsOf,
+    );
 
   registerFrameworkHooks(backend, allowedMethods, (c) => requireCanonicalIntegers(c));
   backend.registerSecurityHandler(SECURITY_SCHEME, createBearerSecurityHandler(services));
@@ -72,13 +73,22 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
   backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
   rememberOperationMatches(backend.router);
-  assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
+  assertHandlersMatchOperations(
+    backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`),
+    Object.keys(handlers),
+  );
 
-  const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
+  const withBody = new Set(
+    backend
+      .getOperations()
+      .filter((op) => op.requestBody)
+      .map((op) => op.operationId),
+  );
   const forms = new Map(backend.getOperations().map((op) => [op.operationId, formParametersOf(formSchemaOf(op))]));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
-    operationIdOf: (method, path) => backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
+    operationIdOf: (method, path) =>
+      backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
     allowedMethods,
     readsBody: (operationId) => withBody.has(operationId),
     formParameters: (operationId) => forms.get(operationId) ?? NO_PARAMETERS,
@@ -95,4 +105,3 @@ function assertHandlersMatchOperations(operationIds: string[], handlerIds: strin
   if (missing.length > 0) throw new Error(`operations without a handler: ${missing.join(', ')}`);
   if (unknown.length > 0) throw new Error(`handlers for operations not in the spec: ${unknown.join(', ')}`);
 }
-

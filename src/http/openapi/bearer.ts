@@ -38,7 +38,11 @@ function bearerToken(header: string | string[] | undefined): string | undefined 
   return match[1];
 }
 
-export function createBearerSecurityHandler(deps: { db: Kysely<Database>; tokens: AccessTokens; config: { mfa: { requiredForAdmin: boolean } } }) {
+export function createBearerSecurityHandler(deps: {
+  db: Kysely<Database>;
+  tokens: AccessTokens;
+  config: { mfa: { requiredForAdmin: boolean } };
+}) {
   return async function requireAuthentication(context: Context): Promise<Principal> {
     const token = bearerToken(context.request.headers.authorization);
     if (token === undefined) throw missingToken();

@@ -31,7 +31,9 @@ export function canonicalIntegerCheck(operations: readonly Operation[]): (c: Con
   return (c) => {
     const integers = byOperation.get(c.operation.operationId ?? '');
     if (!integers) return;
-    const errors = integers.filter((p) => !allCanonical(p.in === 'path' ? c.request.params[p.name] : c.request.query[p.name]));
+    const errors = integers.filter(
+      (p) => !allCanonical(p.in === 'path' ? c.request.params[p.name] : c.request.query[p.name]),
+    );
     if (errors.length > 0) throw validationFailed(errors.map(toFieldError));
   };
 }
@@ -42,5 +44,9 @@ function allCanonical(value: string | string[] | undefined): boolean {
 }
 
 function toFieldError(parameter: IntegerParameter): FieldError {
-  return { location: parameter.in, field: parameter.name, message: 'must be an integer in plain decimal digits (no sign, leading zero, space, fraction, exponent or hex)' };
+  return {
+    location: parameter.in,
+    field: parameter.name,
+    message: 'must be an integer in plain decimal digits (no sign, leading zero, space, fraction, exponent or hex)',
+  };
 }

@@ -9,7 +9,11 @@ import { grantTypesOf, toFieldErrors, toOAuthRequestError } from './validation-e
  * openapi-backend's hooks: each refusal it detects (no route, wrong method, no or bad token, an
  * invalid request) is thrown as our own error, for the error renderer to answer.
  */
-export function registerFrameworkHooks(backend: OpenAPIBackend, allowedMethods: (path: string) => string[], requireCanonicalIntegers: (c: Context) => void): void {
+export function registerFrameworkHooks(
+  backend: OpenAPIBackend,
+  allowedMethods: (path: string) => string[],
+  requireCanonicalIntegers: (c: Context) => void,
+): void {
   backend.register({
     notFound: (c: Context) => {
       throw routeNotFound(c.request.method, c.request.path);

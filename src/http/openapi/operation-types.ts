@@ -11,7 +11,9 @@ type QueryOf<Id extends OperationId> = NonNullable<Parameters<Id>['query']>;
 type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { content: infer C } }
   ? C[keyof C]
   : // An optional body (`required: false`) may be left out.
-    Exclude<operations[Id]['requestBody'], undefined> extends { content: infer C } ? C[keyof C] | undefined : undefined;
+    Exclude<operations[Id]['requestBody'], undefined> extends { content: infer C }
+    ? C[keyof C] | undefined
+    : undefined;
 
 type Responses<Id extends OperationId> = operations[Id]['responses'];
 type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204>;
@@ -43,7 +45,10 @@ export type OperationResult<Id extends OperationId> = {
   [S in SuccessStatus<Id>]: { status: S; body: ContentOf<Responses<Id>[S]>; headers?: Record<string, string> };
 }[SuccessStatus<Id>];
 
-export type OperationHandler<Id extends OperationId> = (input: OperationInput<Id>, services: Dependencies) => Promise<OperationResult<Id>>;
+export type OperationHandler<Id extends OperationId> = (
+  input: OperationInput<Id>,
+  services: Dependencies,
+) => Promise<OperationResult<Id>>;
 
 /** Typed so it must be complete: a spec operation without a handler does not compile. */
 export type HandlerMap = { [Id in OperationId]: OperationHandler<Id> };

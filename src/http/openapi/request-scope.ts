@@ -106,7 +106,11 @@ class RequestDependencies implements Dependencies {
 
 /** An openapi-backend operation handler that calls ours with its input and the request's services. */
 export function adapt(handler: OperationHandler<OperationId>, services: Dependencies) {
-  return (c: Context, scope: RequestScope) => handler(new HandlerInput(c, scope) as unknown as OperationInput<OperationId>, new RequestDependencies(services, scope));
+  return (c: Context, scope: RequestScope) =>
+    handler(
+      new HandlerInput(c, scope) as unknown as OperationInput<OperationId>,
+      new RequestDependencies(services, scope),
+    );
 }
 
 /** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */

@@ -11,7 +11,6 @@ export interface ResponseValidator {
   check(operationId: string, status: number, contentType: string | undefined, body: unknown): string[];
 }
 
-
 /**
  * openapi-backend validates only `application/json` responses and ignores undocumented statuses,
  * so responses are checked here, against the dereferenced spec: status, media type and body.
@@ -49,13 +48,20 @@ export function createResponseValidator(dereferenced: OpenAPIV3_1.Document): Res
       const mediaTypes = Object.keys(byStatus[documented]?.content ?? {});
       const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
       if (mediaTypes.length === 0) {
-        return body === undefined || body === null || body === '' ? [] : [`${operationId} ${status}: documented without a body, but one was sent`];
+        return body === undefined || body === null || body === ''
+          ? []
+          : [`${operationId} ${status}: documented without a body, but one was sent`];
       }
       const schema = mediaType ? byStatus[documented]?.content?.[mediaType]?.schema : undefined;
       const validate = schema ? validatorFor(schema) : undefined;
-      if (!validate) return [`${operationId} ${status}: content type ${mediaType ?? '(none)'} is not one of ${mediaTypes.join(', ')}`];
+      if (!validate)
+        return [
+          `${operationId} ${status}: content type ${mediaType ?? '(none)'} is not one of ${mediaTypes.join(', ')}`,
+        ];
       if (validate(body)) return [];
-      return (validate.errors ?? []).map((e) => `${operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`);
+      return (validate.errors ?? []).map(
+        (e) => `${operationId} ${status}: body${e.instancePath} ${e.message ?? 'is invalid'}`,
+      );
     },
   };
 }

@@ -1,7 +1,19 @@
 import type { ErrorObject } from 'ajv';
-import { grantTypeNotText, invalidTokenRequest, missingParameter, unsupportedGrantType, type FieldError, type OAuthError } from '../errors';
+import {
+  grantTypeNotText,
+  invalidTokenRequest,
+  missingParameter,
+  unsupportedGrantType,
+  type FieldError,
+  type OAuthError,
+} from '../errors';
 
-const LOCATIONS: Record<string, FieldError['location']> = { requestBody: 'body', query: 'query', path: 'path', header: 'header' };
+const LOCATIONS: Record<string, FieldError['location']> = {
+  requestBody: 'body',
+  query: 'query',
+  path: 'path',
+  header: 'header',
+};
 
 /** Turns openapi-backend's ajv errors into the `errors` member of a 400 problem: one entry per offending field. */
 export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
@@ -11,7 +23,12 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldError[] {
     const params = error.params as Record<string, unknown>;
     const extra = params.missingProperty ?? params.additionalProperty;
     const field = [...rest, ...(typeof extra === 'string' ? [extra] : [])].join('.');
-    const message = error.keyword === 'additionalProperties' ? 'is not a known field' : error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+    const message =
+      error.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : error.keyword === 'required'
+          ? 'is required'
+          : (error.message ?? 'is invalid');
     return { location, ...(field && { field }), message: message.slice(0, 500) };
   });
 }
@@ -46,10 +63,17 @@ export function toOAuthRequestError(body: unknown, errors: readonly ErrorObject[
     if (typeof grantType !== 'string') return grantTypeNotText();
     const branch = grantTypes.names.indexOf(grantType);
     if (branch < 0) return unsupportedGrantType(grantType);
-    relevant = relevant.filter((e) => !/\/oneOf\/\d+\//.test(e.schemaPath) || e.schemaPath.includes(`/oneOf/${branch}/`));
+    relevant = relevant.filter(
+      (e) => !/\/oneOf\/\d+\//.test(e.schemaPath) || e.schemaPath.includes(`/oneOf/${branch}/`),
+    );
   }
   const fieldErrors = toFieldErrors(relevant);
   const missing = fieldErrors.filter((e) => e.message === 'is required').map((e) => e.field);
   if (missing.length > 0) return missingParameter(missing.join(', '));
-  return invalidTokenRequest(fieldErrors.map((e) => `${e.field ?? 'body'} ${e.message}`).join('; ').slice(0, 500) || 'The request is malformed.');
+  return invalidTokenRequest(
+    fieldErrors
+      .map((e) => `${e.field ?? 'body'} ${e.message}`)
+      .join('; ')
+      .slice(0, 500) || 'The request is malformed.',
+  );
 }

@@ -1,7 +1,14 @@
 import type { Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { chunkExtensionsTooLarge, headersTooLarge, malformedRequest, problemBody, requestTimeout, type ApiError } from '../errors';
+import {
+  chunkExtensionsTooLarge,
+  headersTooLarge,
+  malformedRequest,
+  problemBody,
+  requestTimeout,
+  type ApiError,
+} from '../errors';
 
 /** What Node's parser found wrong before the app saw a request, as the problem the client gets. */
 function problemFor(code: string | undefined): ApiError {
@@ -40,7 +47,8 @@ function rawProblemResponse(problem: ApiError): string {
 export function answerClientErrorsWithProblems(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) socket.write(rawProblemResponse(problemFor(error.code)));
+    if (error.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent)
+      socket.write(rawProblemResponse(problemFor(error.code)));
     socket.destroy();
   });
 }

@@ -18,7 +18,10 @@ export function gracefulClose(server: Server, logger: Logger): GracefulClose {
     inFlight.add(response);
     // At debug level only: shows an operator (and the shutdown tests) that a request has arrived.
     // The path without its query string, which may carry things that must never reach a log.
-    logger.debug({ method: request.method, path: request.url?.split('?')[0], in_flight: inFlight.size }, 'request started');
+    logger.debug(
+      { method: request.method, path: request.url?.split('?')[0], in_flight: inFlight.size },
+      'request started',
+    );
     if (draining) response.setHeader('Connection', 'close');
     response.once('close', () => {
       inFlight.delete(response);
@@ -41,7 +44,10 @@ export function gracefulClose(server: Server, logger: Logger): GracefulClose {
       const outcome = await Promise.race([allClosed.then(() => 'drained' as const), deadline]);
       clearTimeout(timer);
       if (outcome === 'forced') {
-        logger.warn({ in_flight: inFlight.size, timeout_ms: timeoutMs }, 'shutdown timeout reached, closing the remaining connections');
+        logger.warn(
+          { in_flight: inFlight.size, timeout_ms: timeoutMs },
+          'shutdown timeout reached, closing the remaining connections',
+        );
         server.closeAllConnections();
         await allClosed;
       } else {

@@ -12,14 +12,21 @@ const HEX = /^(?:[0-9a-f]{2})+$/i;
  * file (mode 0600, in the database's 0700 folder) so tokens survive a restart. Production refuses
  * to start without one (config.ts), and config.ts refuses a JWT_SECRET shorter than 32 bytes.
  */
-export function resolveJwtSecret(configured: string | undefined, databaseFile: string | undefined, logger: Logger): Buffer {
+export function resolveJwtSecret(
+  configured: string | undefined,
+  databaseFile: string | undefined,
+  logger: Logger,
+): Buffer {
   if (configured !== undefined) return Buffer.from(configured, 'utf8');
   if (databaseFile === undefined) {
     logger.warn('JWT_SECRET is not set: using a random secret for this process only');
     return randomBytes(MIN_SECRET_BYTES);
   }
   const file = path.join(path.dirname(databaseFile), SECRET_FILE_NAME);
-  logger.warn({ file }, 'JWT_SECRET is not set: using a generated secret kept beside the database (set JWT_SECRET in production)');
+  logger.warn(
+    { file },
+    'JWT_SECRET is not set: using a generated secret kept beside the database (set JWT_SECRET in production)',
+  );
   const stored = readSecretFile(file);
   if (stored !== undefined) return stored;
   const secret = randomBytes(MIN_SECRET_BYTES);

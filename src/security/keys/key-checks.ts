@@ -15,10 +15,14 @@ export function keyAlgorithmMismatch(alg: JwtAlgorithm, key: KeyObject): string 
       return key.type === 'secret' ? undefined : `HS256 needs a secret, not ${kind}`;
     case 'RS256':
       if (key.asymmetricKeyType !== 'rsa') return `RS256 needs an RSA key, not ${kind}`;
-      return (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS ? `an RS256 key must have at least ${MIN_RSA_BITS} bits` : undefined;
+      return (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS
+        ? `an RS256 key must have at least ${MIN_RSA_BITS} bits`
+        : undefined;
     case 'ES256':
       if (key.asymmetricKeyType !== 'ec') return `ES256 needs an EC P-256 key, not ${kind}`;
-      return key.asymmetricKeyDetails?.namedCurve !== 'prime256v1' ? `ES256 needs the P-256 curve, not ${key.asymmetricKeyDetails?.namedCurve ?? 'an unknown one'}` : undefined;
+      return key.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+        ? `ES256 needs the P-256 curve, not ${key.asymmetricKeyDetails?.namedCurve ?? 'an unknown one'}`
+        : undefined;
     case 'EdDSA':
       return key.asymmetricKeyType === 'ed25519' ? undefined : `EdDSA needs an Ed25519 key, not ${kind}`;
   }

@@ -32,11 +32,17 @@ type KeySettings = Pick<Config, 'jwtAlgorithm' | 'jwtPrivateKeyFile' | 'jwtPrevi
 export async function loadKeyRing(settings: KeySettings, hmacSecret: Buffer | undefined): Promise<KeyRing> {
   const problems: string[] = [];
   const current = currentKey(settings, hmacSecret, problems);
-  const previous = settings.jwtPreviousKeysFile ? await readPreviousKeys(settings.jwtPreviousKeysFile) : { keys: [], problems: [] };
+  const previous = settings.jwtPreviousKeysFile
+    ? await readPreviousKeys(settings.jwtPreviousKeysFile)
+    : { keys: [], problems: [] };
   problems.push(...previous.problems);
   if (!current || problems.length > 0) throw new ConfigError(problems);
 
-  const verifier: VerificationKey = { kid: await keyIdOf(current.verify), alg: settings.jwtAlgorithm, key: current.verify };
+  const verifier: VerificationKey = {
+    kid: await keyIdOf(current.verify),
+    alg: settings.jwtAlgorithm,
+    key: current.verify,
+  };
   const byKid = new Map<string, VerificationKey>([[verifier.kid, verifier]]);
   for (const key of previous.keys) if (!byKid.has(key.kid)) byKid.set(key.kid, key);
 
@@ -47,7 +53,11 @@ export async function loadKeyRing(settings: KeySettings, hmacSecret: Buffer | un
   };
 }
 
-function currentKey(settings: KeySettings, hmacSecret: Buffer | undefined, problems: string[]): { sign: KeyObject; verify: KeyObject } | undefined {
+function currentKey(
+  settings: KeySettings,
+  hmacSecret: Buffer | undefined,
+  problems: string[],
+): { sign: KeyObject; verify: KeyObject } | undefined {
   const alg = settings.jwtAlgorithm;
   if (alg === 'HS256') {
     if (!hmacSecret) throw new Error('HS256 needs the resolved JWT secret');
@@ -59,7 +69,9 @@ function currentKey(settings: KeySettings, hmacSecret: Buffer | undefined, probl
   try {
     privateKey = createPrivateKey(readFileSync(file));
   } catch (error) {
-    problems.push(`JWT_PRIVATE_KEY_FILE (${file}) could not be read as an unencrypted PEM private key: ${(error as Error).message}`);
+    problems.push(
+      `JWT_PRIVATE_KEY_FILE (${file}) could not be read as an unencrypted PEM private key: ${(error as Error).message}`,
+    );
     return undefined;
   }
   const mismatch = keyAlgorithmMismatch(alg, privateKey);
@@ -71,14 +83,23 @@ function currentKey(settings: KeySettings, hmacSecret: Buffer | undefined, probl
 }
 
 function publicJwk(key: VerificationKey): Jwk {
-  return Object.freeze({ ...(key.key.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'use' | 'alg'>), kid: key.kid, use: 'sig', alg: key.alg as Jwk['alg'] });
+  return Object.freeze({
+    ...(key.key.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'use' | 'alg'>),
+    kid: key.kid,
+    use: 'sig',
+    alg: key.alg as Jwk['alg'],
+  });
 }
 
 /**
  * Key files are read here rather than in src/config/ (loadConfig reads only the environment), but a
  * bad one still fails startup with a ConfigError. The cluster primary calls this too, before forking.
  */
-export async function loadSigningKeys(config: Config, databaseFile: string | undefined, logger: Logger): Promise<KeyRing> {
+export async function loadSigningKeys(
+  config: Config,
+  databaseFile: string | undefined,
+  logger: Logger,
+): Promise<KeyRing> {
   const secret = config.jwtAlgorithm === 'HS256' ? resolveJwtSecret(config.jwtSecret, databaseFile, logger) : undefined;
   return loadKeyRing(config, secret);
 }

@@ -51,7 +51,8 @@ async function toVerificationKey(entry: unknown): Promise<VerificationKey | stri
   const mismatch = keyAlgorithmMismatch(alg as JwtAlgorithm, key);
   if (mismatch) return mismatch;
   const kid = await keyIdOf(key);
-  if (jwk.kid !== undefined && jwk.kid !== kid) return `"kid" must be the key's RFC 7638 thumbprint ${kid} (or be left out)`;
+  if (jwk.kid !== undefined && jwk.kid !== kid)
+    return `"kid" must be the key's RFC 7638 thumbprint ${kid} (or be left out)`;
   return { kid, alg: alg as JwtAlgorithm, key };
 }
 
@@ -59,9 +60,12 @@ function importKey(jwk: Record<string, unknown>): KeyObject | string {
   if (jwk.kty === 'oct') {
     if (typeof jwk.k !== 'string') return 'an oct key needs "k", the secret in base64url';
     const secret = Buffer.from(jwk.k, 'base64url');
-    return secret.length < MIN_HMAC_SECRET_BYTES ? `an HS256 secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes` : createSecretKey(secret);
+    return secret.length < MIN_HMAC_SECRET_BYTES
+      ? `an HS256 secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`
+      : createSecretKey(secret);
   }
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) return 'list only the public key (remove the private members such as "d")';
+  if (PRIVATE_MEMBERS.some((member) => member in jwk))
+    return 'list only the public key (remove the private members such as "d")';
   try {
     return createPublicKey({ key: jwk, format: 'jwk' });
   } catch (error) {

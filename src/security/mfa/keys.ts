@@ -22,7 +22,7 @@ const KEY_FILE_NAME = 'mfa-key';
  */
 export function resolveMfaKeys(config: Config, databaseFile: string | undefined, logger: Logger): MfaKeys {
   const configured = config.mfa.encryptionKey;
-  const current = configured ? boxKey(configured) : (config.production ? undefined : generatedKey(databaseFile, logger));
+  const current = configured ? boxKey(configured) : config.production ? undefined : generatedKey(databaseFile, logger);
   const all = [current, ...config.mfa.previousKeys.map(boxKey)].filter((k): k is BoxKey => k !== undefined);
   return { current, byId: (id) => all.find((k) => k.id === id) };
 }
@@ -35,7 +35,10 @@ function generatedKey(databaseFile: string | undefined, logger: Logger): BoxKey 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  logger.warn({ file }, 'MFA_ENCRYPTION_KEY is not set: generated a key kept beside the database (set MFA_ENCRYPTION_KEY in production)');
+  logger.warn(
+    { file },
+    'MFA_ENCRYPTION_KEY is not set: generated a key kept beside the database (set MFA_ENCRYPTION_KEY in production)',
+  );
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
   return boxKey(key);

@@ -23,7 +23,13 @@ export function otpauthUri(secret: string, issuer: string, account: string): str
  */
 export function acceptedStep(secret: string, code: string, now: Date): number | undefined {
   const timestamp = now.getTime();
-  const delta = TOTP.validate({ token: code, secret: Secret.fromBase32(secret), timestamp, window: WINDOW, ...PARAMETERS });
+  const delta = TOTP.validate({
+    token: code,
+    secret: Secret.fromBase32(secret),
+    timestamp,
+    window: WINDOW,
+    ...PARAMETERS,
+  });
   return delta === null ? undefined : TOTP.counter({ period: PARAMETERS.period, timestamp }) + delta;
 }
 

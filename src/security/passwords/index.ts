@@ -65,20 +65,27 @@ function dummyHashAt(cost: number): string {
   return bcrypt.genSaltSync(cost) + bcrypt.genSaltSync(4).slice(-22) + 'A'.repeat(9);
 }
 
-export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
-  const pool = new Piscina({
+function hashingThreads(threads: number): Piscina {
+  return new Piscina({
     filename: path.join(__dirname, 'password-worker.js'),
     // No thread until the first hash, and none after idleTimeout without one: an idle server holds
     // no hashing thread (about 9 MB of RSS each). The first login after a quiet spell pays to start
     // one: about 0.13 s measured here, once.
     minThreads: 0,
-    maxThreads: options.threads,
+    maxThreads: threads,
     // Piscina's default (0) would end it the moment the queue is empty, and every burst of logins
     // would pay that start again.
     idleTimeout: 30_000,
   });
+}
+
+export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
+  const pool = hashingThreads(options.threads);
   const run = async <T>(name: string, task: Record<string, unknown>): Promise<T> => {
-    const answer = (await pool.run({ ...task, queuedAt: performance.timeOrigin + performance.now() }, { name })) as TaskAnswer<T>;
+    const answer = (await pool.run(
+      { ...task, queuedAt: performance.timeOrigin + performance.now() },
+      { name },
+    )) as TaskAnswer<T>;
     options.onWait?.(Math.max(0, answer.waitedMs) / 1000);
     return answer.result;
   };
@@ -107,7 +114,10 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
           // The dummy comparison runs alongside on the hashing threads: a wrong password against an
           // imported hash lasts as long as one against any other hash (unless the imported scheme's
           // own parameters cost more than bcrypt at the configured cost).
-          const [matches] = await Promise.all([scheme.verify(password, stored), compare(candidates, dummyHash, options.cost)]);
+          const [matches] = await Promise.all([
+            scheme.verify(password, stored),
+            compare(candidates, dummyHash, options.cost),
+          ]);
           options.onCompare?.(scheme.name);
           return { matches, needsRehash: true };
         }

@@ -20,7 +20,10 @@ try {
 const now = () => performance.timeOrigin + performance.now();
 
 /** Each answer says how long the task queued for a free thread, for the hash-pool wait metric. */
-exports.hash = ({ password, cost, queuedAt }) => ({ waitedMs: now() - queuedAt, result: bcrypt.hashSync(password, cost) });
+exports.hash = ({ password, cost, queuedAt }) => ({
+  waitedMs: now() - queuedAt,
+  result: bcrypt.hashSync(password, cost),
+});
 
 /** Index of the first candidate that matches, or -1. Every candidate costs a comparison until one matches. */
 exports.compare = ({ candidates, hash, queuedAt }) => ({

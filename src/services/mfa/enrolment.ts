@@ -1,6 +1,13 @@
 import { audit } from '../../audit';
 import type { UserRow } from '../../db/schema';
-import { deleteSecondFactor, findTotp, markTotpConfirmed, replacePendingTotp, replaceRecoveryCodes, setMfaEnabled } from '../../repositories/mfa.repository';
+import {
+  deleteSecondFactor,
+  findTotp,
+  markTotpConfirmed,
+  replacePendingTotp,
+  replaceRecoveryCodes,
+  setMfaEnabled,
+} from '../../repositories/mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from '../../security/mfa/recovery-codes';
 import { seal } from '../../security/secret-box';
 import { newTotpSecret, otpauthUri } from '../../security/mfa/totp';
@@ -15,7 +22,8 @@ import { findUserById } from '../../repositories/users.repository';
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
 /** Why a code was not taken: past the second-factor attempt limits, or wrong (which counts). */
-export type CodeRefused = { readonly outcome: 'throttled'; readonly retryAfter: number } | { readonly outcome: 'wrong_code' };
+export type CodeRefused =
+  { readonly outcome: 'throttled'; readonly retryAfter: number } | { readonly outcome: 'wrong_code' };
 
 export type Enrolment =
   | { readonly outcome: 'started'; readonly secret: string; readonly otpauth_uri: string }
@@ -23,9 +31,13 @@ export type Enrolment =
   /** No MFA_ENCRYPTION_KEY is configured: nothing to seal the secret with. */
   | { readonly outcome: 'unavailable' };
 
-export type Confirmation = { readonly outcome: 'enabled'; readonly recoveryCodes: string[] } | { readonly outcome: 'no_pending' } | CodeRefused;
+export type Confirmation =
+  { readonly outcome: 'enabled'; readonly recoveryCodes: string[] } | { readonly outcome: 'no_pending' } | CodeRefused;
 export type Disabling = { readonly outcome: 'disabled' } | { readonly outcome: 'not_enabled' } | CodeRefused;
-export type Regeneration = { readonly outcome: 'regenerated'; readonly recoveryCodes: string[] } | { readonly outcome: 'not_enabled' } | CodeRefused;
+export type Regeneration =
+  | { readonly outcome: 'regenerated'; readonly recoveryCodes: string[] }
+  | { readonly outcome: 'not_enabled' }
+  | CodeRefused;
 
 const ALREADY_ENABLED = { outcome: 'already_enabled' } as const;
 const NO_PENDING = { outcome: 'no_pending' } as const;
@@ -53,7 +65,13 @@ export async function startEnrolment(deps: Deps, user: UserRow): Promise<Enrolme
  * user's other sessions began with the password alone (perhaps someone else's login): they end;
  * `currentSessionId`, the session asking, lives on.
  */
-export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, clientIp: string, currentSessionId: string | undefined): Promise<Confirmation> {
+export async function confirmEnrolment(
+  deps: Deps,
+  user: UserRow,
+  code: string,
+  clientIp: string,
+  currentSessionId: string | undefined,
+): Promise<Confirmation> {
   const pending = await findTotp(deps.db, user.id);
   if (!pending || pending.confirmed_at !== null) return NO_PENDING;
   const check = await checked(deps, user, clientIp, () => acceptTotpCode(deps, user.id, code, 'pending'));
@@ -73,7 +91,12 @@ export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, 
   return { outcome: 'enabled', recoveryCodes: codes };
 }
 
-export async function disableSecondFactor(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Disabling> {
+export async function disableSecondFactor(
+  deps: Deps,
+  user: UserRow,
+  code: string,
+  clientIp: string,
+): Promise<Disabling> {
   if (user.mfa_enabled !== 1) return NOT_ENABLED;
   const check = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
   if (check.outcome !== 'accepted') return check;
@@ -85,7 +108,12 @@ export async function disableSecondFactor(deps: Deps, user: UserRow, code: strin
   return { outcome: 'disabled' };
 }
 
-export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Regeneration> {
+export async function regenerateRecoveryCodes(
+  deps: Deps,
+  user: UserRow,
+  code: string,
+  clientIp: string,
+): Promise<Regeneration> {
   if (user.mfa_enabled !== 1) return NOT_ENABLED;
   const check = await checked(deps, user, clientIp, () => acceptEitherCode(deps, user.id, code));
   if (check.outcome !== 'accepted') return check;
@@ -96,7 +124,11 @@ export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: s
 }
 
 /** A lost authenticator (DELETE /users/{id}/mfa): the second factor goes, and so does every session (whoever holds the phone is out). */
-export async function resetSecondFactor(deps: Deps, adminId: number, userId: number): Promise<{ readonly outcome: 'reset' } | { readonly outcome: 'not_found' }> {
+export async function resetSecondFactor(
+  deps: Deps,
+  adminId: number,
+  userId: number,
+): Promise<{ readonly outcome: 'reset' } | { readonly outcome: 'not_found' }> {
   const found = await withMail(deps, async (trx, queue) => {
     const user = await findUserById(trx, userId);
     if (!user) return false;
@@ -112,7 +144,12 @@ export async function resetSecondFactor(deps: Deps, adminId: number, userId: num
 }
 
 /** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
-async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
+async function checked<T>(
+  deps: Deps,
+  user: UserRow,
+  clientIp: string,
+  check: () => Promise<T | false | undefined>,
+): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
   const admission = await admitSecondFactor(deps, user, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });

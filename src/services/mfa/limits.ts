@@ -6,7 +6,8 @@ import { admit, forget, reset, type Limit } from '../throttle';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'outbox'>;
 
-export type SecondFactorAdmission = { outcome: 'admitted'; succeeded(): Promise<void> } | { outcome: 'throttled'; retryAfter: number };
+export type SecondFactorAdmission =
+  { outcome: 'admitted'; succeeded(): Promise<void> } | { outcome: 'throttled'; retryAfter: number };
 
 /**
  * Wrong authenticator or recovery codes count like failed logins (the same LOGIN_MAX_FAILURES per
@@ -25,7 +26,11 @@ export async function admitSecondFactor(deps: Deps, user: UserRow, clientIp: str
     await tellOwnerOnce(deps, user, account.retryAfter);
     return { outcome: 'throttled', retryAfter: account.retryAfter };
   }
-  const perUser: Limit = { subject: ['second_factor', String(user.id), clientIp], max: loginMaxFailures, windowSeconds };
+  const perUser: Limit = {
+    subject: ['second_factor', String(user.id), clientIp],
+    max: loginMaxFailures,
+    windowSeconds,
+  };
   const perIp: Limit = { subject: ['second_factor', clientIp], max: loginMaxFailuresPerIp, windowSeconds };
   const admission = await admit(deps, [perUser, perIp]);
   if (!admission.admitted) {
@@ -46,17 +51,27 @@ export async function admitSecondFactor(deps: Deps, user: UserRow, clientIp: str
 
 function accountLimit(deps: Deps, userId: number): Limit {
   const { maxConsecutiveFailures, failureWindow } = deps.config.mfa;
-  return { subject: ['second_factor_account', String(userId)], max: maxConsecutiveFailures, windowSeconds: failureWindow };
+  return {
+    subject: ['second_factor_account', String(userId)],
+    max: maxConsecutiveFailures,
+    windowSeconds: failureWindow,
+  };
 }
 
 /** One notice per trip: a second refusal within the window (the guesser keeps trying) mails nothing more. */
 function lockoutNotice(deps: Deps, userId: number): Limit {
-  return { subject: ['second_factor_lockout_notice', String(userId)], max: 1, windowSeconds: deps.config.mfa.failureWindow };
+  return {
+    subject: ['second_factor_lockout_notice', String(userId)],
+    max: 1,
+    windowSeconds: deps.config.mfa.failureWindow,
+  };
 }
 
 async function tellOwnerOnce(deps: Deps, user: UserRow, retryAfter: number): Promise<void> {
   const notice = await admit(deps, [lockoutNotice(deps, user.id)]);
   if (!notice.admitted) return;
   audit(deps.logger, 'mfa_account_locked', { user_id: user.id, retry_after: retryAfter });
-  await withMail(deps, (_trx, queue) => queue(user.email, { kind: 'mfa_locked', failures: deps.config.mfa.maxConsecutiveFailures }));
+  await withMail(deps, (_trx, queue) =>
+    queue(user.email, { kind: 'mfa_locked', failures: deps.config.mfa.maxConsecutiveFailures }),
+  );
 }

@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../../audit';
 import type { UserRow } from '../../db/schema';
-import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../../repositories/mfa.repository';
+import {
+  countChallengeFailure,
+  deleteExpiredChallenges,
+  findChallengeByHash,
+  insertChallenge,
+  spendChallenge,
+} from '../../repositories/mfa.repository';
 import { findUserById } from '../../repositories/users.repository';
 import { withMail } from '../mail-transaction';
 import type { Dependencies } from '../../dependencies';
@@ -15,7 +21,8 @@ const MFA_TOKEN_TTL_SECONDS = 300;
 /** Wrong codes an mfa_token survives; the next wrong one kills it (the attempt limits also apply). */
 export const MFA_TOKEN_MAX_FAILURES = 5;
 
-export type SecondStep = { readonly method: 'otp'; readonly code: string } | { readonly method: 'recovery_code'; readonly code: string };
+export type SecondStep =
+  { readonly method: 'otp'; readonly code: string } | { readonly method: 'recovery_code'; readonly code: string };
 
 /** RFC 8176: a recovery code is a second factor, but no one-time password from a device (`otp`). */
 const AMR = { otp: ['pwd', 'otp', 'mfa'], recovery_code: ['pwd', 'mfa'] } as const;
@@ -31,24 +38,45 @@ export async function issueMfaChallenge(deps: Deps, user: UserRow, scopes: reado
   await deleteExpiredChallenges(deps.db, now.toISOString());
   const token = randomBytes(32).toString('base64url');
   const expires_at = new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000).toISOString();
-  await insertChallenge(deps.db, { token_hash: hashMfaToken(token), user_id: user.id, scope: scopes.join(' '), token_version: user.token_version, expires_at });
+  await insertChallenge(deps.db, {
+    token_hash: hashMfaToken(token),
+    user_id: user.id,
+    scope: scopes.join(' '),
+    token_version: user.token_version,
+    expires_at,
+  });
   audit(deps.logger, 'mfa_challenge_issued', { user_id: user.id });
   return token;
 }
 
 /** An unknown, expired, spent or exhausted mfa_token and a wrong or used code are one outcome: `invalid`. */
 export type MfaLogin =
-  | { readonly outcome: 'completed'; readonly user: UserRow; readonly scopes: string[]; readonly amr: readonly string[] }
+  | {
+      readonly outcome: 'completed';
+      readonly user: UserRow;
+      readonly scopes: string[];
+      readonly amr: readonly string[];
+    }
   | { readonly outcome: 'throttled'; readonly retryAfter: number }
   | { readonly outcome: 'invalid' };
 
 const INVALID = { outcome: 'invalid' } as const;
 
 /** The second step of a login: the mfa_token and a code. */
-export async function completeMfaLogin(deps: Deps, mfaToken: string, step: SecondStep, clientIp: string): Promise<MfaLogin> {
+export async function completeMfaLogin(
+  deps: Deps,
+  mfaToken: string,
+  step: SecondStep,
+  clientIp: string,
+): Promise<MfaLogin> {
   const now = deps.clock.now();
   const challenge = await findChallengeByHash(deps.db, hashMfaToken(mfaToken));
-  if (!challenge || challenge.used_at !== null || challenge.failures >= MFA_TOKEN_MAX_FAILURES || Date.parse(challenge.expires_at) <= now.getTime()) {
+  if (
+    !challenge ||
+    challenge.used_at !== null ||
+    challenge.failures >= MFA_TOKEN_MAX_FAILURES ||
+    Date.parse(challenge.expires_at) <= now.getTime()
+  ) {
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge?.user_id, reason: 'unknown_token' });
     return INVALID;
   }
@@ -72,7 +100,12 @@ export async function completeMfaLogin(deps: Deps, mfaToken: string, step: Secon
   }
   await admission.succeeded();
   audit(deps.logger, 'mfa_login_succeeded', { user_id: user.id, method: step.method });
-  return { outcome: 'completed', user, scopes: challenge.scope === '' ? [] : challenge.scope.split(' '), amr: AMR[step.method] };
+  return {
+    outcome: 'completed',
+    user,
+    scopes: challenge.scope === '' ? [] : challenge.scope.split(' '),
+    amr: AMR[step.method],
+  };
 }
 
 /** Thrown inside the transaction to roll the challenge's use back when the code was wrong. */
@@ -84,11 +117,20 @@ class WrongCode extends Error {}
  * and the others, on PostgreSQL waiting on its row lock, find it used and spend nothing, mail nothing.
  * A wrong code rolls the use back, so the token stays for the next try (up to its failure limit).
  */
-async function useChallenge(deps: Deps, challengeId: number, user: UserRow, step: SecondStep, at: string): Promise<'completed' | 'wrong_code' | 'spent'> {
+async function useChallenge(
+  deps: Deps,
+  challengeId: number,
+  user: UserRow,
+  step: SecondStep,
+  at: string,
+): Promise<'completed' | 'wrong_code' | 'spent'> {
   try {
     return await withMail(deps, async (trx, queue) => {
       if (!(await spendChallenge(trx, challengeId, MFA_TOKEN_MAX_FAILURES, at))) return 'spent';
-      const accepted = step.method === 'otp' ? await acceptTotpCode({ ...deps, db: trx }, user.id, step.code) : await spendRecoveryCodeForLogin(trx, queue, user, step.code, at);
+      const accepted =
+        step.method === 'otp'
+          ? await acceptTotpCode({ ...deps, db: trx }, user.id, step.code)
+          : await spendRecoveryCodeForLogin(trx, queue, user, step.code, at);
       if (!accepted) throw new WrongCode();
       return 'completed';
     });

@@ -9,7 +9,13 @@ import { hashRecoveryCode, looksLikeRecoveryCode } from '../../security/mfa/reco
  * mfa_token) and queues the notice to the account there (how many codes remain; never the code):
  * a spent code, its login and its mail exist together or not at all.
  */
-export async function spendRecoveryCodeForLogin(trx: Kysely<Database>, queue: QueueMail, user: UserRow, code: string, at: string): Promise<boolean> {
+export async function spendRecoveryCodeForLogin(
+  trx: Kysely<Database>,
+  queue: QueueMail,
+  user: UserRow,
+  code: string,
+  at: string,
+): Promise<boolean> {
   if (!looksLikeRecoveryCode(code)) return false;
   if (!(await spendRecoveryCode(trx, user.id, hashRecoveryCode(code), at))) return false;
   await queue(user.email, { kind: 'recovery_code_used', remaining: await countUnusedRecoveryCodes(trx, user.id) });
