@@ -2,6 +2,7 @@ import type { components } from '../generated/api';
 import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
 import type { MfaAuditEvents } from './mfa-audit-events';
+import type { OAuthAuditEvents } from './oauth-audit-events';
 
 type Role = components['schemas']['Role'];
 /** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
@@ -11,7 +12,7 @@ export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
  * is no field a password, hash, token or secret could be put in by mistake.
  */
-export interface AuditEvents extends MfaAuditEvents {
+export interface AuditEvents extends MfaAuditEvents, OAuthAuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };
   login_succeeded: { user_id: number };
@@ -44,7 +45,7 @@ export interface AuditEvents extends MfaAuditEvents {
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'reauthentication_throttled', 'mfa_account_locked']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'reauthentication_throttled', 'mfa_account_locked', 'oauth_code_reuse_detected']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

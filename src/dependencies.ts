@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { OutboxWorker } from './mail/outbox-worker';
 import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
+import type { IdTokenKey } from './security/id-token-keys';
 import type { KeyRing } from './security/key-ring';
 import type { MfaKeys } from './security/mfa-keys';
 import type { PasswordHasher } from './security/passwords';
@@ -23,4 +24,6 @@ export interface Dependencies {
   readonly mfaKeys: MfaKeys;
   /** Delivers the mail outbox; woken when a mail is queued. */
   readonly outbox: OutboxWorker;
+  /** Signs ID tokens (docs/oauth.md); undefined when the server has no such key, and scope openid is then refused. */
+  readonly idTokenKey: IdTokenKey | undefined;
 }

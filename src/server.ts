@@ -11,7 +11,7 @@ import { createReadiness, type Readiness } from './http/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics } from './metrics/metrics';
 import { createAccessTokens } from './security/access-tokens';
-import { loadSigningKeys } from './security/signing-keys';
+import { loadAllKeys } from './security/signing-keys';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/argon2-hashes';
 import { createPasswordHasher } from './security/passwords';
@@ -40,7 +40,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const metrics = createMetrics();
   const database = await openMigratedDatabase(config, logger, { onConnectionWait: metrics.connectionWaited, onError: metrics.databaseError });
   metrics.watchDatabasePool(database.poolWaiting);
-  const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
+  const { keys, idTokenKey } = await loadAllKeys(config, database.file, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
@@ -52,7 +52,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const mfaKeys = await checkedMfaKeys(config, database, logger);
   const outbox = startMailDelivery(config.mail, database.db, clock, logger, metrics.mail);
   const sealSweep = startSealedSuccessorSweep({ db: database.db, clock, config, logger });
-  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys, outbox };
+  const services: Dependencies = { config, db: database.db, clock, logger, passwords, tokens, keys, metrics, mfaKeys, outbox, idTokenKey };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);
   const server = createHttpServer(app.callback(), config);

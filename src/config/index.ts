@@ -4,6 +4,7 @@ import { isPostgresUrl, readDatabaseConfig, type DatabaseConfig } from './databa
 import { ConfigError, deepFreeze, envReader, type Env } from './env-reader';
 import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
+import { readOidcConfig, type OidcSettings } from './oidc';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
 import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
@@ -14,12 +15,13 @@ export { ConfigError, type Env } from './env-reader';
 export { isPostgresUrl } from './database';
 export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
+export type { OidcConfig } from './oidc';
 export type { ResponseValidationMode } from './operations';
 export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
 /** One object, read by area (each area's file names its variables, defaults and checks): most areas flat, mfa and mail under one key each. */
-export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig;
+export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & OidcSettings & PasswordHashConfig;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -43,6 +45,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
     ...readMailConfig(read, production),
+    ...readOidcConfig(read, address.publicUrl),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.
   const config: Config = { ...areas, ...readPasswordHashConfig(read, areas.bcryptCost) };

@@ -12,6 +12,10 @@ export interface SessionTable {
   amr: string;
   /** Set when the user ends this one session: its access tokens fail the security handler's join. */
   revoked_at: string | null;
+  /** The OAuth client whose tokens this session holds; null for a first-party login. */
+  client_id: Generated<string | null>;
+  /** SHA-256 of the hosted pages' sign-in cookie when this session is the browser's single sign-on. */
+  sso_hash: Generated<string | null>;
 }
 
 export interface MfaTotpTable {

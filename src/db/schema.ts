@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
 import type { MfaChallengeTable, MfaRecoveryCodeTable, MfaTotpTable, SessionTable } from './mfa-schema';
+import type { OAuthAuthorizationRequestTable, OAuthClientTable, OAuthCodeTable, OAuthConsentTable } from './oauth-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -52,6 +53,8 @@ export interface RefreshTokenTable {
   revoked_at: string | null;
   /** The user's token_version when the family began; refresh refuses it once the user's has moved on. */
   token_version: number;
+  /** The OAuth client the family was issued to (refreshing needs it); null for first-party logins. */
+  client_id: Generated<string | null>;
 }
 
 /** One counted attempt (a failed login, a registration) while it is inside its sliding window. */
@@ -107,6 +110,10 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_challenges: MfaChallengeTable;
+  oauth_clients: OAuthClientTable;
+  oauth_authorization_requests: OAuthAuthorizationRequestTable;
+  oauth_codes: OAuthCodeTable;
+  oauth_consents: OAuthConsentTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -33,6 +33,8 @@ const TITLES: Record<ProblemCode, string> = {
   database_unavailable: 'Database unavailable',
   reauthentication_required: 'Password required',
   invalid_credentials: 'Wrong password',
+  invalid_authorization_request: 'Invalid authorization request',
+  login_required: 'Sign-in required',
 };
 
 /** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */
@@ -200,3 +202,15 @@ export const repeatedParameter = (name: string, oauth: boolean): ApiError | OAut
   oauth
     ? new OAuthError('invalid_request', `${name} was sent more than once.`)
     : validationFailed([{ location: 'body', field: name, message: 'was sent more than once' }]);
+
+// The authorization server (docs/oauth.md).
+export const invalidAuthorizationRequest = (detail: string): ApiError => new ApiError(400, 'invalid_authorization_request', detail);
+export const loginRequired = (): ApiError => new ApiError(401, 'login_required', 'This authorization request needs a fresh sign-in.', { headers: { 'WWW-Authenticate': 'Bearer' } });
+export const clientNotFound = (): ApiError => notFound('No client with this client_id.');
+export const authorizationNotFound = (): ApiError => notFound('This authorization request is unknown, expired or already used.');
+export const invalidClientSettings = (problems: ReadonlyArray<{ field: string; message: string }>): ApiError => validationFailed(problems.map((p) => ({ location: 'body', ...p })));
+/** RFC 6749 §5.2: 401 for a failed client authentication, with the Basic challenge when the client used Basic. */
+export const invalidClient = (basic: boolean): OAuthError => new OAuthError('invalid_client', 'Client authentication failed.', 401, basic ? { 'WWW-Authenticate': 'Basic realm="tollgate"' } : {});
+export const unauthorizedClient = (grant: string): OAuthError => new OAuthError('unauthorized_client', `This client may not use the ${grant} grant.`);
+export const invalidAuthorizationCode = (): OAuthError => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or used, or does not match the code_verifier or redirect_uri.');
+export const openidUnavailable = (): OAuthError => new OAuthError('invalid_scope', 'Scope not allowed: openid.');

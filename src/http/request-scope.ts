@@ -42,6 +42,7 @@ class HandlerInput {
   readonly query: unknown;
   readonly body: unknown;
   readonly cookieHeader: string | undefined;
+  readonly authorization: string | undefined;
   readonly origin: string | undefined;
   readonly principal: Principal | undefined;
 
@@ -56,6 +57,7 @@ class HandlerInput {
     this.query = coerced?.query ?? c.request.query;
     this.body = c.request.requestBody;
     this.cookieHeader = firstHeaderValue(c.request.headers.cookie);
+    this.authorization = firstHeaderValue(c.request.headers.authorization);
     this.origin = firstHeaderValue(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
   }
@@ -84,6 +86,7 @@ class RequestDependencies implements Dependencies {
   readonly metrics: Dependencies['metrics'];
   readonly mfaKeys: Dependencies['mfaKeys'];
   readonly outbox: Dependencies['outbox'];
+  readonly idTokenKey: Dependencies['idTokenKey'];
 
   constructor(
     services: Dependencies,
@@ -98,6 +101,7 @@ class RequestDependencies implements Dependencies {
     this.metrics = services.metrics;
     this.mfaKeys = services.mfaKeys;
     this.outbox = services.outbox;
+    this.idTokenKey = services.idTokenKey;
   }
 
   get logger(): Logger {

@@ -17,12 +17,16 @@ export interface AccessTokenClaims {
   sid?: string;
   /** RFC 8176 authentication methods of the login. */
   amr?: string[];
+  /** RFC 9068 §2.2: the OAuth client the token was issued to; absent for first-party logins. */
+  client_id?: string;
 }
 
 /** What the token says about the login it comes from. */
 export interface TokenSession {
   readonly sid: string;
   readonly amr: readonly string[];
+  /** The registered client the session belongs to (authorization code grant). */
+  readonly clientId?: string;
 }
 
 export interface TokenSubject {
@@ -55,7 +59,7 @@ export function createAccessTokens(options: { keys: KeyRing; issuer: string; aud
     async issue(user, scopes, session) {
       const iat = epochSeconds(clock);
       const claims: AccessTokenClaims = { sub: String(user.id), scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID(), ver: user.token_version };
-      if (session) Object.assign(claims, { sid: session.sid, amr: [...session.amr] });
+      if (session) Object.assign(claims, { sid: session.sid, amr: [...session.amr] }, session.clientId !== undefined && { client_id: session.clientId });
       return new SignJWT({ ...claims }).setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid }).sign(signing.key);
     },
     async verify(token) {
@@ -94,5 +98,5 @@ function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: n
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const p = payload as Record<string, unknown>;
-  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver) && (p.sid === undefined || typeof p.sid === 'string') && (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')));
+  return typeof p.sub === 'string' && /^[1-9]\d{0,9}$/.test(p.sub) && typeof p.scope === 'string' && typeof p.exp === 'number' && typeof p.iat === 'number' && typeof p.jti === 'string' && Number.isSafeInteger(p.ver) && (p.sid === undefined || typeof p.sid === 'string') && (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string'))) && (p.client_id === undefined || typeof p.client_id === 'string');
 }

@@ -41,13 +41,18 @@ export async function startRefreshFamily(deps: Deps, user: UserRow, scopes: read
   const token = newRefreshToken();
   return deps.db.transaction().execute(async (trx) => {
     if (!(await lockUserAtTokenVersion(trx, user.id, user.token_version))) return undefined;
-    const row = newRow(deps, token, user.id, scopes.join(' '));
     const sessionId = randomUUID();
-    await insertRefreshToken(trx, { ...row, family_id: sessionId, token_version: user.token_version });
-    // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
-    await insertSession(trx, { ...login, id: sessionId, user_id: user.id, created_at: row.created_at, last_used_at: row.created_at });
+    await insertFamily(trx, deps, { user, scopes, login, sessionId, token, clientId: null });
     return { refreshToken: token, sessionId };
   });
+}
+
+/** A new family and its session row, in the caller's transaction (the authorization code grant claims its code in the same one). */
+export async function insertFamily(trx: Db, deps: Deps, family: { user: UserRow; scopes: readonly string[]; login: LoginContext; sessionId: string; token: string; clientId: string | null }): Promise<void> {
+  const row = newRow(deps, family.token, family.user.id, family.scopes.join(' '));
+  await insertRefreshToken(trx, { ...row, family_id: family.sessionId, token_version: family.user.token_version, client_id: family.clientId });
+  // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
+  await insertSession(trx, { ...family.login, id: family.sessionId, user_id: family.user.id, created_at: row.created_at, last_used_at: row.created_at, client_id: family.clientId });
 }
 
 /** What a session remembers of the login that started it. */
@@ -57,11 +62,13 @@ export type LoginContext = Pick<NewSession, 'user_agent' | 'ip' | 'amr'>;
  * RFC 9700 §4.14 rotation with reuse detection, in one transaction so a rotation is never half
  * done. Outcomes are values: a detected reuse must commit its revocation, not roll it back.
  */
-export async function refreshSession(deps: Deps, presented: string, requestedScope: string | undefined): Promise<RefreshOutcome> {
+export async function refreshSession(deps: Deps, presented: string, requestedScope: string | undefined, clientId?: string): Promise<RefreshOutcome> {
   await forgetExpiredSuccessors(deps);
   return deps.db.transaction().execute(async (trx) => {
     const row = await findRefreshTokenByHash(trx, hashRefreshToken(presented));
     if (!row || row.revoked_at !== null) return INVALID;
+    // A token issued to a registered client refreshes only for that client (RFC 6749 §6); nothing is touched otherwise.
+    if (row.client_id !== null && row.client_id !== clientId) return INVALID;
     if (row.rotated_at !== null) return replayRotated(deps, trx, row, presented, requestedScope);
     if (isExpired(deps, row)) return INVALID;
     const grant = await grantFor(trx, row, requestedScope);
@@ -74,7 +81,7 @@ export async function refreshSession(deps: Deps, presented: string, requestedSco
       const current = await findRefreshTokenByHash(trx, row.token_hash);
       return current && current.revoked_at === null ? replayRotated(deps, trx, current, presented, requestedScope) : INVALID;
     }
-    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id, token_version: row.token_version });
+    await insertRefreshToken(trx, { ...newRow(deps, successor, row.user_id, row.scope), family_id: row.family_id, token_version: row.token_version, client_id: row.client_id });
     return { outcome: 'issued', refreshToken: successor, user: grant.user, scopes: grant.scopes, sessionId: row.family_id };
   });
 }

@@ -26,12 +26,13 @@ export function loginContext(request: { userAgent: string | undefined; clientIp:
  * could neither see nor end it.
  */
 export async function refreshedSession(deps: Deps, userId: number, sessionId: string): Promise<TokenSession> {
-  const amr = (await findSessionAmr(deps.db, sessionId)) ?? 'pwd';
+  const found = await findSessionAmr(deps.db, sessionId);
+  const amr = found?.amr ?? 'pwd';
   const now = deps.clock.now().toISOString();
   if (!(await touchSession(deps.db, sessionId, now))) {
     await insertSessionIfMissing(deps.db, { id: sessionId, user_id: userId, created_at: now, last_used_at: now, user_agent: null, ip: '', amr });
   }
-  return { sid: sessionId, amr: amr.split(' ') };
+  return { sid: sessionId, amr: amr.split(' '), ...(found?.client_id != null && { clientId: found.client_id }) };
 }
 
 export async function listLiveSessions(deps: Deps, userId: number, currentSessionId: string | undefined): Promise<Session[]> {

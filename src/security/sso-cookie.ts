@@ -1,0 +1,29 @@
+import { serialize } from 'cookie';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock';
+import type { SessionRow } from '../db/mfa-schema';
+import type { Database, UserRow } from '../db/schema';
+import { findLiveSsoSession } from '../repositories/oauth-sessions.repository';
+import { hashSecret } from './oauth-secrets';
+import { cookieValues } from './refresh-cookie';
+
+/**
+ * The hosted pages' sign-in (single sign-on, docs/oauth.md): an opaque secret naming one session.
+ * `__Host-`: Secure, Path=/, no Domain, so no subdomain can plant or shadow it. HttpOnly: page
+ * scripts never see it. SameSite=Lax: sent on the top-level navigation from a relying party to
+ * /oauth/authorize, never on a cross-site POST (and the consent POST is JSON, which a cross-site
+ * form cannot send without a CORS preflight).
+ */
+export const SSO_COOKIE = '__Host-tollgate_sso';
+
+export function setSsoCookie(secret: string, maxAgeSeconds: number): Record<string, string> {
+  return { 'Set-Cookie': serialize(SSO_COOKIE, secret, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds }) };
+}
+
+/** The live session the request's sign-in cookie names, with its user; undefined without one (two cookies of the name: neither trusted). */
+export async function ssoSessionOf(deps: { db: Kysely<Database>; clock: Clock }, cookieHeader: string | undefined): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+  const values = cookieValues(cookieHeader, SSO_COOKIE).filter((v) => v !== '');
+  const [secret] = values;
+  if (values.length !== 1 || secret === undefined || secret.length > 128) return undefined;
+  return findLiveSsoSession(deps.db, hashSecret(secret), deps.clock.now().toISOString());
+}
