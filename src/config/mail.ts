@@ -23,6 +23,8 @@ export interface MailConfig {
   readonly maxPerAddress: number;
   readonly maxPerIp: number;
   readonly window: number;
+  /** Email changes (PATCH /users/me) per user within `window`: each one mails the current address. */
+  readonly maxChangesPerUser: number;
   /** Delivery: tries before a mail is marked failed, first retry delay (doubling), claim lease (seconds). */
   readonly maxAttempts: number;
   readonly retryBase: number;
@@ -64,6 +66,7 @@ export function readMailConfig(read: EnvReader, production: boolean): MailSettin
     maxPerAddress: integer('EMAIL_MAX_PER_ADDRESS', 5, 1, 1000),
     maxPerIp: integer('EMAIL_REQUESTS_MAX_PER_IP', 30, 1, 1_000_000),
     window: integer('EMAIL_WINDOW', 3600, 1, 86400),
+    maxChangesPerUser: integer('EMAIL_CHANGE_MAX_PER_USER', 5, 1, 1000),
     maxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 100),
     retryBase: integer('MAIL_RETRY_BASE', 30, 1, 3600),
     lease: integer('MAIL_LEASE', 120, 1, 3600),

@@ -11,6 +11,7 @@ test('defaults from the issue', () => {
     maxPerAddress: 5,
     maxPerIp: 30,
     window: 3600,
+    maxChangesPerUser: 5,
   });
 });
 
