@@ -7,7 +7,7 @@ import { readMfaConfig, type MfaSettings } from './mfa';
 import { readOidcConfig, type OidcSettings } from './oidc';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
-import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
+import { pagesBaseUrl, readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
 
@@ -34,17 +34,18 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
   const database = readDatabaseConfig(read);
   const signing = readSigningConfig(read, production);
   const address = readPublicAddressConfig(read, production);
+  const server = readHttpServerConfig(read);
   const areas: Omit<Config, keyof PasswordHashConfig> = {
     ...database,
     ...signing,
     ...address,
-    ...readHttpServerConfig(read),
+    ...server,
     ...readTokenConfig(read, address.publicUrl),
     ...readCapacityConfig(read, cpuCount),
     ...readThrottlingConfig(read),
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
-    ...readMailConfig(read, production),
+    ...readMailConfig(read, production, pagesBaseUrl(address, server)),
     ...readOidcConfig(read, address.publicUrl),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.
