@@ -58,7 +58,8 @@ async function signInWith(rp: Client, page: Page, browserPart: (page: Page) => P
   const nonce = generators.nonce();
   const state = generators.state();
   const url = rp.authorizationUrl({ scope: 'openid profile email me', code_challenge: generators.codeChallenge(code_verifier), code_challenge_method: 'S256', nonce, state, redirect_uri: callback.url });
-  const arrived = page.waitForURL((u) => u.href.startsWith(callback.url));
+  // This flow's answer (the page may still show the previous flow's callback).
+  const arrived = page.waitForURL((u) => u.href.startsWith(callback.url) && u.searchParams.get('state') === state);
   await page.goto(url);
   await browserPart(page);
   await arrived;
