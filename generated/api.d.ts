@@ -476,7 +476,9 @@ export interface paths {
         /**
          * The public keys that verify our access tokens (RFC 7517)
          * @description The current signing key and the previous keys whose tokens may still be live, so resource
-         *     servers verify our tokens themselves. Empty with HS256, whose key is a shared secret.
+         *     servers verify our tokens themselves, and the key that signs ID tokens (docs/oauth.md). An
+         *     HS256 key is a shared secret and never listed: with HS256 only the ID-token key is (none in
+         *     production without `ID_TOKEN_PRIVATE_KEY_FILE`).
          */
         get: operations["getJwks"];
         put?: never;

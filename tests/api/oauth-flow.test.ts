@@ -128,7 +128,7 @@ describe('issueToken authorization_code', () => {
     const user = await registeredUser(app);
     const { verifier, challenge } = pkce();
     const { code } = await authorizedCode(app, user, client, challenge);
-    const attempts = [
+    const attempts: Array<Record<string, string>> = [
       { code, code_verifier: pkce().verifier, client_id: client.client_id },
       { code, code_verifier: verifier, client_id: client.client_id, redirect_uri: 'https://rp.example.com/other' },
       { code, code_verifier: verifier, client_id: other.client_id },

@@ -123,6 +123,20 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   confirmPasswordReset: [success('confirmPasswordReset', 204), { status: 400, run: call('confirmPasswordReset', () => ({ resetToken: undefined })) }],
   requestEmailVerification: [success('requestEmailVerification', 202), ...secured('requestEmailVerification', 'todos:read'), throttled('requestEmailVerification', () => ({}))],
   confirmEmailVerification: [success('confirmEmailVerification', 204), { status: 400, run: call('confirmEmailVerification', () => ({ verificationToken: undefined })) }],
+  // OAuth (docs/oauth.md): the spec's example client and authorization request exist on no server, hence the 404s and the 400.
+  createOauthClient: [success('createOauthClient', 201, true), ...secured('createOauthClient', 'me', true)],
+  listOauthClients: [success('listOauthClients', 200, true), ...secured('listOauthClients', 'me', true)],
+  getOauthClient: [{ status: 404, admin: true, run: call('getOauthClient') }, ...secured('getOauthClient', 'me', true)],
+  updateOauthClient: [{ status: 404, admin: true, run: call('updateOauthClient') }, ...secured('updateOauthClient', 'me', true)],
+  deleteOauthClient: [{ status: 404, admin: true, run: call('deleteOauthClient') }, ...secured('deleteOauthClient', 'me', true)],
+  authorize: [{ status: 400, run: call('authorize') }],
+  getAuthorization: [{ status: 404, run: call('getAuthorization') }, ...secured('getAuthorization', 'todos:read')],
+  decideAuthorization: [{ status: 404, run: call('decideAuthorization') }, ...secured('decideAuthorization', 'todos:read')],
+  listAuthorizedApps: [success('listAuthorizedApps', 200), ...secured('listAuthorizedApps', 'todos:read')],
+  revokeAuthorizedApp: [{ status: 404, run: call('revokeAuthorizedApp') }, ...secured('revokeAuthorizedApp', 'todos:read')],
+  getUserInfo: [{ status: 200, run: async (s) => call('getUserInfo')(s, await s.narrow('openid')) }, ...secured('getUserInfo', 'me')],
+  postUserInfo: [{ status: 200, run: async (s) => call('postUserInfo')(s, await s.narrow('openid')) }, ...secured('postUserInfo', 'me')],
+  getOpenIdConfiguration: [success('getOpenIdConfiguration', 200)],
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -175,4 +189,17 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   confirmPasswordReset: jsonBodyErrors('POST', () => '/password-reset/confirm', { token: 'short', new_password: 'tr0ubadour and a longer tail' }),
   requestEmailVerification: [{ ...badId('POST', '/email-verification?unknown=1'), prismForwards: true }, noToken('POST', () => '/email-verification')],
   confirmEmailVerification: jsonBodyErrors('POST', () => '/email-verification/confirm', { token: 'short' }),
+  createOauthClient: [...jsonBodyErrors('POST', () => '/oauth/clients', { name: '', type: 'public' }, true), noToken('POST', () => '/oauth/clients')],
+  listOauthClients: [badQuery('/oauth/clients?limit=0', true), noToken('GET', () => '/oauth/clients')],
+  getOauthClient: [badId('GET', '/oauth/clients/a.b', true), noToken('GET', () => '/oauth/clients/abc')],
+  updateOauthClient: [...jsonBodyErrors('PATCH', () => '/oauth/clients/abc', {}, true), noToken('PATCH', () => '/oauth/clients/abc')],
+  deleteOauthClient: [badId('DELETE', '/oauth/clients/a.b', true), noToken('DELETE', () => '/oauth/clients/abc')],
+  authorize: [{ status: 400, request: () => ({ path: '/oauth/authorize?response_type=code', init: {} }) }],
+  getAuthorization: [badId('GET', '/oauth/authorizations/short'), noToken('GET', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA')],
+  decideAuthorization: [...jsonBodyErrors('POST', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA/consent', { action: 'maybe' }), noToken('POST', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA/consent')],
+  listAuthorizedApps: [{ ...badQuery('/users/me/authorized-apps?unknown=1'), prismForwards: true }, noToken('GET', () => '/users/me/authorized-apps')],
+  revokeAuthorizedApp: [badId('DELETE', '/users/me/authorized-apps/a.b'), noToken('DELETE', () => '/users/me/authorized-apps/abc')],
+  getUserInfo: [{ ...badQuery('/userinfo?unknown=1'), prismForwards: true }, noToken('GET', () => '/userinfo')],
+  postUserInfo: [noToken('POST', () => '/userinfo')],
+  getOpenIdConfiguration: [{ status: 400, host: 'not a host', request: () => ({ path: '/.well-known/openid-configuration', init: {} }) }],
 };
