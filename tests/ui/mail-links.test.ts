@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
@@ -169,6 +170,29 @@ describe('/ui/reset-password, from the link of a real reset mail', () => {
   }, 60_000);
 });
 
+/** POST JSON through node:http, which can send a Host header fetch refuses to set. */
+function postWithHost(pathname: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${app.url}${pathname}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject).end(JSON.stringify(body));
+  });
+}
+
+test('a forged Host or X-Forwarded-Host does not move the mailed link: it stays on PUBLIC_URL (reset-link poisoning)', async () => {
+  const user = await registeredUser(app);
+  const forged = { Host: 'evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https' };
+  expect(await postWithHost('/password-reset', { email: user.email }, forged)).toBe(202);
+  const link = linkIn(await smtp.mailTo(user.email, /Reset your/));
+  expect(link.startsWith(`${origin}/ui/reset-password?token=`)).toBe(true);
+  expect(link).not.toContain('evil');
+});
+
 describe('/ui/verify-email, from the link of a real verification mail', () => {
   test('opening the link confirms nothing; the button, pressed by keyboard, verifies the address', async () => {
     const username = `pages_${process.pid}`;
@@ -186,11 +210,11 @@ describe('/ui/verify-email, from the link of a real verification mail', () => {
     const { page, outside, errors, apiCalls } = await open(link);
     await page.waitForFunction(() => window.location.search === '');
     expect(page.url()).toBe(`${origin}/ui/verify-email`);
-    await page.locator('#verify-form button:enabled').waitFor();
     await page.waitForLoadState('networkidle');
     // What a mail scanner does (load the page, run its scripts) spends nothing.
     expect(apiCalls).toEqual([]);
     expect(await verified()).toBe(false);
+    await page.locator('#verify-form button:enabled').waitFor();
 
     // The script focused the button.
     await page.keyboard.press('Enter');
