@@ -1,17 +1,46 @@
 import type { components } from '../generated/api';
-import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
-import type { MfaAuditEvents } from './mfa-audit-events';
-import type { OAuthAuditEvents } from './oauth-audit-events';
 
 type Role = components['schemas']['Role'];
+/** The login attempt limits (services/attempt-limits.ts) by name; here, below services/, because audit events carry it. */
+export type LoginLimitName = 'username_ip' | 'ip';
 /** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
 export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp_confirmation';
+
+/** The second factor's and the sessions' audit events (part of AuditEvents below, which states the rules). */
+export interface MfaAuditEvents {
+  mfa_enrolment_started: { user_id: number };
+  mfa_enabled: { user_id: number };
+  mfa_disabled: { user_id: number; method: 'otp' | 'recovery_code' };
+  mfa_recovery_codes_regenerated: { user_id: number; method: 'otp' | 'recovery_code' };
+  /** An administrator removed the user's second factor (DELETE /users/{id}/mfa); their sessions ended. */
+  mfa_reset: { user_id: number; admin_id: number };
+  mfa_code_failed: { user_id: number };
+  mfa_code_throttled: { user_id: number; retry_after: number };
+  /** MFA_MAX_CONSECUTIVE_FAILURES wrong codes for the account, from any address: logged (and the owner mailed) once per trip. */
+  mfa_account_locked: { user_id: number; retry_after: number };
+  /** The right password of a user with a second factor: an mfa_token was answered. */
+  mfa_challenge_issued: { user_id: number };
+  mfa_login_failed: { user_id?: number; reason: 'unknown_token' | 'wrong_code' | 'superseded' };
+  mfa_login_succeeded: { user_id: number; method: 'otp' | 'recovery_code' };
+  session_ended: { user_id: number; family_id: string };
+}
 
 /**
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
  * is no field a password, hash, token or secret could be put in by mistake.
  */
+/** The authorization server's (docs/oauth.md). */
+export interface OAuthAuditEvents {
+  oauth_client_created: { client_id: string };
+  oauth_client_deleted: { client_id: string };
+  oauth_consent_granted: { user_id: number; client_id: string };
+  oauth_consent_denied: { user_id: number; client_id: string };
+  oauth_consent_withdrawn: { user_id: number; client_id: string };
+  /** A code presented a second time: what its first use issued has been ended. */
+  oauth_code_reuse_detected: { user_id: number; client_id: string };
+}
+
 export interface AuditEvents extends MfaAuditEvents, OAuthAuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };

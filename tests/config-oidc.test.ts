@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { loadAllKeys } from '../src/security/signing-keys';
+import { loadAllKeys } from '../src/security/keys/id-token-keys';
 import { configProblems } from './support/config-problems';
 import { keyPair, tempDir } from './support/keys';
 

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
 import { openMigratedDatabase } from '../db/startup';
-import { loadAllKeys } from '../security/signing-keys';
+import { loadAllKeys } from '../security/keys/id-token-keys';
 import type { Logger } from '../logger';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 

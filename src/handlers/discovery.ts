@@ -1,7 +1,7 @@
 import type { components } from '../../generated/api';
 import type { Dependencies } from '../dependencies';
 import { validationFailed } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
+import type { OperationHandler } from '../http/openapi/operation-types';
 import { ALL_SCOPES } from '../security/scopes';
 import { GRANT_TYPES } from './grants';
 

@@ -1,4 +1,4 @@
-import type { HandlerMap } from '../http/operation-types';
+import type { HandlerMap } from '../http/openapi/operation-types';
 import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks, getOpenIdConfiguration } from './discovery';
 import { getUserInfo, listAuthorizedApps, postUserInfo, revokeAuthorizedApp } from './oauth-apps';
@@ -6,11 +6,11 @@ import { authorize, decideAuthorization, getAuthorization } from './oauth-author
 import { createOauthClient, deleteOauthClient, getOauthClient, listOauthClients, updateOauthClient } from './oauth-clients';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
-import { changePassword, endAllSessions } from './sessions';
+import { changePassword } from './password';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
-import { endSession, listSessions } from './user-sessions';
+import { endAllSessions, endSession, listSessions } from './sessions';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {

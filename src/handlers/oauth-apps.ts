@@ -1,5 +1,5 @@
 import { notFound } from '../http/errors';
-import { authenticated, type OperationHandler, type OperationInput } from '../http/operation-types';
+import { authenticated, type OperationHandler, type OperationInput } from '../http/openapi/operation-types';
 import { userClaims } from '../security/id-tokens';
 import { listConsents, withdrawConsent } from '../services/oauth/consents';
 

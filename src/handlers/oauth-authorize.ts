@@ -1,6 +1,6 @@
 import { authorizationNotFound, invalidAuthorizationRequest, loginRequired } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
-import { setSsoCookie } from '../security/sso-cookie';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
+import { setSsoCookie, ssoSecretOf } from '../http/sso-cookie';
 import { startAuthorization, type AuthorizeOutcome } from '../services/oauth/authorization';
 import { decideAuthorization as decide, pendingAuthorization } from '../services/oauth/consent';
 import { responseUrl } from '../services/oauth/requests';
@@ -8,7 +8,7 @@ import { parseScope } from '../security/scopes';
 
 /** RFC 6749 §4.1.1; every answer but an unknown client or redirect URI is a redirect (docs/oauth.md). */
 export const authorize: OperationHandler<'authorize'> = async (input, services) => {
-  const outcome = await startAuthorization(services, input.query, input.cookieHeader);
+  const outcome = await startAuthorization(services, input.query, ssoSecretOf(input.cookieHeader));
   return { status: 302, body: undefined, headers: { Location: locationOf(outcome, services.config.jwtIssuer, services.config.oidc.authorizationUiUrl) } };
 };
 

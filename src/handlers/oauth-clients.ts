@@ -1,5 +1,5 @@
 import { clientNotFound, invalidClientSettings } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
+import type { OperationHandler } from '../http/openapi/operation-types';
 import { findOauthClient, selectOauthClients } from '../repositories/oauth-clients.repository';
 import { changeClient, registerClient, removeClient } from '../services/oauth/clients';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { epochSeconds, type Clock } from '../clock';
 import type { UserRow } from '../db/schema';
-import type { IdTokenKey } from './id-token-keys';
+import type { IdTokenKey } from './keys/id-token-keys';
 
 /** What the code the ID token comes from says about the sign-in. */
 export interface IdTokenLogin {

@@ -5,7 +5,8 @@ import { grantTypesOf } from '../../services/oauth/clients';
 import { exchangeCode, type CodeExchange } from '../../services/oauth/codes';
 import { loginContext } from '../../services/sessions';
 import { requiredClient } from './client-authentication';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type AuthorizationCodeGrantRequest = GrantRequest<'authorization_code'>;

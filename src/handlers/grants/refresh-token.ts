@@ -1,11 +1,12 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidRefreshToken, missingParameter, scopeNotAllowed, unauthorizedClient } from '../../http/errors';
+import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
 import { grantTypesOf } from '../../services/oauth/clients';
+import { refreshSession, type RefreshOutcome } from '../../services/refresh-tokens';
 import { optionalClient } from './client-authentication';
-import { presentedRefreshToken, type PresentedRefreshToken } from '../../security/refresh-cookie';
-import { refreshSession, type RefreshOutcome } from '../../services/refresh-sessions';
 import { refreshedSession } from '../../services/sessions';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type RefreshTokenGrantRequest = GrantRequest<'refresh_token'>;

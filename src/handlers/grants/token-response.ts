@@ -1,7 +1,7 @@
 import type { Dependencies } from '../../dependencies';
 import type { UserRow } from '../../db/schema';
 import type { TokenSession } from '../../security/access-tokens';
-import { setRefreshCookie } from '../../security/refresh-cookie';
+import { setRefreshCookie } from '../../http/refresh-cookie';
 import type { TokenResult } from './grant';
 
 /** What a registered client's answer adds or leaves out (the authorization code grant, docs/oauth.md). */

@@ -1,12 +1,11 @@
 import type { OAuthAuthorizationRequestRow, OAuthClientRow } from '../../db/oauth-schema';
-import type { SessionRow } from '../../db/mfa-schema';
-import type { UserRow } from '../../db/schema';
+import type { SessionRow, UserRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
 import { findOauthClient } from '../../repositories/oauth-clients.repository';
 import { deleteExpiredAuthorizationRequests, findConsent, insertAuthorizationCode, insertAuthorizationRequest } from '../../repositories/oauth-grants.repository';
 import { hashSecret, newOpaqueSecret } from '../../security/oauth-secrets';
 import { parseScope, scopesOfRole } from '../../security/scopes';
-import { ssoSessionOf } from '../../security/sso-cookie';
+import { signedInSession } from './sign-in';
 import { checkRequest, trustedRedirectUri, type AuthorizeErrorCode, type AuthorizeQuery, type ValidRequest } from './requests';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'idTokenKey'>;
@@ -25,7 +24,7 @@ const CODE_TTL_MS = 60 * 1000;
  * redirector otherwise); every later error is. With the hosted pages' sign-in cookie and a
  * remembered consent the code is issued at once; otherwise a pending request for the sign-in page.
  */
-export async function startAuthorization(deps: Deps, query: AuthorizeQuery, cookieHeader: string | undefined): Promise<AuthorizeOutcome> {
+export async function startAuthorization(deps: Deps, query: AuthorizeQuery, ssoSecret: string | undefined): Promise<AuthorizeOutcome> {
   const client = await findOauthClient(deps.db, query.client_id);
   if (!client) return { outcome: 'bad_request', detail: 'Unknown client_id.' };
   const redirectUri = trustedRedirectUri(client, query.redirect_uri);
@@ -35,7 +34,7 @@ export async function startAuthorization(deps: Deps, query: AuthorizeQuery, cook
   const request = checked.request;
   const now = deps.clock.now();
   const loginAfter = request.prompts.has('login') ? now.toISOString() : request.maxAge === undefined ? null : new Date(now.getTime() - request.maxAge * 1000).toISOString();
-  const signedIn = await ssoSessionOf(deps, cookieHeader);
+  const signedIn = await signedInSession(deps, ssoSecret);
   const usable = signedIn && (loginAfter === null || signedIn.session.created_at >= loginAfter) && !request.prompts.has('login') ? signedIn : undefined;
   if (usable && !request.prompts.has('consent') && (await consentCovers(deps, usable.user.id, client.client_id, request.scopes))) {
     const code = await issueCode(deps, { client, user: usable.user, session: usable.session, redirectUri, scopes: request.scopes, codeChallenge: request.codeChallenge, nonce: query.nonce ?? null });

@@ -9,7 +9,7 @@ import type { IdTokenLogin } from '../../security/id-tokens';
 import { hashSecret, pkceMatches } from '../../security/oauth-secrets';
 import { newRefreshToken } from '../../security/refresh-token-secrets';
 import { narrowScopes, parseScope } from '../../security/scopes';
-import { endFamily, forgetExpiredSuccessors, insertFamily, type LoginContext } from '../refresh-sessions';
+import { endFamily, forgetExpiredSuccessors, insertFamily, type LoginContext } from '../refresh-tokens';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger'>;
 

@@ -1,14 +1,14 @@
 import { audit } from '../../audit';
 import type { OAuthAuthorizationRequestRow, OAuthClientRow } from '../../db/oauth-schema';
-import type { SessionRow } from '../../db/mfa-schema';
+import type { SessionRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
 import { findOauthClient } from '../../repositories/oauth-clients.repository';
 import { findPendingAuthorizationRequest, markAuthorizationRequestUsed, upsertConsent } from '../../repositories/oauth-grants.repository';
 import { findSession, setSessionSso } from '../../repositories/oauth-sessions.repository';
-import type { Principal } from '../../security/bearer';
 import { hashSecret, newOpaqueSecret } from '../../security/oauth-secrets';
 import { parseScope } from '../../security/scopes';
 import { consentCovers, issueCode } from './authorization';
+import type { Actor } from './sign-in';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 
@@ -18,7 +18,7 @@ export type PendingAuthorization = { outcome: 'found'; request: OAuthAuthorizati
  * The pending request, if the principal may act on it: a sign-in on the hosted pages (a token
  * issued to an OAuth client never approves anything) recent enough for its prompt=login or max_age.
  */
-export async function pendingAuthorization(deps: Deps, authorizationId: string, principal: Principal): Promise<PendingAuthorization> {
+export async function pendingAuthorization(deps: Deps, authorizationId: string, principal: Actor): Promise<PendingAuthorization> {
   const request = await findPendingAuthorizationRequest(deps.db, hashSecret(authorizationId), deps.clock.now().toISOString());
   const client = request && (await findOauthClient(deps.db, request.client_id));
   if (!request || !client) return { outcome: 'not_found' };
@@ -34,7 +34,7 @@ export type Decision =
   | { outcome: 'login_required' };
 
 /** Approve or deny: the request is used once (a conditional UPDATE decides a race), then the code or access_denied. */
-export async function decideAuthorization(deps: Deps, authorizationId: string, principal: Principal & { viaCookie?: boolean }, action: 'approve' | 'deny'): Promise<Decision> {
+export async function decideAuthorization(deps: Deps, authorizationId: string, principal: Actor, action: 'approve' | 'deny'): Promise<Decision> {
   const pending = await pendingAuthorization(deps, authorizationId, principal);
   if (pending.outcome !== 'found') return pending;
   const { request, client, session } = pending;
