@@ -1858,6 +1858,8 @@ export interface components {
          * @example public, max-age=300
          */
         CacheControlMetadata: "public, max-age=300" | "no-store";
+        /** @description The hosted pages' sign-in (single sign-on), `__Host-tollgate_sso`, HttpOnly, Secure, SameSite=Lax, Path=/; only when the consent was sent with a bearer. */
+        SetSignInCookie: string;
         /**
          * @description Seconds to wait before the request can succeed (RFC 9110 §10.2.3).
          * @example 840
@@ -3783,10 +3785,7 @@ export interface operations {
             };
             header?: never;
             path?: never;
-            cookie?: {
-                /** @description The hosted pages' sign-in (single sign-on). */
-                "__Host-tollgate_sso"?: string;
-            };
+            cookie?: never;
         };
         requestBody?: never;
         responses: {
@@ -3905,8 +3904,7 @@ export interface operations {
             /** @description Where to send the browser. */
             200: {
                 headers: {
-                    /** @description The pages' sign-in cookie, `__Host-tollgate_sso`, HttpOnly, Secure, SameSite=Lax, Path=/. */
-                    "Set-Cookie"?: string;
+                    "Set-Cookie": components["headers"]["SetSignInCookie"];
                     [name: string]: unknown;
                 };
                 content: {
