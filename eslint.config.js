@@ -17,6 +17,8 @@ module.exports = tseslint.config(
         __dirname: 'readonly',
         process: 'readonly',
         console: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

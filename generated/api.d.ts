@@ -428,6 +428,12 @@ export interface paths {
          *     from this IP (429 as above). Access tokens carry `amr` (RFC 8176): `[pwd]`, `[pwd, otp, mfa]`
          *     or, after a recovery code, `[pwd, mfa]`; refreshing keeps the login's. They also carry
          *     `sid`, the session (`GET /users/me/sessions`).
+         *
+         *     `grant_type=authorization_code` (RFC 6749 §4.1.3, PKCE S256) exchanges a code from
+         *     `/oauth/authorize` ([docs/oauth.md](docs/oauth.md)): single use, 60 seconds, bound to its
+         *     client, redirect URI and `code_challenge`. A second use is `invalid_grant` and ends what the
+         *     first issued. Scope `openid` adds an `id_token`. Refresh tokens issued to a client are bound to
+         *     it: refreshing needs its `client_id` (and secret, for a confidential client).
          */
         post: operations["issueToken"];
         delete?: never;
@@ -470,7 +476,9 @@ export interface paths {
         /**
          * The public keys that verify our access tokens (RFC 7517)
          * @description The current signing key and the previous keys whose tokens may still be live, so resource
-         *     servers verify our tokens themselves. Empty with HS256, whose key is a shared secret.
+         *     servers verify our tokens themselves, and the key that signs ID tokens (docs/oauth.md). An
+         *     HS256 key is a shared secret and never listed: with HS256 only the ID-token key is (none in
+         *     production without `ID_TOKEN_PRIVATE_KEY_FILE`).
          */
         get: operations["getJwks"];
         put?: never;
@@ -547,6 +555,243 @@ export interface paths {
         patch: operations["updateTodo"];
         trace?: never;
     };
+    "/oauth/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All OAuth clients, oldest first, a page at a time
+         * @description Admins only. Secrets are never shown.
+         */
+        get: operations["listOauthClients"];
+        put?: never;
+        /**
+         * Register an OAuth client (relying party)
+         * @description Admins only. `redirect_uris` match exactly (RFC 9700 §4.1.3): `https` URLs, loopback
+         *     `http://127.0.0.1`, `http://[::1]` and `http://localhost` (whose port is ignored when a request
+         *     is matched, RFC 8252 §7.3), or a private-use scheme of a native app (`com.example.app:/cb`).
+         *     No fragment. Required (non-empty) when `grant_types` include `authorization_code`.
+         *     `grant_types` defaults to `[authorization_code, refresh_token]`; `scope` to every scope but
+         *     `users:admin`, which a client gets only when listed. A `confidential` client gets a
+         *     `client_secret`, shown in this answer only (stored hashed).
+         */
+        post: operations["createOauthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        /** One OAuth client */
+        get: operations["getOauthClient"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a client
+         * @description Its access and refresh tokens stop working at once; its consents and pending codes go with it.
+         */
+        delete: operations["deleteOauthClient"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a client's name, redirect URIs, grant types or scope
+         * @description The same rules as at registration. The type and the secret cannot change.
+         */
+        patch: operations["updateOauthClient"];
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization endpoint (RFC 6749 §4.1, RFC 7636 S256, OpenID Connect)
+         * @description An unknown `client_id`, or a `redirect_uri` the client did not register, is `400` and never
+         *     a redirect. Any other error is a `302` to the redirect URI with `error`,
+         *     `error_description`, `state` and `iss` (RFC 9207): no `code_challenge`, or a
+         *     `code_challenge_method` other than `S256`, is `invalid_request`; a scope the client may not
+         *     have is `invalid_scope` (`openid` too when the server has no ID-token key); a response type
+         *     other than `code` is `unsupported_response_type`; `prompt=none` that cannot finish silently
+         *     is `login_required` or `consent_required`.
+         *
+         *     A valid request is a `302` to the sign-in page (`AUTHORIZATION_UI_URL`, default
+         *     `{PUBLIC_URL}/ui/authorize`) with `?authorization_id=…`, which lives 10 minutes and is
+         *     used once. With the hosted pages' sign-in cookie (`__Host-tollgate_sso`) and consent already
+         *     given for these scopes, it is a `302` straight back with `code`, `state` and `iss`, unless
+         *     `prompt=login`, `prompt=consent` or a `max_age` older than the sign-in asks for more.
+         */
+        get: operations["authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorizations/{authorization_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `authorization_id` the authorization endpoint put in the sign-in page's URL.
+                 * @example Zk9x1qYl0bP4cW2eR7tUvA
+                 */
+                authorization_id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A pending authorization request, for the sign-in and consent page
+         * @description The bearer is the user signing in on the hosted pages (a token of an OAuth client is
+         *     refused), or, without one, the pages' sign-in cookie `__Host-tollgate_sso`. `401
+         *     login_required` when that sign-in is older than `prompt=login` or `max_age` allow.
+         */
+        get: operations["getAuthorization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorizations/{authorization_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `authorization_id` the authorization endpoint put in the sign-in page's URL.
+                 * @example Zk9x1qYl0bP4cW2eR7tUvA
+                 */
+                authorization_id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a pending authorization request
+         * @description Ends the request (used once). `approve` remembers the consent for these scopes and answers
+         *     the redirect URI with `code`, `state` and `iss`; `deny` answers it with
+         *     `error=access_denied`. Answered with a bearer, it also sets the pages' sign-in cookie
+         *     (`__Host-tollgate_sso`, HttpOnly), so the next authorization in this browser skips the sign-in.
+         */
+        post: operations["decideAuthorization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/authorized-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clients the current user has consented to */
+        get: operations["listAuthorizedApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/authorized-apps/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw consent from a client
+         * @description Forgets the consent and ends that client's access and refresh tokens for this user at once.
+         */
+        delete: operations["revokeAuthorizedApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Connect UserInfo
+         * @description `sub` always; `preferred_username` with scope `profile`; `email` and `email_verified` with scope `email`.
+         */
+        get: operations["getUserInfo"];
+        put?: never;
+        /**
+         * OpenID Connect UserInfo (POST)
+         * @description The same as `GET /userinfo`.
+         */
+        post: operations["postUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Provider metadata (OpenID Connect Discovery 1.0)
+         * @description The same document as `/.well-known/oauth-authorization-server`, built the same way.
+         */
+        get: operations["getOpenIdConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -612,7 +857,9 @@ export interface components {
          */
         Scope: string;
         /**
-         * @description Accepted for compatibility with standard OAuth2 clients; public clients only, never authenticated.
+         * @description Accepted for compatibility with standard OAuth2 clients by the password and second-factor grants
+         *     (never authenticated there). For the authorization code grant, and to refresh a token issued to
+         *     a registered client, it names that client (which must match).
          * @example web-app
          */
         ClientId: string;
@@ -627,7 +874,7 @@ export interface components {
          *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
          *        names it (`username was sent more than once.`).
          */
-        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"];
+        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["AuthorizationCodeGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
         PasswordGrantRequest: {
             /** @constant */
@@ -647,6 +894,7 @@ export interface components {
             refresh_token?: components["schemas"]["RefreshToken"];
             scope?: components["schemas"]["Scope"];
             client_id?: components["schemas"]["ClientId"];
+            client_secret?: components["schemas"]["OAuthClientSecret"];
         } & {
             [key: string]: components["schemas"]["IgnoredParameter"];
         };
@@ -695,6 +943,8 @@ export interface components {
             /** @description Absent when the server sets it as an HttpOnly cookie instead (`REFRESH_COOKIE=true`). */
             refresh_token?: components["schemas"]["RefreshToken"];
             scope: string;
+            /** @description With scope `openid` in the authorization code grant (OpenID Connect Core §3.1.3.3). */
+            id_token?: string;
         };
         /**
          * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it
@@ -717,7 +967,7 @@ export interface components {
         };
         OAuthError: {
             /**
-             * @description RFC 6749 §5.2 codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) for throttled logins (429) and an unavailable database (503), and `mfa_required` (403) when the password was right and a second factor is due.
+             * @description RFC 6749 §5.2 codes (`invalid_client` with 401 when a confidential client's authentication fails), plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) for throttled logins (429) and an unavailable database (503), and `mfa_required` (403) when the password was right and a second factor is due.
              * @enum {string}
              */
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "temporarily_unavailable" | "server_error" | "mfa_required";
@@ -787,20 +1037,33 @@ export interface components {
         JwkSet: {
             keys: components["schemas"]["Jwk"][];
         };
-        /** @description RFC 8414 §2. */
+        /** @description RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (one document, served at both addresses). */
         AuthorizationServerMetadata: {
             issuer: string;
             /** Format: uri */
+            authorization_endpoint: string;
+            /** Format: uri */
             token_endpoint: string;
+            /** Format: uri */
+            userinfo_endpoint: string;
             /** Format: uri */
             revocation_endpoint: string;
             /** Format: uri */
             jwks_uri: string;
-            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code")[];
-            response_types_supported: string[];
+            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code")[];
+            response_types_supported: "code"[];
+            response_modes_supported: "query"[];
+            code_challenge_methods_supported: "S256"[];
             scopes_supported: string[];
-            token_endpoint_auth_methods_supported: "none"[];
+            token_endpoint_auth_methods_supported: ("none" | "client_secret_basic" | "client_secret_post")[];
             revocation_endpoint_auth_methods_supported: "none"[];
+            /** @description Empty when the server has no key to sign ID tokens (production with HS256 and no `ID_TOKEN_PRIVATE_KEY_FILE`). */
+            id_token_signing_alg_values_supported: ("RS256" | "ES256" | "EdDSA")[];
+            subject_types_supported: "public"[];
+            claims_supported: string[];
+            prompt_values_supported: ("none" | "login" | "consent")[];
+            /** @constant */
+            authorization_response_iss_parameter_supported: true;
         };
         Todo: {
             id: components["schemas"]["Id"];
@@ -876,10 +1139,132 @@ export interface components {
             next_cursor: components["schemas"]["Cursor"] | null;
         };
         /**
+         * @description A client's identifier (random, base64url).
+         * @example 6mQ2uE1vY8kR3pZt0aLxWg
+         */
+        OAuthClientId: string;
+        /**
+         * Format: password
+         * @description 256 random bits, base64url; shown once, stored hashed.
+         * @example q7Zb1XyE0nRk3LmV8sTgUaWcJdHfPo2iQeYrNtKxM4s
+         */
+        OAuthClientSecret: string;
+        /**
+         * @description An absolute URI without a fragment (https, loopback http, or a private-use scheme).
+         * @example https://notes.example.com/callback
+         */
+        RedirectUri: string;
+        /** @example Example Notes */
+        OAuthClientName: string;
+        /**
+         * @example [
+         *       "authorization_code",
+         *       "refresh_token"
+         *     ]
+         */
+        OAuthClientGrantTypes: ("authorization_code" | "refresh_token")[];
+        OAuthClientRedirectUris: components["schemas"]["RedirectUri"][];
+        OAuthClientCreate: {
+            name: components["schemas"]["OAuthClientName"];
+            /** @enum {string} */
+            type: "public" | "confidential";
+            redirect_uris?: components["schemas"]["OAuthClientRedirectUris"];
+            grant_types?: components["schemas"]["OAuthClientGrantTypes"];
+            scope?: components["schemas"]["Scope"];
+        };
+        OAuthClientUpdate: {
+            name?: components["schemas"]["OAuthClientName"];
+            redirect_uris?: components["schemas"]["OAuthClientRedirectUris"];
+            grant_types?: components["schemas"]["OAuthClientGrantTypes"];
+            scope?: components["schemas"]["Scope"];
+        };
+        OAuthClient: {
+            client_id: components["schemas"]["OAuthClientId"];
+            name: components["schemas"]["OAuthClientName"];
+            /** @enum {string} */
+            type: "public" | "confidential";
+            redirect_uris: components["schemas"]["OAuthClientRedirectUris"];
+            grant_types: components["schemas"]["OAuthClientGrantTypes"];
+            scope: string;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        OAuthClientCreated: {
+            client_id: components["schemas"]["OAuthClientId"];
+            name: components["schemas"]["OAuthClientName"];
+            /** @enum {string} */
+            type: "public" | "confidential";
+            redirect_uris: components["schemas"]["OAuthClientRedirectUris"];
+            grant_types: components["schemas"]["OAuthClientGrantTypes"];
+            scope: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Confidential clients only; shown in this answer and never again. */
+            client_secret?: components["schemas"]["OAuthClientSecret"];
+        };
+        OAuthClientPage: {
+            items: components["schemas"]["OAuthClient"][];
+            next_cursor: components["schemas"]["Cursor"] | null;
+        };
+        Authorization: {
+            authorization_id: string;
+            client: {
+                client_id: components["schemas"]["OAuthClientId"];
+                name: components["schemas"]["OAuthClientName"];
+            };
+            scopes: string[];
+            redirect_uri: components["schemas"]["RedirectUri"];
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description False when the user already consented to these scopes (and `prompt=consent` was not asked). */
+            consent_required: boolean;
+            login_hint?: string;
+        };
+        ConsentDecision: {
+            /** @enum {string} */
+            action: "approve" | "deny";
+        };
+        AuthorizationRedirect: {
+            redirect_url: string;
+        };
+        AuthorizedApp: {
+            client_id: components["schemas"]["OAuthClientId"];
+            name: components["schemas"]["OAuthClientName"];
+            scopes: string[];
+            granted_at: components["schemas"]["Timestamp"];
+        };
+        AuthorizedAppList: {
+            items: components["schemas"]["AuthorizedApp"][];
+        };
+        UserInfo: {
+            sub: string;
+            preferred_username?: components["schemas"]["Username"];
+            email?: components["schemas"]["Email"];
+            email_verified?: boolean;
+        };
+        /**
+         * @description RFC 7636 §4.1.
+         * @example dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk
+         */
+        CodeVerifier: string;
+        /**
+         * @description RFC 6749 §4.1.3 with PKCE (RFC 7636). A public client sends `client_id`; a confidential one
+         *     authenticates with HTTP Basic (`client_secret_basic`) or `client_id` and `client_secret` in
+         *     the form (`client_secret_post`), not both.
+         */
+        AuthorizationCodeGrantRequest: {
+            /** @constant */
+            grant_type: "authorization_code";
+            code: string;
+            redirect_uri?: components["schemas"]["RedirectUri"];
+            code_verifier: components["schemas"]["CodeVerifier"];
+            client_id?: components["schemas"]["ClientId"];
+            client_secret?: components["schemas"]["OAuthClientSecret"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /**
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1262,6 +1647,72 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No client with this `client_id`. */
+        ClientNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "code": "not_found",
+                 *       "detail": "No client with this client_id."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No pending authorization request with this id (unknown, expired, or already decided). */
+        AuthorizationNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "code": "not_found",
+                 *       "detail": "This authorization request is unknown, expired or already used."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description No valid bearer or sign-in cookie (`missing_token`, `invalid_token`), or a sign-in older than
+         *     the request's `prompt=login` or `max_age` allow (`login_required`): show the sign-in form.
+         */
+        LoginRequired: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The claims the token's scopes allow. */
+        UserInfo: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "sub": "1",
+                 *       "preferred_username": "alice",
+                 *       "email": "alice@example.com",
+                 *       "email_verified": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserInfo"];
+            };
+        };
         /** @description Unexpected server error; `request_id` also appears in the server log. */
         InternalError: {
             headers: {
@@ -1359,6 +1810,16 @@ export interface components {
          * @example aWQ6MjA
          */
         Cursor: components["schemas"]["Cursor"];
+        /**
+         * @description The client's `client_id`.
+         * @example 6mQ2uE1vY8kR3pZt0aLxWg
+         */
+        OAuthClientIdPath: components["schemas"]["OAuthClientId"];
+        /**
+         * @description The `authorization_id` the authorization endpoint put in the sign-in page's URL.
+         * @example Zk9x1qYl0bP4cW2eR7tUvA
+         */
+        AuthorizationId: string;
     };
     requestBodies: never;
     headers: {
@@ -1397,6 +1858,8 @@ export interface components {
          * @example public, max-age=300
          */
         CacheControlMetadata: "public, max-age=300" | "no-store";
+        /** @description The hosted pages' sign-in (single sign-on), `__Host-tollgate_sso`, HttpOnly, Secure, SameSite=Lax, Path=/; only when the consent was sent with a bearer. */
+        SetSignInCookie: string;
         /**
          * @description Seconds to wait before the request can succeed (RFC 9110 §10.2.3).
          * @example 840
@@ -2428,6 +2891,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A confidential client's authentication failed (wrong or missing secret), RFC 6749 §5.2. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    /** @description `Basic realm="tollgate"` when the client authenticated with HTTP Basic. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client authentication failed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
             /** @description The password was right but the user has a second factor; no tokens. Send `mfa_token` back with a code. */
             403: {
                 headers: {
@@ -2659,25 +3141,67 @@ export interface operations {
                      *       "token_endpoint": "https://auth.example.com/token",
                      *       "revocation_endpoint": "https://auth.example.com/token/revoke",
                      *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
+                     *       "authorization_endpoint": "https://auth.example.com/oauth/authorize",
+                     *       "userinfo_endpoint": "https://auth.example.com/userinfo",
                      *       "grant_types_supported": [
                      *         "password",
                      *         "refresh_token",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
-                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code"
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
+                     *         "authorization_code"
                      *       ],
-                     *       "response_types_supported": [],
+                     *       "response_types_supported": [
+                     *         "code"
+                     *       ],
+                     *       "response_modes_supported": [
+                     *         "query"
+                     *       ],
+                     *       "code_challenge_methods_supported": [
+                     *         "S256"
+                     *       ],
                      *       "scopes_supported": [
                      *         "me",
                      *         "todos:read",
                      *         "todos:write",
-                     *         "users:admin"
+                     *         "users:admin",
+                     *         "openid",
+                     *         "profile",
+                     *         "email"
                      *       ],
                      *       "token_endpoint_auth_methods_supported": [
-                     *         "none"
+                     *         "none",
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
                      *       ],
                      *       "revocation_endpoint_auth_methods_supported": [
                      *         "none"
-                     *       ]
+                     *       ],
+                     *       "id_token_signing_alg_values_supported": [
+                     *         "RS256"
+                     *       ],
+                     *       "subject_types_supported": [
+                     *         "public"
+                     *       ],
+                     *       "claims_supported": [
+                     *         "iss",
+                     *         "sub",
+                     *         "aud",
+                     *         "exp",
+                     *         "iat",
+                     *         "auth_time",
+                     *         "nonce",
+                     *         "amr",
+                     *         "sid",
+                     *         "preferred_username",
+                     *         "email",
+                     *         "email_verified"
+                     *       ],
+                     *       "prompt_values_supported": [
+                     *         "none",
+                     *         "login",
+                     *         "consent"
+                     *       ],
+                     *       "authorization_response_iss_parameter_supported": true
                      *     }
                      */
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
@@ -2940,6 +3464,716 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    listOauthClients: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The `next_cursor` of the previous page; omit it for the first page.
+                 * @example aWQ6MjA
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of clients. `next_cursor` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *           "name": "Example Notes",
+                     *           "type": "confidential",
+                     *           "redirect_uris": [
+                     *             "https://notes.example.com/callback"
+                     *           ],
+                     *           "grant_types": [
+                     *             "authorization_code",
+                     *             "refresh_token"
+                     *           ],
+                     *           "scope": "me todos:read todos:write openid profile email",
+                     *           "created_at": "2026-12-07T14:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthClientPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    createOauthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Example Notes",
+                 *       "redirect_uris": [
+                 *         "https://notes.example.com/callback"
+                 *       ],
+                 *       "type": "confidential"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthClientCreate"];
+            };
+        };
+        responses: {
+            /** @description The client; `client_secret` is shown here once and never again. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *       "name": "Example Notes",
+                     *       "type": "confidential",
+                     *       "redirect_uris": [
+                     *         "https://notes.example.com/callback"
+                     *       ],
+                     *       "grant_types": [
+                     *         "authorization_code",
+                     *         "refresh_token"
+                     *       ],
+                     *       "scope": "me todos:read todos:write openid profile email",
+                     *       "created_at": "2026-12-07T14:00:00.000Z",
+                     *       "client_secret": "q7Zb1XyE0nRk3LmV8sTgUaWcJdHfPo2iQeYrNtKxM4s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthClientCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    getOauthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *       "name": "Example Notes",
+                     *       "type": "public",
+                     *       "redirect_uris": [
+                     *         "http://127.0.0.1/callback"
+                     *       ],
+                     *       "grant_types": [
+                     *         "authorization_code",
+                     *         "refresh_token"
+                     *       ],
+                     *       "scope": "me todos:read openid",
+                     *       "created_at": "2026-12-07T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthClient"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["ClientNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    deleteOauthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["ClientNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    updateOauthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "redirect_uris": [
+                 *         "https://notes.example.com/callback",
+                 *         "https://notes.example.com/callback2"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthClientUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *       "name": "Example Notes",
+                     *       "type": "confidential",
+                     *       "redirect_uris": [
+                     *         "https://notes.example.com/callback",
+                     *         "https://notes.example.com/callback2"
+                     *       ],
+                     *       "grant_types": [
+                     *         "authorization_code",
+                     *         "refresh_token"
+                     *       ],
+                     *       "scope": "me todos:read todos:write openid profile email",
+                     *       "created_at": "2026-12-07T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthClient"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["ClientNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    authorize: {
+        parameters: {
+            query: {
+                /** @example code */
+                response_type?: string;
+                /** @example 6mQ2uE1vY8kR3pZt0aLxWg */
+                client_id: components["schemas"]["OAuthClientId"];
+                /**
+                 * @description Required when the client registered more than one.
+                 * @example https://notes.example.com/callback
+                 */
+                redirect_uri?: string;
+                /**
+                 * @description Space-separated; omitted means every scope the client may have.
+                 * @example openid profile todos:read
+                 */
+                scope?: string;
+                /** @example af0ifjsldkj */
+                state?: string;
+                /**
+                 * @description RFC 7636: BASE64URL(SHA-256(code_verifier)); required.
+                 * @example E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
+                 */
+                code_challenge?: string;
+                /**
+                 * @description Only `S256`; required.
+                 * @example S256
+                 */
+                code_challenge_method?: string;
+                /** @example n-0S6_WzA2Mj */
+                nonce?: string;
+                /**
+                 * @description `none`, `login` or `consent`.
+                 * @example consent
+                 */
+                prompt?: string;
+                /**
+                 * @description Seconds since the sign-in beyond which the user must sign in again.
+                 * @example 3600
+                 */
+                max_age?: string;
+                /**
+                 * @description A username to prefill on the sign-in page.
+                 * @example alice
+                 */
+                login_hint?: string;
+                /**
+                 * @description Only `query`.
+                 * @example query
+                 */
+                response_mode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the sign-in page, or back to the client's redirect URI with a code or an error. */
+            302: {
+                headers: {
+                    /**
+                     * @description Where the browser goes next.
+                     * @example https://auth.example.com/ui/authorize?authorization_id=Zk9x1qYl0bP4cW2eR7tUvA
+                     */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown client or a redirect URI it did not register (never redirected), or a parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:invalid_authorization_request",
+                     *       "title": "Invalid authorization request",
+                     *       "status": 400,
+                     *       "code": "invalid_authorization_request",
+                     *       "detail": "The redirect_uri is not registered for this client."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    getAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `authorization_id` the authorization endpoint put in the sign-in page's URL.
+                 * @example Zk9x1qYl0bP4cW2eR7tUvA
+                 */
+                authorization_id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who asks for what. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authorization_id": "Zk9x1qYl0bP4cW2eR7tUvA",
+                     *       "client": {
+                     *         "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *         "name": "Example Notes"
+                     *       },
+                     *       "scopes": [
+                     *         "openid",
+                     *         "profile",
+                     *         "todos:read"
+                     *       ],
+                     *       "redirect_uri": "https://notes.example.com/callback",
+                     *       "expires_at": "2026-12-07T14:10:00.000Z",
+                     *       "consent_required": true,
+                     *       "login_hint": "alice"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Authorization"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["LoginRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AuthorizationNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    decideAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `authorization_id` the authorization endpoint put in the sign-in page's URL.
+                 * @example Zk9x1qYl0bP4cW2eR7tUvA
+                 */
+                authorization_id: components["parameters"]["AuthorizationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "approve"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConsentDecision"];
+            };
+        };
+        responses: {
+            /** @description Where to send the browser. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SetSignInCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "redirect_url": "https://notes.example.com/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj&iss=https%3A%2F%2Fauth.example.com"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizationRedirect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["LoginRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["AuthorizationNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    listAuthorizedApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every remembered consent, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *           "name": "Example Notes",
+                     *           "scopes": [
+                     *             "openid",
+                     *             "profile",
+                     *             "todos:read"
+                     *           ],
+                     *           "granted_at": "2026-12-07T14:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizedAppList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    revokeAuthorizedApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The user has not consented to this client. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "code": "not_found",
+                     *       "detail": "No consent for this client."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    getUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfo"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    postUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserInfo"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    getOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where our endpoints and keys are, and what we support. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlMetadata"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "https://auth.example.com",
+                     *       "authorization_endpoint": "https://auth.example.com/oauth/authorize",
+                     *       "token_endpoint": "https://auth.example.com/token",
+                     *       "userinfo_endpoint": "https://auth.example.com/userinfo",
+                     *       "revocation_endpoint": "https://auth.example.com/token/revoke",
+                     *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
+                     *       "grant_types_supported": [
+                     *         "password",
+                     *         "refresh_token",
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
+                     *         "authorization_code"
+                     *       ],
+                     *       "response_types_supported": [
+                     *         "code"
+                     *       ],
+                     *       "response_modes_supported": [
+                     *         "query"
+                     *       ],
+                     *       "code_challenge_methods_supported": [
+                     *         "S256"
+                     *       ],
+                     *       "scopes_supported": [
+                     *         "me",
+                     *         "todos:read",
+                     *         "todos:write",
+                     *         "users:admin",
+                     *         "openid",
+                     *         "profile",
+                     *         "email"
+                     *       ],
+                     *       "token_endpoint_auth_methods_supported": [
+                     *         "none",
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
+                     *       ],
+                     *       "revocation_endpoint_auth_methods_supported": [
+                     *         "none"
+                     *       ],
+                     *       "id_token_signing_alg_values_supported": [
+                     *         "RS256"
+                     *       ],
+                     *       "subject_types_supported": [
+                     *         "public"
+                     *       ],
+                     *       "claims_supported": [
+                     *         "iss",
+                     *         "sub",
+                     *         "aud",
+                     *         "exp",
+                     *         "iat",
+                     *         "auth_time",
+                     *         "nonce",
+                     *         "amr",
+                     *         "sid",
+                     *         "preferred_username",
+                     *         "email",
+                     *         "email_verified"
+                     *       ],
+                     *       "prompt_values_supported": [
+                     *         "none",
+                     *         "login",
+                     *         "consent"
+                     *       ],
+                     *       "authorization_response_iss_parameter_supported": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            /** @description A query parameter the operation does not declare, or PUBLIC_URL is not set and the request's `Host` header is not a valid host. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:validation_failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "The request does not match the API contract.",
+                     *       "errors": [
+                     *         {
+                     *           "location": "header",
+                     *           "field": "host",
+                     *           "message": "is not a valid host"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

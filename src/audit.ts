@@ -30,7 +30,18 @@ export interface MfaAuditEvents {
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
  * is no field a password, hash, token or secret could be put in by mistake.
  */
-export interface AuditEvents extends MfaAuditEvents {
+/** The authorization server's (docs/oauth.md). */
+export interface OAuthAuditEvents {
+  oauth_client_created: { client_id: string };
+  oauth_client_deleted: { client_id: string };
+  oauth_consent_granted: { user_id: number; client_id: string };
+  oauth_consent_denied: { user_id: number; client_id: string };
+  oauth_consent_withdrawn: { user_id: number; client_id: string };
+  /** A code presented a second time: what its first use issued has been ended. */
+  oauth_code_reuse_detected: { user_id: number; client_id: string };
+}
+
+export interface AuditEvents extends MfaAuditEvents, OAuthAuditEvents {
   user_registered: { user_id: number };
   registration_throttled: { retry_after: number };
   login_succeeded: { user_id: number };
@@ -88,6 +99,7 @@ const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
   'mail_request_throttled',
   'reauthentication_throttled',
   'mfa_account_locked',
+  'oauth_code_reuse_detected',
 ]);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */

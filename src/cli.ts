@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createClient } from './cli/create-client';
 import { createUser } from './cli/create-user';
 import { importUsersCommand } from './cli/import-users';
 import { seed } from './cli/seed';
@@ -8,6 +9,7 @@ import { ConfigError } from './config';
 // A Map, not an object literal, so "constructor" or "__proto__" can never resolve to a command.
 const COMMANDS = new Map<string, Command>([
   ['create-user', createUser],
+  ['create-client', createClient],
   ['import-users', importUsersCommand],
   ['seed', seed],
 ]);

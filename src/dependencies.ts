@@ -8,6 +8,7 @@ import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
 import type { KeyRing } from './security/keys/key-ring';
 import type { MfaKeys } from './security/mfa/keys';
+import type { IdTokenKey } from './security/keys/id-token-keys';
 import type { PasswordHasher } from './security/passwords';
 
 /** The dependency bag handlers and services receive: passed in, never imported as singletons. */
@@ -23,4 +24,6 @@ export interface Dependencies {
   readonly mfaKeys: MfaKeys;
   /** Delivers the mail outbox; woken when a mail is queued. */
   readonly outbox: OutboxWorker;
+  /** Signs ID tokens (docs/oauth.md); undefined when the server has no such key, and scope openid is then refused. */
+  readonly idTokenKey: IdTokenKey | undefined;
 }

@@ -11,7 +11,8 @@ import { createReadiness, type Readiness } from './http/meta/readiness';
 import { shareWithPrimary } from './metrics/cluster-metrics';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { createAccessTokens, type AccessTokens } from './security/access-tokens';
-import { loadSigningKeys, type KeyRing } from './security/keys/key-ring';
+import { type KeyRing } from './security/keys/key-ring';
+import { loadAllKeys } from './security/keys/id-token-keys';
 import { withVerifiedTokenCache } from './security/verified-token-cache';
 import { argon2Scheme } from './security/passwords/argon2-hashes';
 import { createPasswordHasher, type PasswordHasher } from './security/passwords';
@@ -43,7 +44,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     onError: metrics.databaseError,
   });
   metrics.watchDatabasePool(database.poolWaiting);
-  const keys = await loadSigningKeys(config, database.file, logger).catch(async (error: unknown) => {
+  const { keys, idTokenKey } = await loadAllKeys(config, database.file, logger).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
@@ -65,6 +66,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     metrics,
     mfaKeys,
     outbox,
+    idTokenKey,
   };
 
   const app = await createApp(specForConfig(loadSpec(), config), services, readiness);

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
 import { openMigratedDatabase } from '../db/startup';
-import { loadSigningKeys } from '../security/keys/key-ring';
+import { loadAllKeys } from '../security/keys/id-token-keys';
 import type { Logger } from '../logger';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 
@@ -86,7 +86,7 @@ async function prepareSharedState(config: Config, logger: Logger): Promise<void>
   const database = await openMigratedDatabase(config, logger);
   try {
     // Generates the dev secret once for every worker to read, and refuses unusable key files before any fork.
-    await loadSigningKeys(config, database.file, logger);
+    await loadAllKeys(config, database.file, logger);
   } finally {
     await database.close();
   }

@@ -4,6 +4,7 @@ import { isPostgresUrl, readDatabaseConfig, type DatabaseConfig } from './databa
 import { ConfigError, deepFreeze, envReader, type Env } from './env-reader';
 import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
+import { readOidcConfig, type OidcSettings } from './oidc';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
 import {
@@ -20,6 +21,7 @@ export { ConfigError, type Env } from './env-reader';
 export { isPostgresUrl } from './database';
 export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
+export type { OidcConfig } from './oidc';
 export type { ResponseValidationMode } from './operations';
 export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
@@ -35,6 +37,7 @@ export type Config = DatabaseConfig &
   OperationsConfig &
   MfaSettings &
   MailSettings &
+  OidcSettings &
   PasswordHashConfig;
 
 /**
@@ -60,6 +63,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
     ...readMailConfig(read, production, pagesBaseUrl(address, server)),
+    ...readOidcConfig(read, address.publicUrl),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.
   const config: Config = { ...areas, ...readPasswordHashConfig(read, areas.bcryptCost) };

@@ -1,5 +1,11 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
+import type {
+  OAuthAuthorizationRequestTable,
+  OAuthClientTable,
+  OAuthCodeTable,
+  OAuthConsentTable,
+} from './oauth-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -51,6 +57,8 @@ export interface RefreshTokenTable {
   revoked_at: string | null;
   /** The user's token_version when the family began; refresh refuses it once the user's has moved on. */
   token_version: number;
+  /** The OAuth client the family was issued to (refreshing needs it); null for first-party logins. */
+  client_id: Generated<string | null>;
 }
 
 /** One counted attempt (a failed login, a registration) while it is inside its sliding window. */
@@ -106,6 +114,10 @@ export interface SessionTable {
   amr: string;
   /** Set when the user ends this one session: its access tokens fail the security handler's join. */
   revoked_at: string | null;
+  /** The OAuth client whose tokens this session holds; null for a first-party login. */
+  client_id: Generated<string | null>;
+  /** SHA-256 of the hosted pages' sign-in cookie when this session is the browser's single sign-on. */
+  sso_hash: Generated<string | null>;
 }
 
 export interface MfaTotpTable {
@@ -150,6 +162,10 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_challenges: MfaChallengeTable;
+  oauth_clients: OAuthClientTable;
+  oauth_authorization_requests: OAuthAuthorizationRequestTable;
+  oauth_codes: OAuthCodeTable;
+  oauth_consents: OAuthConsentTable;
 }
 
 export type UserRow = Selectable<UserTable>;

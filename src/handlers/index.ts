@@ -5,7 +5,16 @@ import {
   requestEmailVerification,
   requestPasswordReset,
 } from './account-recovery';
-import { getAuthorizationServerMetadata, getJwks } from './discovery';
+import { getAuthorizationServerMetadata, getJwks, getOpenIdConfiguration } from './discovery';
+import { getUserInfo, listAuthorizedApps, postUserInfo, revokeAuthorizedApp } from './oauth-apps';
+import { authorize, decideAuthorization, getAuthorization } from './oauth-authorize';
+import {
+  createOauthClient,
+  deleteOauthClient,
+  getOauthClient,
+  listOauthClients,
+  updateOauthClient,
+} from './oauth-clients';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
 import { changePassword } from './password';
@@ -16,6 +25,19 @@ import { endAllSessions, endSession, listSessions } from './sessions';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
+  createOauthClient,
+  listOauthClients,
+  getOauthClient,
+  updateOauthClient,
+  deleteOauthClient,
+  authorize,
+  getAuthorization,
+  decideAuthorization,
+  listAuthorizedApps,
+  revokeAuthorizedApp,
+  getUserInfo,
+  postUserInfo,
+  getOpenIdConfiguration,
   createUser,
   getCurrentUser,
   updateCurrentUser,

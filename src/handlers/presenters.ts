@@ -1,5 +1,7 @@
 import type { components } from '../../generated/api';
+import type { OAuthClientRow } from '../db/oauth-schema';
 import type { TodoRow, UserRow } from '../db/schema';
+import { grantTypesOf, redirectUrisOf } from '../services/oauth/clients';
 
 type User = components['schemas']['User'];
 type Todo = components['schemas']['Todo'];
@@ -21,4 +23,19 @@ export function presentUser(row: UserRow): User {
 
 export function presentTodo(row: TodoRow): Todo {
   return { id: row.id, title: row.title, done: row.done === 1, created_at: row.created_at, updated_at: row.updated_at };
+}
+
+type OAuthClient = components['schemas']['OAuthClient'];
+
+/** Never the secret's hash: the secret itself is shown once, at registration. */
+export function presentOauthClient(row: OAuthClientRow): OAuthClient {
+  return {
+    client_id: row.client_id,
+    name: row.name,
+    type: row.type,
+    redirect_uris: redirectUrisOf(row),
+    grant_types: grantTypesOf(row),
+    scope: row.scope,
+    created_at: row.created_at,
+  };
 }

@@ -68,7 +68,7 @@ export function refuseForeignOrigin(config: CookieConfig, origin: string | undef
  * sent: a value that is not a token simply matches no session. A parser keeping one value per name
  * would hide a second cookie.
  */
-function cookieValues(header: string | undefined, name: string): string[] {
+export function cookieValues(header: string | undefined, name: string): string[] {
   if (header === undefined) return [];
   const values: string[] = [];
   for (const pair of header.split(';')) {

@@ -3,7 +3,7 @@ import type { Database, SessionRow, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
 
-export type NewSession = Omit<SessionRow, 'revoked_at'>;
+export type NewSession = Omit<SessionRow, 'revoked_at' | 'client_id' | 'sso_hash'> & { client_id?: string | null };
 
 export async function insertSession(db: Db, session: NewSession): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
@@ -38,9 +38,11 @@ export async function findUserWithSession(db: Db, userId: number, sid: string): 
   return rows[0];
 }
 
-export async function findSessionAmr(db: Db, id: string): Promise<string | undefined> {
-  const row = await db.selectFrom('sessions').select('amr').where('id', '=', id).executeTakeFirst();
-  return row?.amr;
+export async function findSessionAmr(
+  db: Db,
+  id: string,
+): Promise<{ amr: string; client_id: string | null } | undefined> {
+  return db.selectFrom('sessions').select(['amr', 'client_id']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Whether the session exists (a family started before sessions existed has none). */

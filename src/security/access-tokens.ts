@@ -17,12 +17,16 @@ export interface AccessTokenClaims {
   sid?: string;
   /** RFC 8176 authentication methods of the login. */
   amr?: string[];
+  /** RFC 9068 §2.2: the OAuth client the token was issued to; absent for first-party logins. */
+  client_id?: string;
 }
 
 /** What the token says about the login it comes from. */
 export interface TokenSession {
   readonly sid: string;
   readonly amr: readonly string[];
+  /** The registered client the session belongs to (authorization code grant). */
+  readonly clientId?: string;
 }
 
 export interface TokenSubject {
@@ -70,7 +74,12 @@ export function createAccessTokens(options: {
         jti: randomUUID(),
         ver: user.token_version,
       };
-      if (session) Object.assign(claims, { sid: session.sid, amr: [...session.amr] });
+      if (session)
+        Object.assign(
+          claims,
+          { sid: session.sid, amr: [...session.amr] },
+          session.clientId !== undefined && { client_id: session.clientId },
+        );
       return new SignJWT({ ...claims })
         .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
         .sign(signing.key);
@@ -134,6 +143,7 @@ function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
     typeof p.jti === 'string' &&
     Number.isSafeInteger(p.ver) &&
     (p.sid === undefined || typeof p.sid === 'string') &&
-    (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')))
+    (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string'))) &&
+    (p.client_id === undefined || typeof p.client_id === 'string')
   );
 }

@@ -3,11 +3,14 @@ import type { components } from '../../generated/api';
 type Role = components['schemas']['Role'];
 
 /** The scopes of the spec's OAuth2 scheme, and which of them each role may hold. */
-export const ALL_SCOPES = ['me', 'todos:read', 'todos:write', 'users:admin'] as const;
+export const ALL_SCOPES = ['me', 'todos:read', 'todos:write', 'users:admin', 'openid', 'profile', 'email'] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
+/** OpenID Connect's scopes: what an ID token and UserInfo may say. Asked for explicitly, never granted by default. */
+export const OIDC_SCOPES: readonly Scope[] = ['openid', 'profile', 'email'];
+
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  user: ['me', 'todos:read', 'todos:write'],
+  user: ['me', 'todos:read', 'todos:write', 'openid', 'profile', 'email'],
   admin: ALL_SCOPES,
 };
 
@@ -25,7 +28,7 @@ export type ScopeGrant = { granted: Scope[] } | { refused: string[] };
 export function grantScopes(role: Role, requested: string | undefined): ScopeGrant {
   const allowed = scopesOfRole(role);
   const asked = parseScope(requested);
-  if (asked.length === 0) return { granted: [...allowed] };
+  if (asked.length === 0) return { granted: allowed.filter((s) => !OIDC_SCOPES.includes(s)) };
   const refused = asked.filter((s) => !(allowed as readonly string[]).includes(s));
   if (refused.length > 0) return { refused };
   return { granted: allowed.filter((s) => asked.includes(s)) };
@@ -51,4 +54,8 @@ export function narrowScopes(role: Role, original: string, requested: string | u
  */
 export function secondFactorMissing(requiredScopes: readonly string[], amr: readonly string[]): boolean {
   return requiredScopes.includes('users:admin') && !amr.includes('mfa');
+}
+
+export function isScope(value: string): value is Scope {
+  return (ALL_SCOPES as readonly string[]).includes(value);
 }

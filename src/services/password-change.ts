@@ -6,7 +6,7 @@ import { isCommonPassword } from '../security/passwords/common-passwords';
 import type { LoginLimitName } from './attempt-limits';
 import { withMail } from './mail-transaction';
 import { requireReauthentication } from './reauthentication';
-import { endAllSessionsOf } from './refresh-tokens';
+import { endAllSessionsOf } from './session-endings';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'passwords' | 'metrics' | 'outbox'>;
 

@@ -6,7 +6,7 @@ import { findUserByNormalizedEmail, updateUser } from '../repositories/users.rep
 import type { Dependencies } from '../dependencies';
 import { isCommonPassword } from '../security/passwords/common-passwords';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
-import { endAllSessionsOf } from './refresh-tokens';
+import { endAllSessionsOf } from './session-endings';
 
 /**
  * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address

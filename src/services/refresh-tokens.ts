@@ -9,16 +9,9 @@ import {
   insertRefreshToken,
   markRefreshTokenRotated,
   revokeRefreshTokenFamily,
-  revokeRefreshTokensOfUser,
 } from '../repositories/refresh-tokens.repository';
-import { expireAccountTokensOf, expireEmailChangeTokensOf } from '../repositories/account-tokens.repository';
 import { insertSession, markSessionEnded, type NewSession } from '../repositories/sessions.repository';
-import {
-  findUserById,
-  incrementTokenVersion,
-  lockUserAtTokenVersion,
-  updateUser,
-} from '../repositories/users.repository';
+import { findUserById, lockUserAtTokenVersion } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
 import type { Dependencies } from '../dependencies';
@@ -51,18 +44,40 @@ export async function startRefreshFamily(
   const token = newRefreshToken();
   return deps.db.transaction().execute(async (trx) => {
     if (!(await lockUserAtTokenVersion(trx, user.id, user.token_version))) return undefined;
-    const row = newRow(deps, token, user.id, scopes.join(' '));
     const sessionId = randomUUID();
-    await insertRefreshToken(trx, { ...row, family_id: sessionId, token_version: user.token_version });
-    // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
-    await insertSession(trx, {
-      ...login,
-      id: sessionId,
-      user_id: user.id,
-      created_at: row.created_at,
-      last_used_at: row.created_at,
-    });
+    await insertFamily(trx, deps, { user, scopes, login, sessionId, token, clientId: null });
     return { refreshToken: token, sessionId };
+  });
+}
+
+/** A new family and its session row, in the caller's transaction (the authorization code grant claims its code in the same one). */
+export async function insertFamily(
+  trx: Db,
+  deps: Deps,
+  family: {
+    user: UserRow;
+    scopes: readonly string[];
+    login: LoginContext;
+    sessionId: string;
+    token: string;
+    clientId: string | null;
+  },
+): Promise<void> {
+  const row = newRow(deps, family.token, family.user.id, family.scopes.join(' '));
+  await insertRefreshToken(trx, {
+    ...row,
+    family_id: family.sessionId,
+    token_version: family.user.token_version,
+    client_id: family.clientId,
+  });
+  // The family is the session the user sees and can end (GET/DELETE /users/me/sessions).
+  await insertSession(trx, {
+    ...family.login,
+    id: family.sessionId,
+    user_id: family.user.id,
+    created_at: row.created_at,
+    last_used_at: row.created_at,
+    client_id: family.clientId,
   });
 }
 
@@ -77,11 +92,14 @@ export async function refreshSession(
   deps: Deps,
   presented: string,
   requestedScope: string | undefined,
+  clientId?: string,
 ): Promise<RefreshOutcome> {
   await forgetExpiredSuccessors(deps);
   return deps.db.transaction().execute(async (trx) => {
     const row = await findRefreshTokenByHash(trx, hashRefreshToken(presented));
     if (!row || row.revoked_at !== null) return INVALID;
+    // A token issued to a registered client refreshes only for that client (RFC 6749 §6); nothing is touched otherwise.
+    if (row.client_id !== null && row.client_id !== clientId) return INVALID;
     if (row.rotated_at !== null) return replayRotated(deps, trx, row, presented, requestedScope);
     if (isExpired(deps, row)) return INVALID;
     const grant = await grantFor(trx, row, requestedScope);
@@ -105,6 +123,7 @@ export async function refreshSession(
       ...newRow(deps, successor, row.user_id, row.scope),
       family_id: row.family_id,
       token_version: row.token_version,
+      client_id: row.client_id,
     });
     return {
       outcome: 'issued',
@@ -218,20 +237,4 @@ function withinGrace(deps: Deps, row: RefreshTokenRow): boolean {
     row.rotated_at !== null &&
     deps.clock.now().getTime() - Date.parse(row.rotated_at) < deps.config.refreshReuseGrace * 1000
   );
-}
-
-/**
- * "Log out everywhere": every refresh token of the user is revoked, and the token version moves
- * on so that every access token already issued fails the security handler's check at once.
- */
-export async function endAllSessionsOf(db: Db, userId: number, revokedAt: string): Promise<void> {
-  await incrementTokenVersion(db, userId);
-  await revokeRefreshTokensOfUser(db, userId, revokedAt);
-  // A reset link mailed before is a way back in too: a password change, deactivation or logout
-  // everywhere (often the answer to "someone is in my account") ends it with the sessions.
-  await expireAccountTokensOf(db, userId, 'password_reset', revokedAt);
-  // So is a pending email change: confirmed later, it would move the address (and every future
-  // reset link) to whoever queued it, after the owner had taken the account back.
-  await expireEmailChangeTokensOf(db, userId, revokedAt);
-  await updateUser(db, userId, { pending_email: null });
 }

@@ -12,7 +12,8 @@ import {
 } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
-import { endAllSessionsOf, endFamily, type LoginContext } from './refresh-tokens';
+import { endFamily, type LoginContext } from './refresh-tokens';
+import { endAllSessionsOf } from './session-endings';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
@@ -38,7 +39,8 @@ export function loginContext(
  * could neither see nor end it.
  */
 export async function refreshedSession(deps: Deps, userId: number, sessionId: string): Promise<TokenSession> {
-  const amr = (await findSessionAmr(deps.db, sessionId)) ?? 'pwd';
+  const found = await findSessionAmr(deps.db, sessionId);
+  const amr = found?.amr ?? 'pwd';
   const now = deps.clock.now().toISOString();
   if (!(await touchSession(deps.db, sessionId, now))) {
     await insertSessionIfMissing(deps.db, {
@@ -51,7 +53,7 @@ export async function refreshedSession(deps: Deps, userId: number, sessionId: st
       amr,
     });
   }
-  return { sid: sessionId, amr: amr.split(' ') };
+  return { sid: sessionId, amr: amr.split(' '), ...(found?.client_id != null && { clientId: found.client_id }) };
 }
 
 export async function listLiveSessions(

@@ -2,7 +2,7 @@ import { audit } from '../audit';
 import type { UserChanges, UserRow } from '../db/schema';
 import type { Dependencies } from '../dependencies';
 import { findUserById, updateUser } from '../repositories/users.repository';
-import { endAllSessionsOf } from './refresh-tokens';
+import { endAllSessionsOf } from './session-endings';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 

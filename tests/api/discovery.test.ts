@@ -2,7 +2,10 @@ import { rmSync } from 'node:fs';
 import { getWithHeaders, getWithHost } from '../support/node-get';
 import { decodeJwt } from 'jose';
 import { keyPair, tempDir } from '../support/keys';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { registeredAdmin } from '../support/flows';
+import { PRODUCTION_MAIL } from '../support/mail-env';
+import { authorizeParams, authorizeRequest, locationOf, pkce, registeredClient } from '../support/oauth';
+import { startTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 
 async function getJson(app: TestApp, path: string): Promise<{ response: Response; body: Record<string, unknown> }> {
   const response = await app.raw(path);
@@ -10,13 +13,15 @@ async function getJson(app: TestApp, path: string): Promise<{ response: Response
 }
 
 describe('getJwks', () => {
-  test('HS256: an empty key set (the secret is never published), cacheable', async () => {
+  test('HS256: the secret is never published; only the ID-token key (RS256, generated in development), cacheable', async () => {
     const app = await startTestApp();
     try {
       const { response, body } = await getJson(app, '/.well-known/jwks.json');
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('public, max-age=300');
-      expect(body).toEqual({ keys: [] });
+      expect(body).toEqual({
+        keys: [{ kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: expect.any(String), use: 'sig', alg: 'RS256' }],
+      });
     } finally {
       await app.close();
     }
@@ -54,11 +59,32 @@ describe('getAuthorizationServerMetadata', () => {
       'refresh_token',
       'urn:tollgate:params:oauth:grant-type:mfa-otp',
       'urn:tollgate:params:oauth:grant-type:mfa-recovery-code',
+      'authorization_code',
     ],
-    response_types_supported: [],
-    scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin'],
-    token_endpoint_auth_methods_supported: ['none'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin', 'openid', 'profile', 'email'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['none'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    subject_types_supported: ['public'],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'amr',
+      'sid',
+      'preferred_username',
+      'email',
+      'email_verified',
+    ],
+    prompt_values_supported: ['none', 'login', 'consent'],
+    authorization_response_iss_parameter_supported: true,
   };
 
   test('with PUBLIC_URL: the issuer is PUBLIC_URL and every endpoint lives under it', async () => {
@@ -67,8 +93,11 @@ describe('getAuthorizationServerMetadata', () => {
       const { response, body } = await getJson(app, '/.well-known/oauth-authorization-server');
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect((await getJson(app, '/.well-known/openid-configuration')).body).toEqual(body);
       expect(body).toEqual({
         issuer: 'https://auth.example.com',
+        authorization_endpoint: 'https://auth.example.com/oauth/authorize',
+        userinfo_endpoint: 'https://auth.example.com/userinfo',
         token_endpoint: 'https://auth.example.com/token',
         revocation_endpoint: 'https://auth.example.com/token/revoke',
         jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
@@ -85,6 +114,8 @@ describe('getAuthorizationServerMetadata', () => {
       const { body } = await getJson(app, '/.well-known/oauth-authorization-server');
       expect(body).toEqual({
         issuer: 'https://issuer.example.com',
+        authorization_endpoint: `${app.url}/oauth/authorize`,
+        userinfo_endpoint: `${app.url}/userinfo`,
         token_endpoint: `${app.url}/token`,
         revocation_endpoint: `${app.url}/token/revoke`,
         jwks_uri: `${app.url}/.well-known/jwks.json`,
@@ -153,6 +184,33 @@ describe('getAuthorizationServerMetadata', () => {
     try {
       const token = await app.server.services.tokens.issue({ id: 1, token_version: 0 }, ['me']);
       expect(decodeJwt(token).iss).toBe('https://auth.example.com');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('production with HS256 and no ID-token key: starts, warns once, offers no openid, and refuses it with invalid_scope', async () => {
+    const logs: string[] = [];
+    const sink = { write: (line: string) => void logs.push(line) };
+    const app = await startTestApp(
+      { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: TEST_SECRET, ...PRODUCTION_MAIL },
+      undefined,
+      sink,
+    );
+    try {
+      expect(logs.filter((line) => line.includes('no key signs ID tokens'))).toHaveLength(1);
+      const { body } = await getJson(app, '/.well-known/openid-configuration');
+      expect(body).toMatchObject({
+        id_token_signing_alg_values_supported: [],
+        scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin', 'profile', 'email'],
+      });
+      expect((await getJson(app, '/.well-known/jwks.json')).body).toEqual({ keys: [] });
+      const admin = await registeredAdmin(app);
+      const client = await registeredClient(app, admin);
+      const url = locationOf(
+        await authorizeRequest(app, authorizeParams(client, pkce().challenge, { scope: 'openid' })),
+      );
+      expect(url.searchParams.get('error')).toBe('invalid_scope');
     } finally {
       await app.close();
     }

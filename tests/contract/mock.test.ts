@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => mock?.close());
 
 function successStatusOf(operationId: OperationId): number {
-  const status = operations.get(operationId)?.find((response) => response.status < 300)?.status;
+  // A redirect endpoint (/oauth/authorize) answers its success as a 302.
+  const status = operations.get(operationId)?.find((response) => response.status < 400)?.status;
   if (status === undefined) throw new Error(`${operationId} documents no success`);
   return status;
 }

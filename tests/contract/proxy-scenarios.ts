@@ -2,6 +2,7 @@ import type { TollgateClient } from '../../src/client';
 import type { OperationId } from '../../src/http/openapi/operation-types';
 import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
 import { MFA_INVALID, MFA_PROXIED } from './mfa-scenarios';
+import { OAUTH_PROXIED } from './oauth-scenarios';
 
 type Result = { data?: unknown; error?: unknown; response: Response };
 
@@ -16,6 +17,8 @@ export interface Setup {
   narrow(scope: string): Promise<TollgateClient>;
   /** Sends a bearer token the server never issued. */
   readonly forged: TollgateClient;
+  /** Logged in like `client`, talking to the server itself: Prism's proxy answers a redirect (the 302 of /oauth/authorize) with a 500. */
+  direct(): Promise<TollgateClient>;
   /** Another user's username and email, to collide with. */
   readonly other: { readonly username: string; readonly email: string };
 }
@@ -133,6 +136,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     { status: 400, run: call('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })) },
     throttled('issueToken', (x) => ({ user: { ...x.user, password: 'not the password' } })),
     MFA_PROXIED.issueToken403,
+    OAUTH_PROXIED.issueToken401,
   ],
   // RFC 7009 §2.1 lets the token come from the cookie, so the schema allows a form without it.
   revokeToken: [
@@ -167,6 +171,44 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('confirmEmailVerification', 204),
     { status: 400, run: call('confirmEmailVerification', () => ({ verificationToken: undefined })) },
   ],
+  // OAuth (docs/oauth.md): the spec's example client and authorization request exist on no server, hence the 404s and the 400.
+  createOauthClient: [success('createOauthClient', 201, true), ...secured('createOauthClient', 'me', true)],
+  listOauthClients: [success('listOauthClients', 200, true), ...secured('listOauthClients', 'me', true)],
+  getOauthClient: [
+    OAUTH_PROXIED.getOauthClient,
+    { status: 404, admin: true, run: call('getOauthClient') },
+    ...secured('getOauthClient', 'me', true),
+  ],
+  updateOauthClient: [
+    OAUTH_PROXIED.updateOauthClient,
+    { status: 404, admin: true, run: call('updateOauthClient') },
+    ...secured('updateOauthClient', 'me', true),
+  ],
+  deleteOauthClient: [
+    OAUTH_PROXIED.deleteOauthClient,
+    { status: 404, admin: true, run: call('deleteOauthClient') },
+    ...secured('deleteOauthClient', 'me', true),
+  ],
+  authorize: [OAUTH_PROXIED.authorize, { status: 400, run: call('authorize') }],
+  getAuthorization: [
+    OAUTH_PROXIED.getAuthorization,
+    { status: 404, run: call('getAuthorization') },
+    ...secured('getAuthorization', 'todos:read'),
+  ],
+  decideAuthorization: [
+    OAUTH_PROXIED.decideAuthorization,
+    { status: 404, run: call('decideAuthorization') },
+    ...secured('decideAuthorization', 'todos:read'),
+  ],
+  listAuthorizedApps: [success('listAuthorizedApps', 200), ...secured('listAuthorizedApps', 'todos:read')],
+  revokeAuthorizedApp: [
+    OAUTH_PROXIED.revokeAuthorizedApp,
+    { status: 404, run: call('revokeAuthorizedApp') },
+    ...secured('revokeAuthorizedApp', 'todos:read'),
+  ],
+  getUserInfo: [success('getUserInfo', 200), ...secured('getUserInfo', 'me')],
+  postUserInfo: [success('postUserInfo', 200), ...secured('postUserInfo', 'me')],
+  getOpenIdConfiguration: [success('getOpenIdConfiguration', 200)],
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -265,4 +307,37 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
     noToken('POST', () => '/email-verification'),
   ],
   confirmEmailVerification: jsonBodyErrors('POST', () => '/email-verification/confirm', { token: 'short' }),
+  createOauthClient: [
+    ...jsonBodyErrors('POST', () => '/oauth/clients', { name: '', type: 'public' }, true),
+    noToken('POST', () => '/oauth/clients'),
+  ],
+  listOauthClients: [badQuery('/oauth/clients?limit=0', true), noToken('GET', () => '/oauth/clients')],
+  getOauthClient: [badId('GET', '/oauth/clients/a.b', true), noToken('GET', () => '/oauth/clients/abc')],
+  updateOauthClient: [
+    ...jsonBodyErrors('PATCH', () => '/oauth/clients/abc', {}, true),
+    noToken('PATCH', () => '/oauth/clients/abc'),
+  ],
+  deleteOauthClient: [badId('DELETE', '/oauth/clients/a.b', true), noToken('DELETE', () => '/oauth/clients/abc')],
+  authorize: [{ status: 400, request: () => ({ path: '/oauth/authorize?response_type=code', init: {} }) }],
+  getAuthorization: [
+    badId('GET', '/oauth/authorizations/short'),
+    noToken('GET', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA'),
+  ],
+  decideAuthorization: [
+    ...jsonBodyErrors('POST', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA/consent', { action: 'maybe' }),
+    noToken('POST', () => '/oauth/authorizations/Zk9x1qYl0bP4cW2eR7tUvA/consent'),
+  ],
+  listAuthorizedApps: [
+    { ...badQuery('/users/me/authorized-apps?unknown=1'), prismForwards: true },
+    noToken('GET', () => '/users/me/authorized-apps'),
+  ],
+  revokeAuthorizedApp: [
+    badId('DELETE', '/users/me/authorized-apps/a.b'),
+    noToken('DELETE', () => '/users/me/authorized-apps/abc'),
+  ],
+  getUserInfo: [{ ...badQuery('/userinfo?unknown=1'), prismForwards: true }, noToken('GET', () => '/userinfo')],
+  postUserInfo: [{ ...badId('POST', '/userinfo?unknown=1'), prismForwards: true }, noToken('POST', () => '/userinfo')],
+  getOpenIdConfiguration: [
+    { status: 400, host: 'not a host', request: () => ({ path: '/.well-known/openid-configuration', init: {} }) },
+  ],
 };

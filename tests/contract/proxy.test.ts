@@ -1,3 +1,4 @@
+import { scopesOfRole } from '../../src/security/scopes';
 import { createClient } from '../../src/client';
 import type { OperationId } from '../../src/http/openapi/operation-types';
 import { issueAccountToken } from '../../src/services/account-tokens';
@@ -62,7 +63,8 @@ async function setUp(admin: boolean): Promise<Setup> {
     if (!data) throw new Error(`login through the proxy failed\n${proxy.output().slice(-2000)}`);
     return { client, token: data.access_token, refreshToken: data.refresh_token ?? '' };
   };
-  const { client, token, refreshToken } = await loggedIn();
+  // Every scope the role allows, OpenID Connect's too (the password grant leaves those out unless asked).
+  const { client, token, refreshToken } = await loggedIn(scopesOfRole(admin ? 'admin' : 'user').join(' '));
   const todo = await client.POST('/todos', { body: { title: 'Buy milk' } });
   const newName = `fresh${counter}_${process.pid}`;
   // What the mails would carry (tests/api/password-reset.test.ts and email-verification.test.ts read them from real SMTP).
@@ -81,6 +83,11 @@ async function setUp(admin: boolean): Promise<Setup> {
     client,
     token,
     narrow: async (scope) => (await loggedIn(scope)).client,
+    async direct() {
+      const direct = createClient({ baseUrl: app.url });
+      await direct.login(user.username, user.password, scopesOfRole(admin ? 'admin' : 'user').join(' '));
+      return direct;
+    },
     forged: createClient({
       baseUrl: proxy.url,
       fetch: (input, init) => fetch(withForgedToken(new Request(input, init))),

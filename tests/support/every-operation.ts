@@ -18,6 +18,9 @@ export interface CallContext {
   /** Tokens as mailed to `user`; without them, the spec's example (which the mock accepts and the server never issued). */
   readonly resetToken?: string;
   readonly verificationToken?: string;
+  /** A registered OAuth client and a pending authorization request (else the spec's examples). */
+  readonly clientId?: string;
+  readonly authorizationId?: string;
 }
 
 type Headers = Record<string, string>;
@@ -104,7 +107,66 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
   requestEmailVerification: (c, _x, headers) => c.POST('/email-verification', { headers }),
   confirmEmailVerification: (c, x, headers) =>
     c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
+  createOauthClient: (c, _x, headers) =>
+    c.POST('/oauth/clients', {
+      body: { name: 'Example Notes', type: 'public', redirect_uris: ['https://notes.example.com/callback'] },
+      headers,
+    }),
+  listOauthClients: (c, _x, headers) => c.GET('/oauth/clients', { params: { query: { limit: 20 } }, headers }),
+  getOauthClient: (c, x, headers) =>
+    c.GET('/oauth/clients/{client_id}', { params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } }, headers }),
+  updateOauthClient: (c, x, headers) =>
+    c.PATCH('/oauth/clients/{client_id}', {
+      params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } },
+      body: { name: 'Renamed Notes' },
+      headers,
+    }),
+  deleteOauthClient: (c, x, headers) =>
+    c.DELETE('/oauth/clients/{client_id}', {
+      params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } },
+      headers,
+    }),
+  authorize: (c, x, headers) =>
+    c.GET('/oauth/authorize', {
+      params: {
+        query: {
+          response_type: 'code',
+          client_id: x.clientId ?? EXAMPLE_CLIENT_ID,
+          redirect_uri: 'https://notes.example.com/callback',
+          scope: 'openid',
+          state: 'af0ifjsldkj',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        },
+      },
+      headers,
+      redirect: 'manual',
+      parseAs: 'text',
+    }),
+  getAuthorization: (c, x, headers) =>
+    c.GET('/oauth/authorizations/{authorization_id}', {
+      params: { path: { authorization_id: x.authorizationId ?? EXAMPLE_AUTHORIZATION_ID } },
+      headers,
+    }),
+  decideAuthorization: (c, x, headers) =>
+    c.POST('/oauth/authorizations/{authorization_id}/consent', {
+      params: { path: { authorization_id: x.authorizationId ?? EXAMPLE_AUTHORIZATION_ID } },
+      body: { action: 'deny' },
+      headers,
+    }),
+  listAuthorizedApps: (c, _x, headers) => c.GET('/users/me/authorized-apps', { headers }),
+  revokeAuthorizedApp: (c, x, headers) =>
+    c.DELETE('/users/me/authorized-apps/{client_id}', {
+      params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } },
+      headers,
+    }),
+  getUserInfo: (c, _x, headers) => c.GET('/userinfo', { headers }),
+  postUserInfo: (c, _x, headers) => c.POST('/userinfo', { headers }),
+  getOpenIdConfiguration: (c, _x, headers) => c.GET('/.well-known/openid-configuration', { headers }),
 };
+
+const EXAMPLE_CLIENT_ID = '6mQ2uE1vY8kR3pZt0aLxWg';
+const EXAMPLE_AUTHORIZATION_ID = 'Zk9x1qYl0bP4cW2eR7tUvA';
 
 const EXAMPLE_SESSION_ID = '3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21';
 

@@ -1,3 +1,4 @@
+import { authorizationCodeGrant } from './authorization-code';
 import type { Grant, GrantType, ImpliedGrantType } from './grant';
 import { mfaOtpGrant } from './mfa-otp';
 import { mfaRecoveryCodeGrant } from './mfa-recovery-code';
@@ -15,6 +16,7 @@ export const GRANTS: { readonly [G in GrantType]: Grant<G> } = {
   refresh_token: refreshTokenGrant,
   'urn:tollgate:params:oauth:grant-type:mfa-otp': mfaOtpGrant,
   'urn:tollgate:params:oauth:grant-type:mfa-recovery-code': mfaRecoveryCodeGrant,
+  authorization_code: authorizationCodeGrant,
 };
 
 /** The grant types in the spec's order, for the metadata document's `grant_types_supported`. */

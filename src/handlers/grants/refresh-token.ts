@@ -1,7 +1,9 @@
 import type { Dependencies } from '../../dependencies';
-import { invalidRefreshToken, missingParameter, scopeNotAllowed } from '../../http/errors';
+import { invalidRefreshToken, missingParameter, scopeNotAllowed, unauthorizedClient } from '../../http/errors';
 import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
+import { grantTypesOf } from '../../services/oauth/clients';
 import { refreshSession, type RefreshOutcome } from '../../services/refresh-tokens';
+import { optionalClient } from './client-authentication';
 import { refreshedSession } from '../../services/sessions';
 import { unhandledOutcome } from '../../http/openapi/operation-types';
 import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
@@ -14,7 +16,10 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
   metric: 'none',
   async handle(body: RefreshTokenGrantRequest, input: TokenInput, services: Dependencies): Promise<TokenResult> {
     const token = presented(presentedRefreshToken(services.config, body.refresh_token, input));
-    const result = issued(await refreshSession(services, token, body.scope), services);
+    // A token issued to a registered client refreshes only for that client, authenticated (RFC 6749 §6).
+    const client = await optionalClient(body, input, services);
+    if (client && !grantTypesOf(client).includes('refresh_token')) throw unauthorizedClient('refresh_token');
+    const result = issued(await refreshSession(services, token, body.scope, client?.client_id), services);
     return tokenResponse(
       services,
       result.user,

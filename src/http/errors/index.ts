@@ -6,3 +6,4 @@ export * from './request';
 export * from './authentication';
 export * from './account';
 export * from './mfa';
+export * from './oauth';

@@ -34,6 +34,8 @@ const TITLES: Record<ProblemCode, string> = {
   reauthentication_required: 'Password required',
   invalid_credentials: 'Wrong password',
   password_too_common: 'Password too common',
+  invalid_authorization_request: 'Invalid authorization request',
+  login_required: 'Sign-in required',
 };
 
 /** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */

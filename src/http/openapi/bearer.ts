@@ -5,6 +5,9 @@ import type { Database, UserRow } from '../../db/schema';
 import { findUserWithSession } from '../../repositories/sessions.repository';
 import type { AccessTokens } from '../../security/access-tokens';
 import { parseScope, scopesOfRole, secondFactorMissing } from '../../security/scopes';
+import type { Clock } from '../../clock';
+import { signedInSession } from '../../services/oauth/sign-in';
+import { ssoSecretOf } from '../sso-cookie';
 
 /** Who is calling, as established by the security handler. */
 export interface Principal {
@@ -13,6 +16,10 @@ export interface Principal {
   /** The token's session (`sid`), and how its login authenticated (`amr`). */
   readonly sessionId: string | undefined;
   readonly amr: readonly string[];
+  /** The registered OAuth client the token was issued to (RFC 9068 `client_id`); undefined for first-party logins. */
+  readonly clientId?: string;
+  /** Established by the hosted pages' sign-in cookie rather than a bearer token (two operations only). */
+  readonly viaCookie?: boolean;
 }
 
 export const SECURITY_SCHEME = 'OAuth2';
@@ -41,11 +48,16 @@ function bearerToken(header: string | string[] | undefined): string | undefined 
 export function createBearerSecurityHandler(deps: {
   db: Kysely<Database>;
   tokens: AccessTokens;
+  clock: Clock;
   config: { mfa: { requiredForAdmin: boolean } };
 }) {
   return async function requireAuthentication(context: Context): Promise<Principal> {
     const token = bearerToken(context.request.headers.authorization);
-    if (token === undefined) throw missingToken();
+    if (token === undefined) {
+      const fromCookie = await cookiePrincipal(deps, context);
+      if (fromCookie) return fromCookie;
+      throw missingToken();
+    }
     const claims = await deps.tokens.verify(token);
     if (!claims) throw invalidToken();
     // The user row, with the token's session, is checked on every request in one statement:
@@ -60,6 +72,28 @@ export function createBearerSecurityHandler(deps: {
     if (!required.every((s) => scopes.includes(s))) throw insufficientScope(required);
     const amr = claims.amr ?? [];
     if (deps.config.mfa.requiredForAdmin && secondFactorMissing(required, amr)) throw insufficientAuthentication();
-    return { user, scopes, sessionId: claims.sid, amr };
+    return { user, scopes, sessionId: claims.sid, amr, clientId: claims.client_id };
   };
 }
+
+/**
+ * The hosted pages' sign-in cookie stands for a bearer on the two operations of the sign-in and
+ * consent page only (docs/oauth.md), with scope `me`; never elsewhere, so it cannot reach the API.
+ */
+async function cookiePrincipal(
+  deps: { db: Kysely<Database>; clock: Clock },
+  context: Context,
+): Promise<Principal | undefined> {
+  if (!SSO_OPERATIONS.has(context.operation.operationId ?? '')) return undefined;
+  const found = await signedInSession(deps, ssoSecretOf(firstHeaderValue(context.request.headers.cookie)));
+  if (!found) return undefined;
+  return {
+    user: found.user,
+    scopes: ['me'],
+    sessionId: found.session.id,
+    amr: found.session.amr.split(' '),
+    viaCookie: true,
+  };
+}
+
+const SSO_OPERATIONS: ReadonlySet<string> = new Set(['getAuthorization', 'decideAuthorization']);

@@ -16,7 +16,8 @@ type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { co
     : undefined;
 
 type Responses<Id extends OperationId> = operations[Id]['responses'];
-type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204>;
+// 302: the authorization endpoint answers only with redirects (RFC 6749 §4.1.1).
+type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204 | 302>;
 type ContentOf<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 
 export interface OperationInput<Id extends OperationId> {
@@ -25,6 +26,8 @@ export interface OperationInput<Id extends OperationId> {
   readonly body: BodyOf<Id>;
   /** The raw `Cookie` header: the refresh cookie's name is configurable, and two cookies of one name must be seen. */
   readonly cookieHeader: string | undefined;
+  /** The `Authorization` request header, for client authentication at the token endpoint (RFC 6749 §2.3.1, HTTP Basic). */
+  readonly authorization: string | undefined;
   /** The `Origin` request header, for the checks that stop cross-site use of the refresh cookie. */
   readonly origin: string | undefined;
   /** scheme://host this request was addressed to, for URLs when PUBLIC_URL is unset; undefined for an invalid Host. */

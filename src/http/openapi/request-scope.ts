@@ -41,6 +41,7 @@ class HandlerInput {
   readonly query: unknown;
   readonly body: unknown;
   readonly cookieHeader: string | undefined;
+  readonly authorization: string | undefined;
   readonly origin: string | undefined;
   readonly principal: Principal | undefined;
 
@@ -55,6 +56,7 @@ class HandlerInput {
     this.query = coerced?.query ?? c.request.query;
     this.body = c.request.requestBody;
     this.cookieHeader = firstHeaderValue(c.request.headers.cookie);
+    this.authorization = firstHeaderValue(c.request.headers.authorization);
     this.origin = firstHeaderValue(c.request.headers.origin);
     this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
   }
@@ -83,6 +85,7 @@ class RequestDependencies implements Dependencies {
   readonly metrics: Dependencies['metrics'];
   readonly mfaKeys: Dependencies['mfaKeys'];
   readonly outbox: Dependencies['outbox'];
+  readonly idTokenKey: Dependencies['idTokenKey'];
 
   constructor(
     services: Dependencies,
@@ -97,6 +100,7 @@ class RequestDependencies implements Dependencies {
     this.metrics = services.metrics;
     this.mfaKeys = services.mfaKeys;
     this.outbox = services.outbox;
+    this.idTokenKey = services.idTokenKey;
   }
 
   get logger(): Logger {

@@ -16,7 +16,7 @@ import { withMail } from '../mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
 import { admitSecondFactor } from './limits';
 import { endOtherSessionsOf } from '../sessions';
-import { endAllSessionsOf } from '../refresh-tokens';
+import { endAllSessionsOf } from '../session-endings';
 import { findUserById } from '../../repositories/users.repository';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;

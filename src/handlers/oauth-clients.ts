@@ -1,0 +1,43 @@
+import { clientNotFound, invalidClientSettings } from '../http/errors';
+import type { OperationHandler } from '../http/openapi/operation-types';
+import { findOauthClient, selectOauthClients } from '../repositories/oauth-clients.repository';
+import { changeClient, registerClient, removeClient } from '../services/oauth/clients';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
+import { presentOauthClient } from './presenters';
+
+export const createOauthClient: OperationHandler<'createOauthClient'> = async ({ body }, services) => {
+  const result = await registerClient(services, body);
+  if (result.outcome === 'invalid') throw invalidClientSettings(result.problems);
+  // The secret is shown in this answer only: the database keeps its hash.
+  return {
+    status: 201,
+    body: {
+      ...presentOauthClient(result.client),
+      ...(result.secret !== undefined && { client_secret: result.secret }),
+    },
+  };
+};
+
+export const listOauthClients: OperationHandler<'listOauthClients'> = async ({ query }, { db }) => {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await selectOauthClients(db, { afterId: decodeCursor(query.cursor), limit: limit + 1 });
+  return { status: 200, body: pageOf(rows, limit, presentOauthClient) };
+};
+
+export const getOauthClient: OperationHandler<'getOauthClient'> = async ({ path }, { db }) => {
+  const client = await findOauthClient(db, path.client_id);
+  if (!client) throw clientNotFound();
+  return { status: 200, body: presentOauthClient(client) };
+};
+
+export const updateOauthClient: OperationHandler<'updateOauthClient'> = async ({ path, body }, services) => {
+  const result = await changeClient(services, path.client_id, body);
+  if (result.outcome === 'not_found') throw clientNotFound();
+  if (result.outcome === 'invalid') throw invalidClientSettings(result.problems);
+  return { status: 200, body: presentOauthClient(result.client) };
+};
+
+export const deleteOauthClient: OperationHandler<'deleteOauthClient'> = async ({ path }, services) => {
+  if (!(await removeClient(services, path.client_id))) throw clientNotFound();
+  return { status: 204, body: undefined };
+};
