@@ -6,7 +6,7 @@ import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.
 import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
-import { endAllSessionsOf, endFamily, type LoginContext } from './refresh-tokens';
+import { cancelPendingEmailChange, endAllSessionsOf, endFamily, type LoginContext } from './refresh-tokens';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
@@ -43,7 +43,13 @@ export async function endSession(deps: Deps, userId: number, sessionId: string):
   const now = deps.clock.now().toISOString();
   // Another user's session, and one already over, are the same 404: nothing to tell them apart.
   const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
-  const ended = live && (await deps.db.transaction().execute((trx) => endFamily(trx, userId, sessionId, now)));
+  // Ending any one session (often the one the owner does not recognise) cancels a pending email
+  // change too: the session may be the one that queued it.
+  const ended = live && (await deps.db.transaction().execute(async (trx) => {
+    const done = await endFamily(trx, userId, sessionId, now);
+    if (done) await cancelPendingEmailChange(trx, userId, now);
+    return done;
+  }));
   if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
   return { outcome: 'ended' };
@@ -57,11 +63,13 @@ export async function logOutEverywhere(deps: Deps, userId: number): Promise<void
 
 /**
  * Ends every session of the user but `keep` (the request's own; undefined for a token from before
- * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail.
+ * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail;
+ * a pending email change ends too, as with every other session-ending path.
  */
 export async function endOtherSessionsOf(trx: Kysely<Database>, userId: number, keep: string | undefined, at: string): Promise<void> {
   await revokeRefreshTokensOfUserExcept(trx, userId, keep ?? '', at);
   await markOtherSessionsEnded(trx, userId, keep ?? '', at);
+  await cancelPendingEmailChange(trx, userId, at);
 }
 
 function present(row: SessionRow, current: boolean): Session {
