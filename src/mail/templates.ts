@@ -48,7 +48,7 @@ function secondFactorMail(product: string, template: Extract<MailTemplate, { kin
       return plain(`A recovery code was used to sign in to your ${product} account`, [`Someone signed in to your ${product} account with its password and one of its recovery codes, which is now spent. ${left}; once signed in, you can make a new set.`, `If this was not you, your password and a recovery code are known to someone else: reset your password at once, make a new set of recovery codes and contact support.`]);
     }
     case 'mfa_locked':
-      return plain(`Too many wrong codes for your ${product} account`, [`${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`, `Codes are asked only of someone who signed in with your password: if this was not you, your password is known to someone else. Reset it at once and contact support.`]);
+      return plain(`Too many wrong codes for your ${product} account`, [`${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`, `If this was not you, someone knows your password or holds one of your sessions. Reset your password at once: a completed reset signs out every session and lifts this lock, so your own codes work again at once. If you cannot reset it, an administrator can reset your second factor.`]);
   }
 }
 

@@ -7,7 +7,7 @@ import { newTotpSecret, otpauthUri } from '../../security/mfa/totp';
 import type { Dependencies } from '../../dependencies';
 import { withMail } from '../mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
-import { admitSecondFactor } from './limits';
+import { admitSecondFactor, clearSecondFactorFailures } from './limits';
 import { endOtherSessionsOf } from '../sessions';
 import { endAllSessionsOf } from '../refresh-tokens';
 import { findUserById } from '../../repositories/users.repository';
@@ -107,13 +107,14 @@ export async function resetSecondFactor(deps: Deps, adminId: number, userId: num
     return true;
   });
   if (!found) return { outcome: 'not_found' };
+  await clearSecondFactorFailures(deps, userId);
   audit(deps.logger, 'mfa_reset', { user_id: userId, admin_id: adminId });
   return { outcome: 'reset' };
 }
 
 /** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
 async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
-  const admission = await admitSecondFactor(deps, user, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp, 'account');
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };

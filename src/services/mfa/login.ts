@@ -58,7 +58,7 @@ export async function completeMfaLogin(deps: Deps, mfaToken: string, step: Secon
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge.user_id, reason: 'superseded' });
     return INVALID;
   }
-  const admission = await admitSecondFactor(deps, user, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp, 'login');
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
