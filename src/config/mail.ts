@@ -54,11 +54,17 @@ export function readMailConfig(read: EnvReader, production: boolean, pages: stri
         problems.push(`${name} must be set when NODE_ENV=production (password reset and email verification send mail)`);
     }
   }
+  // Reset and verification links are bearer secrets: in production they never cross the network in clear unless asked.
+  const allowPlaintext = flag('SMTP_ALLOW_PLAINTEXT', !production);
+  if (smtpUrl !== undefined && !allowPlaintext && weakensTls(smtpUrl)) {
+    problems.push(
+      `SMTP_URL's query sets requireTLS, ignoreTLS, secure=false or tls.*, which would override the TLS requirement (got "${redact(smtpUrl)}"); remove it, or set SMTP_ALLOW_PLAINTEXT=true to send without TLS`,
+    );
+  }
   return {
     mail: {
       smtpUrl,
-      // Reset and verification links are bearer secrets: in production they never cross the network in clear unless asked.
-      allowPlaintext: flag('SMTP_ALLOW_PLAINTEXT', !production),
+      allowPlaintext,
       from: env.MAIL_FROM || 'tollgate <no-reply@localhost>',
       productName: env.PRODUCT_NAME || 'tollgate',
       passwordResetUrl: linkTemplate(
@@ -95,4 +101,21 @@ function linkTemplate(name: string, raw: string, problems: string[]): string {
 /** Problems are printed: the SMTP password never appears in them. */
 function redact(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/**
+ * nodemailer merges the URL's query over the options we pass, so `?requireTLS=false` would quietly
+ * undo the TLS requirement: the opt-out must be SMTP_ALLOW_PLAINTEXT, where it can be seen.
+ */
+function weakensTls(smtpUrl: string): boolean {
+  const query = smtpUrl.includes('?') ? smtpUrl.slice(smtpUrl.indexOf('?') + 1) : '';
+  return [...new URLSearchParams(query)].some(([rawKey, value]) => {
+    const key = rawKey.toLowerCase();
+    return (
+      key === 'requiretls' ||
+      key === 'ignoretls' ||
+      key.startsWith('tls.') ||
+      (key === 'secure' && value.toLowerCase() !== 'true')
+    );
+  });
 }

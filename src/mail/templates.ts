@@ -87,7 +87,7 @@ function secondFactorMail(
     case 'mfa_locked':
       return plain(`Too many wrong codes for your ${product} account`, [
         `${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`,
-        `Codes are asked only of someone who signed in with your password: if this was not you, your password is known to someone else. Reset it at once and contact support.`,
+        `If this was not you, someone knows your password or holds one of your sessions. Reset your password at once: a completed reset signs out every session and lifts this lock, so your own codes work again at once. If you cannot reset it, an administrator can reset your second factor.`,
       ]);
   }
 }

@@ -103,23 +103,30 @@ export async function findChallengeByHash(db: Db, tokenHash: string): Promise<Mf
   return db.selectFrom('mfa_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-/** Counts a wrong code against the challenge (conditional, so concurrent wrong codes all count). */
-export async function countChallengeFailure(db: Db, id: number): Promise<void> {
-  await db
+/**
+ * Counts a code against the challenge BEFORE it is judged, in one conditional statement: of any
+ * number of concurrent codes, at most `maxAttempts` in all get a row back (PostgreSQL re-checks the
+ * WHERE on the locked row), so no more than that many are ever judged. False: the token is exhausted.
+ */
+export async function reserveChallengeAttempt(db: Db, id: number, maxAttempts: number): Promise<boolean> {
+  const row = await db
     .updateTable('mfa_challenges')
     .set((eb) => ({ failures: eb('failures', '+', 1) }))
     .where('id', '=', id)
-    .execute();
+    .where('used_at', 'is', null)
+    .where('failures', '<', maxAttempts)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-/** Uses the challenge up; false when another request used it first or it has seen too many wrong codes. */
-export async function spendChallenge(db: Db, id: number, maxFailures: number, at: string): Promise<boolean> {
+/** Uses the challenge up; false when another request used it first. */
+export async function spendChallenge(db: Db, id: number, at: string): Promise<boolean> {
   const result = await db
     .updateTable('mfa_challenges')
     .set({ used_at: at })
     .where('id', '=', id)
     .where('used_at', 'is', null)
-    .where('failures', '<', maxFailures)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -7,6 +7,7 @@ import type { Dependencies } from '../dependencies';
 import { isCommonPassword } from '../security/passwords/common-passwords';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
 import { endAllSessionsOf } from './session-endings';
+import { clearSecondFactorFailures } from './mfa/limits';
 
 /**
  * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address
@@ -60,6 +61,8 @@ export async function confirmPasswordReset(
     return user.id;
   });
   if (userId === undefined) return { outcome: 'invalid_token' };
+  // The owner proved the mailbox: a second-factor lockout (perhaps someone else's guessing) ends.
+  await clearSecondFactorFailures(services, userId);
   audit(services.logger, 'password_reset_completed', { user_id: userId });
   return { outcome: 'reset' };
 }

@@ -16,8 +16,15 @@ export async function endAllSessionsOf(db: Db, userId: number, revokedAt: string
   // A reset link mailed before is a way back in too: a password change, deactivation or logout
   // everywhere (often the answer to "someone is in my account") ends it with the sessions.
   await expireAccountTokensOf(db, userId, 'password_reset', revokedAt);
-  // So is a pending email change: confirmed later, it would move the address (and every future
-  // reset link) to whoever queued it, after the owner had taken the account back.
-  await expireEmailChangeTokensOf(db, userId, revokedAt);
+  await cancelPendingEmailChange(db, userId, revokedAt);
+}
+
+/**
+ * Every path that ends a session ends a pending email change and its link too: confirmed later, it
+ * would move the address (and every future reset link) to whoever queued it, after the owner had
+ * taken the account back. The owner may simply ask for the change again.
+ */
+export async function cancelPendingEmailChange(db: Db, userId: number, at: string): Promise<void> {
+  await expireEmailChangeTokensOf(db, userId, at);
   await updateUser(db, userId, { pending_email: null });
 }

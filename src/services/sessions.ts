@@ -13,7 +13,7 @@ import {
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
 import { endFamily, type LoginContext } from './refresh-tokens';
-import { endAllSessionsOf } from './session-endings';
+import { cancelPendingEmailChange, endAllSessionsOf } from './session-endings';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
@@ -74,7 +74,15 @@ export async function endSession(
   const now = deps.clock.now().toISOString();
   // Another user's session, and one already over, are the same 404: nothing to tell them apart.
   const live = (await selectLiveSessions(deps.db, userId, now)).some((s) => s.id === sessionId);
-  const ended = live && (await deps.db.transaction().execute((trx) => endFamily(trx, userId, sessionId, now)));
+  // Ending any one session (often the one the owner does not recognise) cancels a pending email
+  // change too: the session may be the one that queued it.
+  const ended =
+    live &&
+    (await deps.db.transaction().execute(async (trx) => {
+      const done = await endFamily(trx, userId, sessionId, now);
+      if (done) await cancelPendingEmailChange(trx, userId, now);
+      return done;
+    }));
   if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
   return { outcome: 'ended' };
@@ -88,7 +96,8 @@ export async function logOutEverywhere(deps: Deps, userId: number): Promise<void
 
 /**
  * Ends every session of the user but `keep` (the request's own; undefined for a token from before
- * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail.
+ * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail;
+ * a pending email change ends too, as with every other session-ending path.
  */
 export async function endOtherSessionsOf(
   trx: Kysely<Database>,
@@ -98,6 +107,7 @@ export async function endOtherSessionsOf(
 ): Promise<void> {
   await revokeRefreshTokensOfUserExcept(trx, userId, keep ?? '', at);
   await markOtherSessionsEnded(trx, userId, keep ?? '', at);
+  await cancelPendingEmailChange(trx, userId, at);
 }
 
 function present(row: SessionRow, current: boolean): Session {

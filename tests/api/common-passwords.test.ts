@@ -14,8 +14,22 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-// On the list as "password123" and "iloveyou": the comparison ignores case and NFKC forms (full-width digits).
-const COMMON = ['Password123', 'ILOVEYOU', 'password１２３'];
+// On the list as "password123" and "iloveyou": the comparison ignores case and NFKC forms (full-width
+// digits), whitespace around it (a space, a tab, a no-break space), invisible code points (zero-width
+// space, joiner, soft hyphen) and combining marks: each is the listed password to a guesser.
+const COMMON = [
+  'Password123',
+  'ILOVEYOU',
+  'password１２３',
+  'password123 ',
+  ' password123',
+  '\tpassword123\t',
+  '\u00a0password123',
+  'pass\u200bword123',
+  'i\u200dlove\u00adyou',
+  'password123\u0301',
+  'i\u0308loveyou',
+];
 
 const tooCommon = (field: string) => ({
   code: 'password_too_common',

@@ -1,14 +1,17 @@
+import { movableClock } from '../support/clock';
 import { bearer, login, registeredAdmin, registeredUser, type TestUser, type TokenBody } from '../support/flows';
+import { claimsOf, enrol } from '../support/mfa';
 import { startTestSmtp, tokenIn, type TestSmtp } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+const clock = movableClock();
 let smtp: TestSmtp;
 let app: TestApp;
 let admin: TestUser;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  app = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50', TRUST_PROXY: 'true' });
+  app = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL: '50', TRUST_PROXY: 'true' }, clock);
   admin = await registeredAdmin(app);
 });
 afterAll(async () => {
@@ -102,6 +105,29 @@ const endings: [string, (user: TestUser, id: number) => Promise<void>][] = [
     async (_user, id) => {
       expect(
         (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status,
+      ).toBe(204);
+    },
+  ],
+  // Enabling TOTP ends every other session (the thief's among them) but keeps the owner's.
+  [
+    'enabling TOTP',
+    async (user) => {
+      await enrol(app, user, clock);
+    },
+  ],
+  // The owner ends the one session they do not recognise (the thief's, who queued the change).
+  [
+    'ending one session',
+    async (user) => {
+      const thief = (await (await login(app, user.username, user.password)).json()) as TokenBody;
+      const sessionId = claimsOf(thief.access_token).sid ?? '';
+      expect(
+        (
+          await app.client.DELETE('/users/me/sessions/{sessionId}', {
+            params: { path: { sessionId } },
+            headers: user.auth,
+          })
+        ).response.status,
       ).toBe(204);
     },
   ],

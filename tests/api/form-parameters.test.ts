@@ -1,4 +1,3 @@
-import { captureLogs } from '../support/log-capture';
 import { movableClock } from '../support/clock';
 import { registeredUser, type OAuthErrorBody, type TestUser, type TokenBody } from '../support/flows';
 import { codeNow, enrol, MFA_OTP, MFA_RECOVERY_CODE, passwordStep } from '../support/mfa';
@@ -29,11 +28,10 @@ interface FormOperation {
 }
 
 let app: TestApp;
-const logs = captureLogs();
 // The MFA grants need authenticator codes: the app runs on a clock the test moves.
 const clock = movableClock();
 beforeAll(async () => {
-  app = await startTestApp({}, clock, logs);
+  app = await startTestApp({}, clock);
 });
 afterAll(() => app.close());
 
@@ -222,7 +220,9 @@ describe.each(FORM_OPERATIONS)('$name ($path)', (operation) => {
     await operation.succeeded(app, await app.raw(operation.path, post(encode([...bracketed, ...form]))), user);
   });
 
-  test('an undefined parameter is neither validated nor logged', async () => {
+  // Only "not validated" is claimed: the log never holds body values or parameter names at all, so a
+  // "nor logged" check here could not fail (the review of issue 21 found it) and was dropped.
+  test('an undefined parameter is not validated: sent twice, or 5000 characters long, the request still succeeds', async () => {
     const user = await registeredUser(app);
     const marker = `undefined_marker_${Date.now()}`;
     const response = await app.raw(
@@ -232,7 +232,6 @@ describe.each(FORM_OPERATIONS)('$name ($path)', (operation) => {
       ),
     );
     await operation.succeeded(app, response, user);
-    expect(logs.text()).not.toContain(marker);
   });
 
   test.each([...operation.sends, ...Object.keys(operation.optional)])(

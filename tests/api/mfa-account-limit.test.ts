@@ -1,7 +1,7 @@
 import { movableClock } from '../support/clock';
-import { login, registeredUser, type OAuthErrorBody, type TestUser } from '../support/flows';
+import { login, registeredAdmin, registeredUser, type OAuthErrorBody, type TestUser } from '../support/flows';
 import { codeNow, enrol, MFA_OTP } from '../support/mfa';
-import { startTestSmtp, type TestSmtp } from '../support/smtp';
+import { startTestSmtp, tokenIn, type TestSmtp } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -61,24 +61,19 @@ describe('wrong second-factor codes per account, from any address', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await refused.json()) as OAuthErrorBody).error).toBe('temporarily_unavailable');
-    // The /users/me/mfa/* operations share the count.
-    const regenerate = await app.client.POST('/users/me/mfa/recovery-codes', {
-      headers: { ...user.auth, ...fromNewAddress() },
-      body: { code: codeNow(secret, clock) },
-    });
-    expect(regenerate.response.status).toBe(429);
-    expect(Number(regenerate.response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await codeAttempt(user, codeNow(secret, clock))).status).toBe(429);
 
     const mail = await smtp.mailTo(user.email, /wrong codes/i);
-    expect(mail.text).toMatch(/password/);
+    // The owner is told how to get back in: a password reset (or an administrator) lifts the lock.
+    expect(mail.text).toMatch(/reset your password/i);
+    expect(mail.text).toMatch(/administrator/i);
     await settle();
     expect(lockoutMails(user)).toHaveLength(1);
     // The password itself is not locked: the second step is what is refused.
     expect((await login(app, user.username, user.password)).status).toBe(403);
   });
 
-  test('wrong codes at /users/me/mfa/* count too; a right code resets the consecutive count', async () => {
+  test('wrong codes at /users/me/mfa/* have a count of their own; a right code resets the consecutive count', async () => {
     const user = await registeredUser(app);
     const { secret } = await enrol(app, user, clock);
     const regenerate = (code: string) =>
@@ -99,5 +94,69 @@ describe('wrong second-factor codes per account, from any address', () => {
     const { response, error } = await regenerate(codeNow(secret, clock));
     expect(response.status).toBe(429);
     expect(error?.code).toBe('too_many_requests');
+  });
+});
+
+describe('a bare access token cannot lock the owner out of their second step', () => {
+  const disable = (user: TestUser, code: string) =>
+    app.client.POST('/users/me/mfa/totp/disable', { headers: { ...user.auth, ...fromNewAddress() }, body: { code } });
+
+  test("wrong codes at /users/me/mfa/* from many addresses hit their own cap (429), never the login one: the owner's right code at /token still works", async () => {
+    const owner = await registeredUser(app);
+    const { secret } = await enrol(app, owner, clock);
+    // The attacker has only the access token: no password, no code.
+    for (let i = 0; i < CAP; i += 1)
+      expect((await disable(owner, wrongCode(codeNow(secret, clock)))).response.status).toBe(400);
+    const capped = await disable(owner, wrongCode(codeNow(secret, clock)));
+    expect([capped.response.status, capped.error?.code]).toEqual([429, 'too_many_requests']);
+    expect(Number(capped.response.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    clock.advance(30);
+    expect((await codeAttempt(owner, codeNow(secret, clock))).status).toBe(200);
+  });
+
+  test('a completed password reset lifts the login lock', async () => {
+    const owner = await registeredUser(app);
+    const { secret } = await enrol(app, owner, clock);
+    for (let i = 0; i < CAP; i += 1)
+      expect((await codeAttempt(owner, wrongCode(codeNow(secret, clock)))).status).toBe(400);
+    expect((await codeAttempt(owner, codeNow(secret, clock))).status).toBe(429);
+
+    expect(
+      (await app.client.POST('/password-reset', { body: { email: owner.email }, headers: fromNewAddress() })).response
+        .status,
+    ).toBe(202);
+    const link = tokenIn(await smtp.mailTo(owner.email, /Reset your/));
+    const password = 'the owner took it back, a long one';
+    expect(
+      (await app.client.POST('/password-reset/confirm', { body: { token: link, new_password: password } })).response
+        .status,
+    ).toBe(204);
+    clock.advance(30);
+    expect((await codeAttempt({ ...owner, password }, codeNow(secret, clock))).status).toBe(200);
+  });
+
+  test('an admin MFA reset lifts the login lock', async () => {
+    const admin = await registeredAdmin(app);
+    const owner = await registeredUser(app);
+    const id = (await app.client.GET('/users/me', { headers: owner.auth })).data?.id ?? -1;
+    const { secret } = await enrol(app, owner, clock);
+    for (let i = 0; i < CAP; i += 1)
+      expect((await codeAttempt(owner, wrongCode(codeNow(secret, clock)))).status).toBe(400);
+    expect((await codeAttempt(owner, codeNow(secret, clock))).status).toBe(429);
+
+    expect(
+      (await app.client.DELETE('/users/{id}/mfa', { params: { path: { id } }, headers: admin.auth })).response.status,
+    ).toBe(204);
+    // A new authenticator for the owner (the reset ended the sessions): its first code is not refused.
+    const fresh = {
+      ...owner,
+      auth: {
+        Authorization: `Bearer ${((await (await login(app, owner.username, owner.password)).json()) as { access_token: string }).access_token}`,
+      },
+    };
+    const again = await enrol(app, fresh, clock);
+    clock.advance(30);
+    expect((await codeAttempt(owner, codeNow(again.secret, clock))).status).toBe(200);
   });
 });

@@ -77,3 +77,34 @@ test('SMTP_ALLOW_PLAINTEXT: plain SMTP refused in production unless opted out, a
     'SMTP_ALLOW_PLAINTEXT must be true or false (got "yes")',
   ]);
 });
+
+test('in production, SMTP_URL cannot switch the TLS requirement off through its query (nodemailer lets URL options win): a problem at startup', () => {
+  const production = {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://auth.example.com',
+    JWT_SECRET: 'x'.repeat(32),
+    ...PRODUCTION_MAIL,
+  };
+  for (const query of [
+    'requireTLS=false',
+    'requiretls=false',
+    'ignoreTLS=true',
+    'secure=false',
+    'tls.rejectUnauthorized=false',
+    'requireTLS=true&x=1',
+  ]) {
+    const problems = configProblems({ ...production, SMTP_URL: `smtp://user:hunter2@mail.example.com:587?${query}` });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/SMTP_URL.*TLS.*SMTP_ALLOW_PLAINTEXT/);
+    expect(problems[0]).not.toContain('hunter2');
+    // Opting out of TLS is said where it can be seen: SMTP_ALLOW_PLAINTEXT=true allows the query.
+    expect(
+      configProblems({ ...production, SMTP_ALLOW_PLAINTEXT: 'true', SMTP_URL: `smtp://mail.example.com:587?${query}` }),
+    ).toEqual([]);
+  }
+  // A query that leaves TLS alone, and smtps://, stay accepted.
+  expect(configProblems({ ...production, SMTP_URL: 'smtp://mail.example.com:587?name=tollgate.example.com' })).toEqual(
+    [],
+  );
+  expect(configProblems({ ...production, SMTP_URL: 'smtps://mail.example.com:465?secure=true' })).toEqual([]);
+});

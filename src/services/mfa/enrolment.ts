@@ -14,7 +14,7 @@ import { newTotpSecret, otpauthUri } from '../../security/mfa/totp';
 import type { Dependencies } from '../../dependencies';
 import { withMail } from '../mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './codes';
-import { admitSecondFactor } from './limits';
+import { admitSecondFactor, clearSecondFactorFailures } from './limits';
 import { endOtherSessionsOf } from '../sessions';
 import { endAllSessionsOf } from '../session-endings';
 import { findUserById } from '../../repositories/users.repository';
@@ -139,6 +139,7 @@ export async function resetSecondFactor(
     return true;
   });
   if (!found) return { outcome: 'not_found' };
+  await clearSecondFactorFailures(deps, userId);
   audit(deps.logger, 'mfa_reset', { user_id: userId, admin_id: adminId });
   return { outcome: 'reset' };
 }
@@ -150,7 +151,7 @@ async function checked<T>(
   clientIp: string,
   check: () => Promise<T | false | undefined>,
 ): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
-  const admission = await admitSecondFactor(deps, user, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp, 'account');
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../../audit';
 import type { UserRow } from '../../db/schema';
 import {
-  countChallengeFailure,
   deleteExpiredChallenges,
   findChallengeByHash,
   insertChallenge,
+  reserveChallengeAttempt,
   spendChallenge,
 } from '../../repositories/mfa.repository';
 import { findUserById } from '../../repositories/users.repository';
@@ -86,15 +86,19 @@ export async function completeMfaLogin(
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge.user_id, reason: 'superseded' });
     return INVALID;
   }
-  const admission = await admitSecondFactor(deps, user, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp, 'login');
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
+  // Counted before the code is judged, atomically: concurrent wrong codes cannot slip past the limit.
+  if (!(await reserveChallengeAttempt(deps.db, challenge.id, MFA_TOKEN_MAX_FAILURES))) {
+    audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'unknown_token' });
+    return INVALID;
+  }
   const completion = await useChallenge(deps, challenge.id, user, step, now.toISOString());
   if (completion === 'spent') return INVALID;
   if (completion === 'wrong_code') {
-    await countChallengeFailure(deps.db, challenge.id);
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'wrong_code' });
     return INVALID;
   }
@@ -115,7 +119,8 @@ class WrongCode extends Error {}
  * Uses the mfa_token up and accepts the code in ONE transaction, the token first: a conditional
  * UPDATE, so of concurrent requests on one mfa_token (four right recovery codes at once) one wins
  * and the others, on PostgreSQL waiting on its row lock, find it used and spend nothing, mail nothing.
- * A wrong code rolls the use back, so the token stays for the next try (up to its failure limit).
+ * A wrong code rolls the use back, so the token stays for the next try (up to its limit, counted
+ * before this runs by reserveChallengeAttempt).
  */
 async function useChallenge(
   deps: Deps,
@@ -126,7 +131,7 @@ async function useChallenge(
 ): Promise<'completed' | 'wrong_code' | 'spent'> {
   try {
     return await withMail(deps, async (trx, queue) => {
-      if (!(await spendChallenge(trx, challengeId, MFA_TOKEN_MAX_FAILURES, at))) return 'spent';
+      if (!(await spendChallenge(trx, challengeId, at))) return 'spent';
       const accepted =
         step.method === 'otp'
           ? await acceptTotpCode({ ...deps, db: trx }, user.id, step.code)
