@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionRow, UserRow } from '../db/schema';
+import { hasRefreshableToken } from './sessions.repository';
 
 type Db = Kysely<Database>;
 
@@ -27,16 +28,7 @@ export async function findLiveSsoSession(
     .selectAll()
     .where('sso_hash', '=', ssoHash)
     .where('revoked_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('refresh_tokens')
-          .select('refresh_tokens.id')
-          .whereRef('refresh_tokens.family_id', '=', 'sessions.id')
-          .where('refresh_tokens.revoked_at', 'is', null)
-          .where('refresh_tokens.rotated_at', 'is', null)
-          .where('refresh_tokens.expires_at', '>', now),
-      ),
-    )
+    .where(hasRefreshableToken(now))
     .executeTakeFirst();
   if (!session) return undefined;
   const user = await db

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, SessionRow, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
@@ -67,16 +67,7 @@ export async function selectLiveSessions(db: Db, userId: number, now: string): P
     .selectAll()
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('refresh_tokens')
-          .select('refresh_tokens.id')
-          .whereRef('refresh_tokens.family_id', '=', 'sessions.id')
-          .where('refresh_tokens.revoked_at', 'is', null)
-          .where('refresh_tokens.rotated_at', 'is', null)
-          .where('refresh_tokens.expires_at', '>', now),
-      ),
-    )
+    .where(hasRefreshableToken(now))
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
@@ -103,4 +94,17 @@ export async function markSessionEnded(db: Db, userId: number, id: string, at: s
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** A session is live while a refresh token of its family can still refresh (unrevoked, unrotated, unexpired). */
+export function hasRefreshableToken(now: string) {
+  return ({ exists, selectFrom }: ExpressionBuilder<Database, 'sessions'>) =>
+    exists(
+      selectFrom('refresh_tokens')
+        .select('refresh_tokens.id')
+        .whereRef('refresh_tokens.family_id', '=', 'sessions.id')
+        .where('refresh_tokens.revoked_at', 'is', null)
+        .where('refresh_tokens.rotated_at', 'is', null)
+        .where('refresh_tokens.expires_at', '>', now),
+    );
 }
