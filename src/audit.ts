@@ -39,7 +39,7 @@ export interface AuditEvents extends MfaAuditEvents {
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'passkey_counter_regression']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

@@ -9,17 +9,19 @@ import { readPasswordHashConfig, type PasswordHashConfig } from './password-hash
 import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
+import { readWebAuthnConfig, type WebAuthnSettings } from './webauthn';
 
 export { ConfigError, type Env } from './env-reader';
 export { isPostgresUrl } from './database';
 export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
+export type { WebAuthnConfig } from './webauthn';
 export type { ResponseValidationMode } from './operations';
 export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
 /** One flat object, read by area: each area's file names its variables, defaults and checks. */
-export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig;
+export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig & WebAuthnSettings;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -32,17 +34,19 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
   const database = readDatabaseConfig(read);
   const signing = readSigningConfig(read, production);
   const address = readPublicAddressConfig(read, production);
+  const server = readHttpServerConfig(read);
   const areas: Omit<Config, keyof PasswordHashConfig> = {
     ...database,
     ...signing,
     ...address,
-    ...readHttpServerConfig(read),
+    ...server,
     ...readTokenConfig(read, address.publicUrl),
     ...readCapacityConfig(read, cpuCount),
     ...readThrottlingConfig(read),
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
     ...readMailConfig(read, production),
+    ...readWebAuthnConfig(read, production, address.publicUrl, server.port),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.
   const config: Config = { ...areas, ...readPasswordHashConfig(read, areas.bcryptCost) };

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
 import type { MfaChallengeTable, MfaRecoveryCodeTable, MfaTotpTable, SessionTable } from './mfa-schema';
+import type { PasskeyChallengeTable, PasskeyTable, PasskeyUserHandleTable } from './passkey-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -95,7 +96,7 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
-/** Every table, as Kysely sees it (the second factor's table types live in mfa-schema.ts). */
+/** Every table, as Kysely sees it (the second factor's table types live in mfa-schema.ts, the passkeys' in passkey-schema.ts). */
 export interface Database {
   users: UserTable;
   todos: TodoTable;
@@ -107,6 +108,9 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_challenges: MfaChallengeTable;
+  passkeys: PasskeyTable;
+  passkey_user_handles: PasskeyUserHandleTable;
+  passkey_challenges: PasskeyChallengeTable;
 }
 
 export type UserRow = Selectable<UserTable>;

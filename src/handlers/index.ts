@@ -8,6 +8,7 @@ import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos'
 import { issueToken } from './tokens';
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
 import { endSession, listSessions } from './user-sessions';
+import { deletePasskey, finishPasskeyRegistration, listPasskeys, renamePasskey, startPasskeyAuthentication, startPasskeyRegistration } from './passkeys';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
@@ -39,4 +40,10 @@ export const handlers: HandlerMap = {
   confirmPasswordReset,
   requestEmailVerification,
   confirmEmailVerification,
+  listPasskeys,
+  startPasskeyRegistration,
+  finishPasskeyRegistration,
+  renamePasskey,
+  deletePasskey,
+  startPasskeyAuthentication,
 };

@@ -1,8 +1,10 @@
 import type { components } from '../../generated/api';
+import type { PasskeyRow } from '../db/passkey-schema';
 import type { TodoRow, UserRow } from '../db/schema';
 
 type User = components['schemas']['User'];
 type Todo = components['schemas']['Todo'];
+type Passkey = components['schemas']['Passkey'];
 
 /** Allow-lists of public fields: a password hash has no way out. */
 export function presentUser(row: UserRow): User {
@@ -13,4 +15,9 @@ export function presentUser(row: UserRow): User {
 
 export function presentTodo(row: TodoRow): Todo {
   return { id: row.id, title: row.title, done: row.done === 1, created_at: row.created_at, updated_at: row.updated_at };
+}
+
+/** Neither the credential id nor the public key leaves the server: the id is ours, the rest is metadata. */
+export function presentPasskey(row: PasskeyRow): Passkey {
+  return { id: row.id, name: row.name, created_at: row.created_at, last_used_at: row.last_used_at, backed_up: row.backed_up === 1, device_type: row.device_type, aaguid: row.aaguid };
 }

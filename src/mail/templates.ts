@@ -13,7 +13,9 @@ export type MailTemplate =
   | { kind: 'email_taken' }
   | { kind: 'mfa_enabled' }
   | { kind: 'mfa_disabled'; by: 'user' | 'admin' }
-  | { kind: 'recovery_code_used'; remaining: number };
+  | { kind: 'recovery_code_used'; remaining: number }
+  | { kind: 'passkey_added'; name: string }
+  | { kind: 'passkey_removed'; name: string };
 
 export function renderMail(product: string, template: MailTemplate): RenderedMail {
   switch (template.kind) {
@@ -27,6 +29,10 @@ export function renderMail(product: string, template: MailTemplate): RenderedMai
       return plain(`Your ${product} email address is being changed`, [`Someone signed in to your ${product} account asked to change its email address to ${template.newEmail}.`, `It changes only once that address is confirmed. If this was not you, change your password now.`]);
     case 'email_taken':
       return plain(`Someone tried to use your address on ${product}`, [`Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`, `No action is needed.`]);
+    case 'passkey_added':
+      return plain(`A passkey was added to your ${product} account`, [`A passkey named "${template.name}" was just added to your ${product} account; it can now sign in without the password.`, `If this was not you, remove it from your passkeys, reset your password at once and contact support.`]);
+    case 'passkey_removed':
+      return plain(`A passkey was removed from your ${product} account`, [`The passkey named "${template.name}" was just removed from your ${product} account; it can no longer sign in.`, `If this was not you, reset your password at once and contact support.`]);
     default:
       return secondFactorMail(product, template);
   }
