@@ -26,7 +26,7 @@ export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationS
       token_endpoint: `${base}/token`,
       revocation_endpoint: `${base}/token/revoke`,
       jwks_uri: `${base}/.well-known/jwks.json`,
-      grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code'],
+      grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code', 'urn:tollgate:params:oauth:grant-type:passkey'],
       response_types_supported: [],
       scopes_supported: [...ALL_SCOPES],
       // Public clients only: the password and refresh grants take no client credentials.

@@ -38,7 +38,7 @@ describe('getJwks', () => {
 
 describe('getAuthorizationServerMetadata', () => {
   const supported = {
-    grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code'],
+    grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code', 'urn:tollgate:params:oauth:grant-type:passkey'],
     response_types_supported: [],
     scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin'],
     token_endpoint_auth_methods_supported: ['none'],
