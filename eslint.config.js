@@ -22,8 +22,15 @@ module.exports = tseslint.config(
     // Small files and functions (STYLE.md): a file that stops fitting on a screen is split by concern.
     files: ['src/**/*.ts'],
     rules: {
-      'max-lines': ['error', { max: 200 }],
+      // Counts code: a comment that says why never pushes a file over the limit.
+      'max-lines': ['error', { max: 200, skipComments: true, skipBlankLines: true }],
       'max-lines-per-function': ['error', { max: 60 }],
     },
+  },
+  {
+    // Migrations run on Kysely<any> and never import app code (the schema types change, a shipped
+    // migration must not), so `any` is their one allowed type there.
+    files: ['src/db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -18,6 +18,7 @@ const SQLITE_ONLY = [
   '<rootDir>/tests/config-files.test.ts',
   // No database at all: running them twice proves nothing more.
   '<rootDir>/tests/http/',
+  '<rootDir>/tests/handlers/',
   '<rootDir>/tests/security/passwords.test.ts',
   '<rootDir>/tests/security/access-tokens.test.ts',
   '<rootDir>/tests/security/key-ring.test.ts',

@@ -47,6 +47,11 @@ export interface paths {
          *     another account uses gets the same answer and nothing changes (its owner is told someone
          *     tried), so the answer never tells which addresses have accounts. Limited like
          *     `POST /password-reset` (the new address and the client IP are counted).
+         *
+         *     A new address needs `current_password` as well: the access token alone is not enough to
+         *     move the account (a stolen one could, then reset the password through it). The password is
+         *     checked and throttled as at `/token` (a wrong one counts as a failed login). Sending the
+         *     current address again (which only cancels a pending change) needs no password.
          */
         patch: operations["updateCurrentUser"];
         trace?: never;
@@ -120,7 +125,8 @@ export interface paths {
          * Log one session out
          * @description Revokes that session's refresh tokens; its access tokens stop working at once. The
          *     user's other sessions live on. A session of another user, or one that has already ended,
-         *     is `404`.
+         *     is `404`. Ending the session of the token sending the request is a logout: in cookie mode
+         *     the answer clears the refresh cookie.
          */
         delete: operations["endSession"];
         options?: never;
@@ -144,6 +150,9 @@ export interface paths {
          *     Nothing changes for logins until it is confirmed. Calling again replaces a pending
          *     enrolment; once one is confirmed, `409`. The secret is stored encrypted
          *     (`MFA_ENCRYPTION_KEY`).
+         *
+         *     Needs `current_password` (checked and throttled as at `/token`): an access token alone must
+         *     not be able to put someone else's authenticator on the account.
          */
         post: operations["startTotpEnrolment"];
         delete?: never;
@@ -166,6 +175,10 @@ export interface paths {
          * @description A current code from the authenticator turns the second factor on. The answer holds 10
          *     recovery codes (80 random bits each), shown this once: the server keeps only their hashes.
          *     Wrong codes count as failed logins of the user from this client IP.
+         *
+         *     Needs `current_password` too (checked before the code, throttled as at `/token`). Once the
+         *     second factor is on, the user's other sessions end (they began with the password alone);
+         *     the session sending this request lives on.
          */
         post: operations["confirmTotpEnrolment"];
         delete?: never;
@@ -736,9 +749,14 @@ export interface components {
         ClientId: string;
         /**
          * @description The form of `POST /token`; `grant_type` selects the grant, and a form without one is a
-         *     password grant (as FastAPI's `OAuth2PasswordRequestForm` reads it). Parameters the endpoint
-         *     does not know are ignored (RFC 6749 §3.2); every parameter, known or not, appears at most
-         *     once (a repeated one is `invalid_request`).
+         *     password grant (as FastAPI's `OAuth2PasswordRequestForm` reads it).
+         *
+         *     Read as every form of this API is (RFC 6749 §3.1, §3.2): flat `name=value` pairs (a `.` or
+         *     `[…]` in a name is part of the name), then, before validation,
+         *     1. a parameter with an empty value (`scope=`) is treated as omitted;
+         *     2. a parameter no grant below defines is ignored: dropped unread, whatever its name or value;
+         *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
+         *        names it (`username was sent more than once.`).
          */
         TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["PasskeyGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
@@ -795,8 +813,9 @@ export interface components {
          */
         RecoveryCode: string;
         /**
-         * @description A form parameter the OAuth endpoints do not know: ignored (RFC 6749 §3.2), yet, like every
-         *     parameter, sent once (a repeated one arrives as a list and is `invalid_request`).
+         * @description A form parameter the operation does not define: ignored (RFC 6749 §3.2). The server drops
+         *     it before validation, whatever its name, value or count; declared so that clients and mock
+         *     servers built from this contract accept it too.
          */
         IgnoredParameter: string;
         TokenResponse: {
@@ -811,7 +830,13 @@ export interface components {
         /**
          * @description RFC 7009 §2.1. `token` may be left out only when the refresh-token cookie carries it
          *     (`REFRESH_COOKIE=true`); the spec the server serves with cookie mode off requires it.
-         *     Unknown parameters are ignored (RFC 6749 §3.2); a repeated parameter is `invalid_request`.
+         *
+         *     Read as every form of this API is (RFC 6749 §3.1, §3.2): flat `name=value` pairs (a `.` or
+         *     `[…]` in a name is part of the name), then, before validation,
+         *     1. a parameter with an empty value (`token_type_hint=`) is treated as omitted;
+         *     2. a parameter not defined below is ignored: dropped unread, whatever its name or value;
+         *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
+         *        names it (`token was sent more than once.`).
          */
         RevocationRequest: {
             token?: string;
@@ -861,6 +886,7 @@ export interface components {
         };
         UserSelfUpdate: {
             email: components["schemas"]["Email"];
+            current_password?: components["schemas"]["CurrentPassword"];
         };
         PasswordChange: {
             /** Format: password */
@@ -957,6 +983,17 @@ export interface components {
         TotpCode: {
             /** @description A current 6-digit authenticator code. */
             code: string;
+            current_password?: components["schemas"]["CurrentPassword"];
+        };
+        /**
+         * Format: password
+         * @description The user's current password: proof, beyond the access token, that the owner is asking
+         *     (a missing one is `403 reauthentication_required`, a wrong one `403 invalid_credentials`).
+         * @example correct horse battery staple
+         */
+        CurrentPassword: string;
+        Reauthentication: {
+            current_password?: components["schemas"]["CurrentPassword"];
         };
         SecondFactorCode: {
             /** @description A current 6-digit authenticator code, or an unused recovery code (which is then spent). */
@@ -995,13 +1032,6 @@ export interface components {
         };
         PasskeyRename: {
             name: components["schemas"]["PasskeyName"];
-        };
-        PasskeyRegistrationStart: {
-            /**
-             * Format: password
-             * @description The user's current password, proving the account's owner asks.
-             */
-            current_password?: string;
         };
         Base64Url: string;
         /**
@@ -1286,6 +1316,56 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The access token lacks a scope this operation needs (RFC 6750 §3.1); or the request does not
+         *     prove it comes from the account's owner: `current_password` is missing
+         *     (`reauthentication_required`) or wrong (`invalid_credentials`, counted as a failed login).
+         */
+        ForbiddenReauthentication: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many wrong `current_password` values: they count as failed logins of this user from this
+         *     client IP (`LOGIN_MAX_FAILURES` and `LOGIN_MAX_FAILURES_PER_IP` per `LOGIN_FAILURE_WINDOW`,
+         *     shared with `/token`); while throttled the password is not checked.
+         */
+        TooManyPasswordAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:too_many_requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many failed password attempts. Try again later."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many wrong `current_password` values (counted as failed logins, shared with `/token`), or
+         *     too many wrong codes for this user (see `TooManyOtpAttempts`). Neither was checked.
+         */
+        TooManyOtpOrPasswordAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No user has this id. */
         UserNotFound: {
             headers: {
@@ -1498,38 +1578,6 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["OAuthError"];
-            };
-        };
-        /**
-         * @description The access token lacks the `me` scope (RFC 6750 §3.1); or `current_password` is missing
-         *     (`reauthentication_required`) or wrong (`invalid_credentials`, counted as a failed login).
-         */
-        ForbiddenPasskeyChange: {
-            headers: {
-                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Too many wrong `current_password` values (counted as failed logins of this user, shared with `/token`); the password was not checked. */
-        TooManyPasswordAttemptsForPasskeys: {
-            headers: {
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "urn:tollgate:problem:too_many_requests",
-                 *       "title": "Too many requests",
-                 *       "status": 429,
-                 *       "code": "too_many_requests",
-                 *       "detail": "Too many failed password attempts. Try again later."
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The user has 10 passkeys already; remove one first. */
@@ -1844,7 +1892,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "email": "alice@example.org"
+                 *       "email": "alice@example.org",
+                 *       "current_password": "correct horse battery staple"
                  *     }
                  */
                 "application/json": components["schemas"]["UserSelfUpdate"];
@@ -1877,11 +1926,25 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyMailRequests"];
+            /**
+             * @description Too many mail requests for the new address or from this client IP (as
+             *     `POST /password-reset` counts them), or too many wrong `current_password` values (counted
+             *     as failed logins of this user, shared with `/token`; while throttled the password is not
+             *     checked).
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -2047,6 +2110,7 @@ export interface operations {
             /** @description The session has ended. */
             204: {
                 headers: {
+                    "Set-Cookie": components["headers"]["ClearRefreshCookie"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2085,7 +2149,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Reauthentication"];
+            };
+        };
         responses: {
             /** @description The pending enrolment. */
             201: {
@@ -2104,7 +2177,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             /** @description The user has a confirmed authenticator already; disable it first. */
             409: {
@@ -2124,6 +2197,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             /** @description The server runs in production without `MFA_ENCRYPTION_KEY`, so it cannot store a secret. */
@@ -2157,7 +2233,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "492039"
+                 *       "code": "492039",
+                 *       "current_password": "correct horse battery staple"
                  *     }
                  */
                 "application/json": components["schemas"]["TotpCode"];
@@ -2191,12 +2268,12 @@ export interface operations {
             };
             400: components["responses"]["WrongOtp"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["MfaNotPending"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyOtpAttempts"];
+            429: components["responses"]["TooManyOtpOrPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -2352,7 +2429,7 @@ export interface operations {
                  *       "current_password": "correct horse battery staple"
                  *     }
                  */
-                "application/json": components["schemas"]["PasskeyRegistrationStart"];
+                "application/json": components["schemas"]["Reauthentication"];
             };
         };
         responses: {
@@ -2418,12 +2495,12 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ForbiddenPasskeyChange"];
+            403: components["responses"]["ForbiddenReauthentication"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["PasskeyLimitReached"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyPasswordAttemptsForPasskeys"];
+            429: components["responses"]["TooManyPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -2513,7 +2590,7 @@ export interface operations {
                  *       "current_password": "correct horse battery staple"
                  *     }
                  */
-                "application/json": components["schemas"]["PasskeyRegistrationStart"];
+                "application/json": components["schemas"]["Reauthentication"];
             };
         };
         responses: {
@@ -2526,12 +2603,12 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ForbiddenPasskeyChange"];
+            403: components["responses"]["ForbiddenReauthentication"];
             404: components["responses"]["PasskeyNotFound"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyPasswordAttemptsForPasskeys"];
+            429: components["responses"]["TooManyPasswordAttempts"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -3209,7 +3286,8 @@ export interface operations {
                      *         "password",
                      *         "refresh_token",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
-                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code"
+                     *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
+                     *         "urn:tollgate:params:oauth:grant-type:passkey"
                      *       ],
                      *       "response_types_supported": [],
                      *       "scopes_supported": [

@@ -47,7 +47,7 @@ export async function createApp(spec: Spec, services: Dependencies, readiness: R
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
-  app.use(parseDeclaredBodies((ctx) => api.readsBody((ctx.state as AppState).operationId)));
+  app.use(parseDeclaredBodies(api, (ctx) => (ctx.state as AppState).operationId));
   app.use((ctx) => api.handle(ctx));
   return app;
 }

@@ -4,6 +4,8 @@ import type { Logger } from './logger';
 import type { MfaAuditEvents } from './mfa-audit-events';
 
 type Role = components['schemas']['Role'];
+/** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
+export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp_confirmation' | 'passkey_registration' | 'passkey_removal';
 
 /**
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
@@ -35,11 +37,14 @@ export interface AuditEvents extends MfaAuditEvents {
   email_change_requested: { user_id: number; address_taken: boolean };
   /** A password-reset, verification or email-change request over EMAIL_MAX_PER_ADDRESS or EMAIL_REQUESTS_MAX_PER_IP. */
   mail_request_throttled: { operation: 'password_reset' | 'email_verification' | 'email_change'; user_id?: number; retry_after: number };
+  /** A sensitive change sent without current_password (missing) or with a wrong one (which counts as a failed login). */
+  reauthentication_failed: { user_id: number; operation: ReauthenticatedOperation; reason: 'missing' | 'wrong_password' };
+  reauthentication_throttled: { user_id: number; operation: ReauthenticatedOperation; limit: LoginLimitName; retry_after: number };
 }
 
 export type AuditEvent = keyof AuditEvents;
 
-const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'passkey_counter_regression']);
+const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>(['login_throttled', 'password_change_throttled', 'registration_throttled', 'refresh_token_reuse_detected', 'mfa_code_throttled', 'mail_request_throttled', 'reauthentication_throttled', 'mfa_account_locked', 'passkey_counter_regression']);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */
 export function audit<E extends AuditEvent>(logger: Logger, event: E, fields: AuditEvents[E]): void {

@@ -10,6 +10,8 @@ export interface MfaAuditEvents {
   mfa_reset: { user_id: number; admin_id: number };
   mfa_code_failed: { user_id: number };
   mfa_code_throttled: { user_id: number; retry_after: number };
+  /** MFA_MAX_CONSECUTIVE_FAILURES wrong codes for the account, from any address: logged (and the owner mailed) once per trip. */
+  mfa_account_locked: { user_id: number; retry_after: number };
   /** The right password of a user with a second factor: an mfa_token was answered. */
   mfa_challenge_issued: { user_id: number };
   mfa_login_failed: { user_id?: number; reason: 'unknown_token' | 'wrong_code' | 'superseded' };

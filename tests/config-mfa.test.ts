@@ -20,6 +20,13 @@ test('MFA variables: defaults, and a key must be 32 bytes of base64 (never echoe
   expect(problems.join('\n')).not.toContain(short);
 });
 
+test('MFA_MAX_CONSECUTIVE_FAILURES: 100 by default (NIST 800-63B §5.2.2), never above; MFA_FAILURE_WINDOW a day', () => {
+  expect(loadConfig({}).mfa).toMatchObject({ maxConsecutiveFailures: 100, failureWindow: 86400 });
+  expect(loadConfig({ MFA_MAX_CONSECUTIVE_FAILURES: '10', MFA_FAILURE_WINDOW: '3600' }).mfa).toMatchObject({ maxConsecutiveFailures: 10, failureWindow: 3600 });
+  const problems = configProblems({ MFA_MAX_CONSECUTIVE_FAILURES: '101', MFA_FAILURE_WINDOW: '0' });
+  expect(problems.map((p) => p.split(' ')[0])).toEqual(['MFA_MAX_CONSECUTIVE_FAILURES', 'MFA_FAILURE_WINDOW']);
+});
+
 function sqliteConfig(dir: string, env: Record<string, string> = {}) {
   return loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, PORT: '0', BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, ...env });
 }

@@ -66,7 +66,7 @@ export function createClient(options: ClientOptions): TollgateClient {
       return result;
     },
     signIn: (username: string, password: string, scope?: string) =>
-      signInStep(postTokenForm, (tokens) => session.store(tokens), { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }),
+      signInStep(postTokenForm, (tokens) => session.store(tokens), { grant_type: 'password', username, password, ...(scope !== undefined && { scope }) } satisfies components['schemas']['PasswordGrantRequest']),
     async logout() {
       const token = session.refreshToken;
       session.clear();

@@ -2,9 +2,12 @@ import type { components } from '../../generated/api';
 
 type TokenResponse = components['schemas']['TokenResponse'];
 type OAuthErrorBody = components['schemas']['OAuthError'];
+type MfaOtpForm = components['schemas']['MfaOtpGrantRequest'];
+type MfaRecoveryCodeForm = components['schemas']['MfaRecoveryCodeGrantRequest'];
 
-export const MFA_OTP_GRANT = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
-export const MFA_RECOVERY_CODE_GRANT = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
+// Typed by the spec's request schemas: a grant_type renamed in openapi.yaml fails to compile here.
+export const MFA_OTP_GRANT: MfaOtpForm['grant_type'] = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
+export const MFA_RECOVERY_CODE_GRANT: MfaRecoveryCodeForm['grant_type'] = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
 
 /**
  * How a sign-in ended. `mfa_required` is not an error: the password was right and the caller
@@ -35,8 +38,8 @@ export async function signInStep(post: PostTokenForm, store: (tokens: TokenRespo
   if (mfaToken === undefined) return { outcome: 'refused', status, error };
   return {
     outcome: 'mfa_required',
-    completeWithOtp: (otp) => signInStep(post, store, { grant_type: MFA_OTP_GRANT, mfa_token: mfaToken, otp }),
-    completeWithRecoveryCode: (code) => signInStep(post, store, { grant_type: MFA_RECOVERY_CODE_GRANT, mfa_token: mfaToken, recovery_code: code }),
+    completeWithOtp: (otp) => signInStep(post, store, { grant_type: MFA_OTP_GRANT, mfa_token: mfaToken, otp } satisfies MfaOtpForm),
+    completeWithRecoveryCode: (code) => signInStep(post, store, { grant_type: MFA_RECOVERY_CODE_GRANT, mfa_token: mfaToken, recovery_code: code } satisfies MfaRecoveryCodeForm),
   };
 }
 

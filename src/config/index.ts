@@ -20,7 +20,7 @@ export type { ResponseValidationMode } from './operations';
 export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
-/** One flat object, read by area: each area's file names its variables, defaults and checks. */
+/** One object, read by area (each area's file names its variables, defaults and checks): most areas flat, mfa, mail and webauthn under one key each. */
 export type Config = DatabaseConfig & SigningConfig & PublicAddressConfig & HttpServerConfig & TokenConfig & CapacityConfig & ThrottlingConfig & OperationsConfig & MfaSettings & MailSettings & PasswordHashConfig & WebAuthnSettings;
 
 /**

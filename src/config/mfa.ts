@@ -7,6 +7,10 @@ export interface MfaConfig {
   readonly previousKeys: readonly Buffer[];
   readonly issuer: string;
   readonly requiredForAdmin: boolean;
+  /** Wrong codes in a row per account, from any address, before its second step is refused (NIST 800-63B §5.2.2: at most 100). */
+  readonly maxConsecutiveFailures: number;
+  /** Seconds a wrong code keeps counting against that cap (a sliding window; a right code clears it). */
+  readonly failureWindow: number;
 }
 
 export interface MfaSettings {
@@ -18,7 +22,7 @@ const KEY_BYTES = 32;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const ISSUER = /^[^:\u0000-\u001F\u007F]{1,64}$/;
 
-/** MFA_ENCRYPTION_KEY, MFA_PREVIOUS_ENCRYPTION_KEYS, MFA_ISSUER, MFA_REQUIRED_FOR_ADMIN. */
+/** MFA_ENCRYPTION_KEY, MFA_PREVIOUS_ENCRYPTION_KEYS, MFA_ISSUER, MFA_REQUIRED_FOR_ADMIN, MFA_MAX_CONSECUTIVE_FAILURES, MFA_FAILURE_WINDOW. */
 export function readMfaConfig(read: EnvReader): MfaSettings {
   // Read first: its problem is listed before the keys' (the order operators have seen so far).
   const requiredForAdmin = read.boolean('MFA_REQUIRED_FOR_ADMIN', false);
@@ -32,7 +36,9 @@ export function readMfaConfig(read: EnvReader): MfaSettings {
   const issuer = read.text('MFA_ISSUER') ?? 'tollgate';
   // The issuer is the label's prefix in the otpauth URI, which a colon would split.
   if (!ISSUER.test(issuer)) read.problems.push(`MFA_ISSUER must be 1 to 64 characters without ":" or control characters (got "${issuer}")`);
-  return { mfa: { encryptionKey, previousKeys, issuer, requiredForAdmin } };
+  const maxConsecutiveFailures = read.integer('MFA_MAX_CONSECUTIVE_FAILURES', 100, 1, 100);
+  const failureWindow = read.integer('MFA_FAILURE_WINDOW', 86400, 60, 2_592_000);
+  return { mfa: { encryptionKey, previousKeys, issuer, requiredForAdmin, maxConsecutiveFailures, failureWindow } };
 }
 
 function key(name: string, raw: string | undefined, problems: string[]): Buffer | undefined {

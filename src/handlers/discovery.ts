@@ -1,6 +1,7 @@
 import { validationFailed } from '../http/errors';
 import type { OperationHandler } from '../http/operation-types';
 import { ALL_SCOPES } from '../security/scopes';
+import { GRANT_TYPES } from './grants';
 
 /** Keys change only on rotation (a restart), so resource servers and caches may keep them a while. */
 const CACHEABLE = { 'Cache-Control': 'public, max-age=300' };
@@ -26,7 +27,8 @@ export const getAuthorizationServerMetadata: OperationHandler<'getAuthorizationS
       token_endpoint: `${base}/token`,
       revocation_endpoint: `${base}/token/revoke`,
       jwks_uri: `${base}/.well-known/jwks.json`,
-      grant_types_supported: ['password', 'refresh_token', 'urn:tollgate:params:oauth:grant-type:mfa-otp', 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code', 'urn:tollgate:params:oauth:grant-type:passkey'],
+      // The grant registry's keys, which its type ties to the spec's TokenRequest branches.
+      grant_types_supported: [...GRANT_TYPES],
       response_types_supported: [],
       scopes_supported: [...ALL_SCOPES],
       // Public clients only: the password and refresh grants take no client credentials.

@@ -6,6 +6,7 @@ import { deleteSecondFactor } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
 import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa';
 import { endAllSessionsOf } from '../services/refresh-sessions';
+import { reauthenticate } from './reauthentication';
 
 type Refused = CodeRefused | { readonly outcome: 'no_pending' | 'not_enabled' };
 
@@ -16,15 +17,20 @@ function refusal(refused: Refused): ApiError {
   return refused.outcome === 'throttled' ? secondFactorThrottled(refused.retryAfter) : wrongOtp();
 }
 
+/** Enrolling needs the current password: a stolen token must not put the thief's authenticator on the account. */
 export const startTotpEnrolment: OperationHandler<'startTotpEnrolment'> = async (input, services) => {
-  const enrolment = await startEnrolment(services, authenticated(input).user);
+  const { user } = authenticated(input);
+  await reauthenticate(services, user, input.body?.current_password, input.clientIp, 'totp_enrolment');
+  const enrolment = await startEnrolment(services, user);
   if (enrolment.outcome === 'already_enabled') throw mfaAlreadyEnabled();
   if (enrolment.outcome === 'unavailable') throw mfaUnavailable();
   return { status: 201, body: { secret: enrolment.secret, otpauth_uri: enrolment.otpauth_uri } };
 };
 
 export const confirmTotpEnrolment: OperationHandler<'confirmTotpEnrolment'> = async (input, services) => {
-  const confirmation = await confirmEnrolment(services, authenticated(input).user, input.body.code, input.clientIp);
+  const { user, sessionId } = authenticated(input);
+  await reauthenticate(services, user, input.body.current_password, input.clientIp, 'totp_confirmation');
+  const confirmation = await confirmEnrolment(services, user, input.body.code, input.clientIp, sessionId);
   if (confirmation.outcome !== 'enabled') throw refusal(confirmation);
   return { status: 200, body: { recovery_codes: confirmation.recoveryCodes } };
 };

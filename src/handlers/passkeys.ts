@@ -5,6 +5,7 @@ import { startPasskeyAuthentication as startAuthentication } from '../services/p
 import { listPasskeys as listOfUser, removePasskey, renamePasskey as rename } from '../services/passkeys/management';
 import { finishPasskeyRegistration as finish, MAX_PASSKEYS_PER_USER, startPasskeyRegistration as start, type RegistrationFinish } from '../services/passkeys/registration';
 import { presentPasskey } from './presenters';
+import { reauthenticate } from './reauthentication';
 
 export const listPasskeys: OperationHandler<'listPasskeys'> = async (input, services) => {
   const rows = await listOfUser(services, authenticated(input).user.id);
@@ -13,6 +14,8 @@ export const listPasskeys: OperationHandler<'listPasskeys'> = async (input, serv
 
 export const startPasskeyRegistration: OperationHandler<'startPasskeyRegistration'> = async (input, services) => {
   const { user } = authenticated(input);
+  // A stolen access token must not put the thief's passkey on the account; the challenge then carries this proof.
+  await reauthenticate(services, user, input.body?.current_password, input.clientIp, 'passkey_registration');
   const started = await start(services, user);
   if (started.outcome === 'limit_reached') throw passkeyLimitReached(MAX_PASSKEYS_PER_USER);
   return { status: 200, body: { challenge_id: started.challengeId, options: started.options } };
@@ -33,6 +36,7 @@ export const renamePasskey: OperationHandler<'renamePasskey'> = async (input, se
 
 export const deletePasskey: OperationHandler<'deletePasskey'> = async (input, services) => {
   const { user } = authenticated(input);
+  await reauthenticate(services, user, input.body?.current_password, input.clientIp, 'passkey_removal');
   const removed = await removePasskey(services, user, input.path.id);
   if (removed.outcome === 'not_found') throw notFound('No passkey with this id.');
   return { status: 204, body: undefined };

@@ -3,7 +3,7 @@ import { passwordChangeThrottled, wrongPassword } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { updateUser } from '../repositories/users.repository';
 import { clearRefreshCookie } from '../security/refresh-cookie';
-import { admitLogin } from '../services/attempt-limits';
+import { requireReauthentication } from '../services/reauthentication';
 import { endAllSessionsOf } from '../services/refresh-sessions';
 import { withMail } from '../mail/mail-transaction';
 
@@ -21,16 +21,17 @@ export const endAllSessions: OperationHandler<'endAllSessions'> = async (input, 
 export const changePassword: OperationHandler<'changePassword'> = async (input, services) => {
   const { user } = authenticated(input);
   const { current_password, new_password } = input.body;
-  const admission = await admitLogin(services, user.username, input.clientIp);
-  if (admission.outcome === 'throttled') {
-    audit(services.logger, 'password_change_throttled', { user_id: user.id, limit: admission.limit, retry_after: admission.retryAfter });
-    throw passwordChangeThrottled(admission.retryAfter);
+  const proof = await requireReauthentication(services, user, current_password, input.clientIp);
+  if (proof.outcome === 'throttled') {
+    audit(services.logger, 'password_change_throttled', { user_id: user.id, limit: proof.limit, retry_after: proof.retryAfter });
+    throw passwordChangeThrottled(proof.retryAfter);
   }
-  if (!(await services.passwords.verify(current_password, user.password_hash)).matches) {
+  // The schema requires current_password, so it is never missing here; this operation predates
+  // the 403 invalid_credentials of the other sensitive changes and keeps its 400 wrong_password.
+  if (proof.outcome !== 'confirmed') {
     audit(services.logger, 'password_change_failed', { user_id: user.id, reason: 'wrong_password' });
     throw wrongPassword();
   }
-  await admission.succeeded();
   const password_hash = await services.passwords.hash(new_password);
   const now = services.clock.now().toISOString();
   // One transaction: a new password with old sessions still alive must never be observable.

@@ -7,6 +7,7 @@ import { limitMailRequest } from './account-recovery';
 import { admitRegistration } from '../services/attempt-limits';
 import { registerUser } from '../services/registration';
 import { presentUser } from './presenters';
+import { reauthenticate } from './reauthentication';
 
 export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
   const admission = await admitRegistration(services, clientIp);
@@ -26,9 +27,15 @@ export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) 
   return { status: 200, body: presentUser(user) };
 };
 
-/** The address changes only once confirmed (services/email-change.ts); a taken one gets the same answer. */
+/**
+ * The address changes only once confirmed (services/email-change.ts); a taken one gets the same answer.
+ * A new address needs the current password: with the token alone, a thief could move the address and
+ * then reset the password through it. Sending the current address only cancels a pending change.
+ */
 export const updateCurrentUser: OperationHandler<'updateCurrentUser'> = async (input, services) => {
   const { user } = authenticated(input);
+  const { email, current_password } = input.body;
+  if (email.toLowerCase() !== user.email_normalized) await reauthenticate(services, user, current_password, input.clientIp, 'email_change');
   await limitMailRequest(services, input.body.email, input.clientIp, { operation: 'email_change', user_id: user.id });
   return { status: 200, body: presentUser(await requestEmailChange(services, user, input.body.email)) };
 };

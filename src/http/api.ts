@@ -13,6 +13,7 @@ import type { HandlerMap, OperationHandler, OperationId } from './operation-type
 import { OPERATION_METHODS, wireMethodsOf } from './methods';
 import { adapt } from './request-scope';
 import { dispatch, routingMethodOf } from './request-dispatch';
+import { formParametersOf, formSchemaOf } from './form-reader';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 
 
@@ -33,6 +34,8 @@ export interface Api {
   allowedMethods(path: string): string[];
   /** Whether the operation declares a request body; only those have their body read (so 413/415 happen only there). */
   readsBody(operationId: string | undefined): boolean;
+  /** The parameters the operation's application/x-www-form-urlencoded body defines (none without one): a form keeps only these. */
+  formParameters(operationId: string | undefined): ReadonlySet<string>;
   handle(ctx: KoaContext): Promise<void>;
 }
 
@@ -73,14 +76,18 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
   assertHandlersMatchOperations(backend.getOperations().map((op) => op.operationId ?? `${op.method} ${op.path}`), Object.keys(handlers));
 
   const withBody = new Set(backend.getOperations().filter((op) => op.requestBody).map((op) => op.operationId));
+  const forms = new Map(backend.getOperations().map((op) => [op.operationId, formParametersOf(formSchemaOf(op))]));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
     operationIdOf: (method, path) => backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
     allowedMethods,
     readsBody: (operationId) => withBody.has(operationId),
+    formParameters: (operationId) => forms.get(operationId) ?? NO_PARAMETERS,
     handle: (ctx) => dispatch(backend, ctx),
   };
 }
+
+const NO_PARAMETERS: ReadonlySet<string> = new Set();
 
 /** Startup fails when the spec and the handler map disagree in either direction. */
 function assertHandlersMatchOperations(operationIds: string[], handlerIds: string[]): void {

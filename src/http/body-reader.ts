@@ -16,6 +16,9 @@ export class UnreadableBody extends Error {
   }
 }
 
+/** `utf8` is a label of UTF-8 in the WHATWG Encoding Standard, and clients send it (PHP, MySQL habits). */
+const UTF8_LABELS = new Set(['', 'utf-8', 'utf8']);
+
 // fatal: a byte sequence that is not UTF-8 is an error, not a silent U+FFFD in a stored password or title.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,7 +29,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export async function readUtf8Body(ctx: Context): Promise<string> {
   const charset = ctx.request.charset.toLowerCase();
-  if (charset !== '' && charset !== 'utf-8') throw new UnreadableBody(`the request body's charset "${charset.slice(0, 40)}" is not utf-8`, 415);
+  if (!UTF8_LABELS.has(charset)) throw new UnreadableBody(`the request body's charset "${charset.slice(0, 40)}" is not utf-8`, 415);
   const encoding = ctx.get('Content-Encoding').toLowerCase() || 'identity';
   const length = encoding === 'identity' ? ctx.get('Content-Length') || undefined : undefined;
   const bytes = await getRawBody(decompressed(ctx.req, encoding), { limit: BODY_LIMIT, length });

@@ -31,8 +31,8 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_mail_token: 'Invalid or expired link',
   internal_error: 'Internal server error',
   database_unavailable: 'Database unavailable',
-  reauthentication_required: 'Reauthentication required',
-  invalid_credentials: 'Invalid credentials',
+  reauthentication_required: 'Password required',
+  invalid_credentials: 'Wrong password',
   passkey_challenge_invalid: 'Invalid passkey challenge',
   passkey_origin_mismatch: 'Wrong passkey origin',
   passkey_rp_id_mismatch: 'Wrong relying party',
@@ -136,7 +136,7 @@ const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
 export const loginThrottled = (retryAfterSeconds: number): OAuthError =>
   new OAuthError('temporarily_unavailable', 'Too many failed login attempts. Try again later.', 429, retryAfter(retryAfterSeconds));
 
-/** PUT /users/me/password shares the login limits: a wrong current password is a failed login. */
+/** Every check of the current password (services/reauthentication.ts) shares the login limits: a wrong one is a failed login. */
 export const passwordChangeThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many failed password attempts. Try again later.', { headers: retryAfter(retryAfterSeconds) });
 
@@ -190,6 +190,23 @@ export const wrongOtp = (): ApiError =>
 
 export const secondFactorThrottled = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'too_many_requests', 'Too many wrong codes. Try again later.', { headers: retryAfter(retryAfterSeconds) });
+
+// Sensitive changes (services/reauthentication.ts): the access token alone is not proof enough.
+export const reauthenticationRequired = (): ApiError =>
+  new ApiError(403, 'reauthentication_required', 'This change needs your current password in current_password.', {
+    errors: [{ location: 'body', field: 'current_password', message: 'is required for this change' }],
+  });
+
+export const wrongCurrentPassword = (): ApiError =>
+  new ApiError(403, 'invalid_credentials', 'The current password is not correct.', {
+    errors: [{ location: 'body', field: 'current_password', message: 'is not the current password' }],
+  });
+
+/** RFC 6749 §3.1: a form parameter the operation defines, sent more than once; named, so the client can find it. */
+export const repeatedParameter = (name: string, oauth: boolean): ApiError | OAuthError =>
+  oauth
+    ? new OAuthError('invalid_request', `${name} was sent more than once.`)
+    : validationFailed([{ location: 'body', field: name, message: 'was sent more than once' }]);
 
 export type PasskeyRefusalCode = Extract<ProblemCode, `passkey_${string}`>;
 

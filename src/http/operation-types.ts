@@ -8,7 +8,10 @@ export type OperationId = keyof operations;
 type Parameters<Id extends OperationId> = operations[Id]['parameters'];
 type PathOf<Id extends OperationId> = NonNullable<Parameters<Id>['path']>;
 type QueryOf<Id extends OperationId> = NonNullable<Parameters<Id>['query']>;
-type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { content: infer C } } ? C[keyof C] : undefined;
+type BodyOf<Id extends OperationId> = operations[Id] extends { requestBody: { content: infer C } }
+  ? C[keyof C]
+  : // An optional body (`required: false`) may be left out.
+    Exclude<operations[Id]['requestBody'], undefined> extends { content: infer C } ? C[keyof C] | undefined : undefined;
 
 type Responses<Id extends OperationId> = operations[Id]['responses'];
 type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204>;

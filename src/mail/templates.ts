@@ -14,6 +14,7 @@ export type MailTemplate =
   | { kind: 'mfa_enabled' }
   | { kind: 'mfa_disabled'; by: 'user' | 'admin' }
   | { kind: 'recovery_code_used'; remaining: number }
+  | { kind: 'mfa_locked'; failures: number }
   | { kind: 'passkey_added'; name: string }
   | { kind: 'passkey_removed'; name: string };
 
@@ -39,7 +40,7 @@ export function renderMail(product: string, template: MailTemplate): RenderedMai
 }
 
 /** The second-factor notices: what changed and what to do if it was not you; never a code or secret. */
-function secondFactorMail(product: string, template: Extract<MailTemplate, { kind: 'mfa_enabled' | 'mfa_disabled' | 'recovery_code_used' }>): RenderedMail {
+function secondFactorMail(product: string, template: Extract<MailTemplate, { kind: 'mfa_enabled' | 'mfa_disabled' | 'recovery_code_used' | 'mfa_locked' }>): RenderedMail {
   const notYou = `If this was not you, reset your password at once and contact support.`;
   switch (template.kind) {
     case 'mfa_enabled':
@@ -52,6 +53,8 @@ function secondFactorMail(product: string, template: Extract<MailTemplate, { kin
       const left = template.remaining === 1 ? `1 recovery code remains` : `${template.remaining} recovery codes remain`;
       return plain(`A recovery code was used to sign in to your ${product} account`, [`Someone signed in to your ${product} account with its password and one of its recovery codes, which is now spent. ${left}; once signed in, you can make a new set.`, `If this was not you, your password and a recovery code are known to someone else: reset your password at once, make a new set of recovery codes and contact support.`]);
     }
+    case 'mfa_locked':
+      return plain(`Too many wrong codes for your ${product} account`, [`${template.failures} wrong two-factor codes in a row were sent for your ${product} account, so its codes are refused for a while.`, `Codes are asked only of someone who signed in with your password: if this was not you, your password is known to someone else. Reset it at once and contact support.`]);
   }
 }
 

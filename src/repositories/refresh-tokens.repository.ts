@@ -49,15 +49,22 @@ export async function revokeRefreshTokensOfUser(db: Db, userId: number, revokedA
   await revokeUntilNoneLive(db, 'user_id', userId, revokedAt);
 }
 
+/** Every family of the user but `keepFamilyId`. */
+export async function revokeRefreshTokensOfUserExcept(db: Db, userId: number, keepFamilyId: string, revokedAt: string): Promise<void> {
+  await revokeUntilNoneLive(db, 'user_id', userId, revokedAt, keepFamilyId);
+}
+
 /**
  * On PostgreSQL a rotation may commit while our UPDATE waits for its row: the UPDATE then misses
  * the successor that rotation inserted (it was not in the statement's snapshot). Every such wait
  * ends with the successor committed, so repeating until an UPDATE finds nothing live catches it;
  * a revoked token cannot be rotated, so this ends. On SQLite writers never overlap: the second round finds nothing.
  */
-async function revokeUntilNoneLive(db: Db, column: 'family_id' | 'user_id', value: string | number, revokedAt: string): Promise<void> {
+async function revokeUntilNoneLive(db: Db, column: 'family_id' | 'user_id', value: string | number, revokedAt: string, keepFamilyId?: string): Promise<void> {
   for (;;) {
-    const result = await db.updateTable('refresh_tokens').set({ revoked_at: revokedAt }).where(column, '=', value).where('revoked_at', 'is', null).executeTakeFirst();
+    let update = db.updateTable('refresh_tokens').set({ revoked_at: revokedAt }).where(column, '=', value).where('revoked_at', 'is', null);
+    if (keepFamilyId !== undefined) update = update.where('family_id', '<>', keepFamilyId);
+    const result = await update.executeTakeFirst();
     if (result.numUpdatedRows === 0n) return;
   }
 }

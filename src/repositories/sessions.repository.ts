@@ -72,6 +72,11 @@ export async function selectLiveSessions(db: Db, userId: number, now: string): P
     .execute();
 }
 
+/** Ends every session of this user not already ended, but `keepId`. */
+export async function markOtherSessionsEnded(db: Db, userId: number, keepId: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('id', '<>', keepId).where('revoked_at', 'is', null).execute();
+}
+
 /** Ends one session of this user; false when the user has no such session not already ended. */
 export async function markSessionEnded(db: Db, userId: number, id: string, at: string): Promise<boolean> {
   const result = await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();

@@ -3,6 +3,7 @@ import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
 import { countChallengeFailure, deleteExpiredChallenges, findChallengeByHash, insertChallenge, spendChallenge } from '../repositories/mfa.repository';
 import { findUserById } from '../repositories/users.repository';
+import { withMail } from '../mail/mail-transaction';
 import type { Dependencies } from '../dependencies';
 import { acceptTotpCode } from './second-factor';
 import { spendRecoveryCodeForLogin } from './recovery-code-login';
@@ -57,20 +58,42 @@ export async function completeMfaLogin(deps: Deps, mfaToken: string, step: Secon
     audit(deps.logger, 'mfa_login_failed', { user_id: challenge.user_id, reason: 'superseded' });
     return INVALID;
   }
-  const admission = await admitSecondFactor(deps, user.id, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };
   }
-  const accepted = step.method === 'otp' ? await acceptTotpCode(deps, user.id, step.code) : await spendRecoveryCodeForLogin(deps, user, step.code);
-  if (!accepted) {
+  const completion = await useChallenge(deps, challenge.id, user, step, now.toISOString());
+  if (completion === 'spent') return INVALID;
+  if (completion === 'wrong_code') {
     await countChallengeFailure(deps.db, challenge.id);
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'wrong_code' });
     return INVALID;
   }
-  // Conditional: of two right codes sent with one mfa_token concurrently, one login comes of it.
-  if (!(await spendChallenge(deps.db, challenge.id, MFA_TOKEN_MAX_FAILURES, now.toISOString()))) return INVALID;
   await admission.succeeded();
   audit(deps.logger, 'mfa_login_succeeded', { user_id: user.id, method: step.method });
   return { outcome: 'completed', user, scopes: challenge.scope === '' ? [] : challenge.scope.split(' '), amr: AMR[step.method] };
+}
+
+/** Thrown inside the transaction to roll the challenge's use back when the code was wrong. */
+class WrongCode extends Error {}
+
+/**
+ * Uses the mfa_token up and accepts the code in ONE transaction, the token first: a conditional
+ * UPDATE, so of concurrent requests on one mfa_token (four right recovery codes at once) one wins
+ * and the others, on PostgreSQL waiting on its row lock, find it used and spend nothing, mail nothing.
+ * A wrong code rolls the use back, so the token stays for the next try (up to its failure limit).
+ */
+async function useChallenge(deps: Deps, challengeId: number, user: UserRow, step: SecondStep, at: string): Promise<'completed' | 'wrong_code' | 'spent'> {
+  try {
+    return await withMail(deps, async (trx, queue) => {
+      if (!(await spendChallenge(trx, challengeId, MFA_TOKEN_MAX_FAILURES, at))) return 'spent';
+      const accepted = step.method === 'otp' ? await acceptTotpCode({ ...deps, db: trx }, user.id, step.code) : await spendRecoveryCodeForLogin(trx, queue, user, step.code, at);
+      if (!accepted) throw new WrongCode();
+      return 'completed';
+    });
+  } catch (error) {
+    if (error instanceof WrongCode) return 'wrong_code';
+    throw error;
+  }
 }

@@ -8,6 +8,7 @@ import type { Dependencies } from '../dependencies';
 import { withMail } from '../mail/mail-transaction';
 import { acceptEitherCode, acceptTotpCode, secretContext } from './second-factor';
 import { admitSecondFactor } from './second-factor-limits';
+import { endOtherSessionsOf } from './sessions';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'mfaKeys' | 'metrics' | 'outbox'>;
 
@@ -45,8 +46,12 @@ export async function startEnrolment(deps: Deps, user: UserRow): Promise<Enrolme
   return { outcome: 'started', secret, otpauth_uri: otpauthUri(secret, deps.config.mfa.issuer, user.username) };
 }
 
-/** The first right code turns the second factor on and yields the recovery codes, shown once. */
-export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, clientIp: string): Promise<Confirmation> {
+/**
+ * The first right code turns the second factor on and yields the recovery codes, shown once. The
+ * user's other sessions began with the password alone (perhaps someone else's login): they end;
+ * `currentSessionId`, the session asking, lives on.
+ */
+export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, clientIp: string, currentSessionId: string | undefined): Promise<Confirmation> {
   const pending = await findTotp(deps.db, user.id);
   if (!pending || pending.confirmed_at !== null) return NO_PENDING;
   const check = await checked(deps, user, clientIp, () => acceptTotpCode(deps, user.id, code, 'pending'));
@@ -57,6 +62,7 @@ export async function confirmEnrolment(deps: Deps, user: UserRow, code: string, 
     if (!(await markTotpConfirmed(trx, user.id, deps.clock.now().toISOString()))) return false;
     await setMfaEnabled(trx, user.id, true);
     await replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode));
+    await endOtherSessionsOf(trx, user.id, currentSessionId, deps.clock.now().toISOString());
     await queue(user.email, { kind: 'mfa_enabled' });
     return true;
   });
@@ -89,7 +95,7 @@ export async function regenerateRecoveryCodes(deps: Deps, user: UserRow, code: s
 
 /** Runs the code check under the second-factor attempt limits; a wrong code counts against them. */
 async function checked<T>(deps: Deps, user: UserRow, clientIp: string, check: () => Promise<T | false | undefined>): Promise<{ outcome: 'accepted'; value: T } | CodeRefused> {
-  const admission = await admitSecondFactor(deps, user.id, clientIp);
+  const admission = await admitSecondFactor(deps, user, clientIp);
   if (admission.outcome === 'throttled') {
     audit(deps.logger, 'mfa_code_throttled', { user_id: user.id, retry_after: admission.retryAfter });
     return { outcome: 'throttled', retryAfter: admission.retryAfter };

@@ -1,20 +1,17 @@
-import type { UserRow } from '../db/schema';
-import { withMail } from '../mail/mail-transaction';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../db/schema';
+import type { QueueMail } from '../mail/mail-transaction';
 import { countUnusedRecoveryCodes, spendRecoveryCode } from '../repositories/mfa.repository';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '../security/recovery-codes';
-import type { Dependencies } from '../dependencies';
-
-type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'metrics' | 'outbox'>;
 
 /**
- * Spends a recovery code for a login and, in the same transaction, queues the notice to the
- * account (how many codes remain; never the code): a spent code and its mail exist together.
+ * Spends a recovery code for a login inside the caller's transaction (the one that also uses up the
+ * mfa_token) and queues the notice to the account there (how many codes remain; never the code):
+ * a spent code, its login and its mail exist together or not at all.
  */
-export async function spendRecoveryCodeForLogin(deps: Deps, user: UserRow, code: string): Promise<boolean> {
+export async function spendRecoveryCodeForLogin(trx: Kysely<Database>, queue: QueueMail, user: UserRow, code: string, at: string): Promise<boolean> {
   if (!looksLikeRecoveryCode(code)) return false;
-  return withMail(deps, async (trx, queue) => {
-    if (!(await spendRecoveryCode(trx, user.id, hashRecoveryCode(code), deps.clock.now().toISOString()))) return false;
-    await queue(user.email, { kind: 'recovery_code_used', remaining: await countUnusedRecoveryCodes(trx, user.id) });
-    return true;
-  });
+  if (!(await spendRecoveryCode(trx, user.id, hashRecoveryCode(code), at))) return false;
+  await queue(user.email, { kind: 'recovery_code_used', remaining: await countUnusedRecoveryCodes(trx, user.id) });
+  return true;
 }

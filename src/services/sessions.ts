@@ -1,7 +1,10 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
 import type { SessionRow } from '../db/mfa-schema';
-import { findSessionAmr, insertSessionIfMissing, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.repository';
+import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
 import { endFamily, type LoginContext } from './refresh-sessions';
@@ -45,6 +48,15 @@ export async function endSession(deps: Deps, userId: number, sessionId: string):
   if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
   return { outcome: 'ended' };
+}
+
+/**
+ * Ends every session of the user but `keep` (the request's own; undefined for a token from before
+ * sessions, which keeps none): refresh families revoked, sessions ended, so their access tokens fail.
+ */
+export async function endOtherSessionsOf(trx: Kysely<Database>, userId: number, keep: string | undefined, at: string): Promise<void> {
+  await revokeRefreshTokensOfUserExcept(trx, userId, keep ?? '', at);
+  await markOtherSessionsEnded(trx, userId, keep ?? '', at);
 }
 
 function present(row: SessionRow, current: boolean): Session {

@@ -180,10 +180,10 @@ describe('updateCurrentUser', () => {
   test('records the address as pending; a taken one (any case) gets the same answer and changes nothing', async () => {
     const user = await registeredUser(app);
     const other = await registeredUser(app);
-    const changed = await app.client.PATCH('/users/me', { body: { email: `New.${user.email}` }, headers: user.auth });
+    const changed = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: `New.${user.email}` }, headers: user.auth });
     expect(changed.data).toMatchObject({ username: user.username, email: user.email, pending_email: `New.${user.email}` });
 
-    const taken = await app.client.PATCH('/users/me', { body: { email: other.email.toUpperCase() }, headers: user.auth });
+    const taken = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: other.email.toUpperCase() }, headers: user.auth });
     expect(taken.response.status).toBe(200);
     expect(taken.data).toMatchObject({ email: user.email, pending_email: other.email.toUpperCase() });
     expect((await app.client.GET('/users/me', { headers: user.auth })).data?.email).toBe(user.email);
@@ -191,7 +191,7 @@ describe('updateCurrentUser', () => {
 
   test('an invalid email is a 400 naming the field', async () => {
     const user = await registeredUser(app);
-    const { response, error } = await app.client.PATCH('/users/me', { body: { email: 'not-an-email' }, headers: user.auth });
+    const { response, error } = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: 'not-an-email' }, headers: user.auth });
     expect(response.status).toBe(400);
     expect(error?.errors?.[0]).toMatchObject({ field: 'email' });
   });

@@ -20,7 +20,7 @@ describe('updateCurrentUser', () => {
   test('the address waits as pending_email; the new one gets a link, the old one a notice; confirming applies it, verified', async () => {
     const user = await registeredUser(app);
     const newEmail = `moved_${user.email}`;
-    const patched = await app.client.PATCH('/users/me', { body: { email: newEmail }, headers: user.auth });
+    const patched = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: newEmail }, headers: user.auth });
     expect(patched.response.status).toBe(200);
     expect(patched.data).toMatchObject({ email: user.email, pending_email: newEmail });
 
@@ -43,14 +43,14 @@ describe('updateCurrentUser', () => {
     // The owner's own registration link first: only what comes after counts.
     await smtp.mailTo(owner.email, /Confirm your/);
     const before = smtp.received.length;
-    const takenAnswer = await app.client.PATCH('/users/me', { body: { email: taken }, headers: user.auth });
+    const takenAnswer = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: taken }, headers: user.auth });
     expect(takenAnswer.response.status).toBe(200);
     expect(takenAnswer.data).toMatchObject({ email: user.email, pending_email: taken });
     await smtp.mailTo(owner.email, /Someone tried to use your address/);
     await settle();
     expect(smtp.received.slice(before).filter((m) => m.to.toLowerCase() === owner.email.toLowerCase() && /Confirm your/.test(m.subject))).toEqual([]);
 
-    const freeAnswer = await app.client.PATCH('/users/me', { body: { email: free }, headers: user.auth });
+    const freeAnswer = await app.client.PATCH('/users/me', { body: { current_password: user.password, email: free }, headers: user.auth });
     // Same shape and status either way: only the address differs.
     expect(Object.keys(freeAnswer.data ?? {})).toEqual(Object.keys(takenAnswer.data ?? {}));
     expect((await login(app, owner.username, owner.password)).status).toBe(200);
@@ -60,7 +60,7 @@ describe('updateCurrentUser', () => {
   test('an address taken between request and confirmation: the link answers invalid_mail_token and nothing changes', async () => {
     const user = await registeredUser(app);
     const target = `race_${user.email}`;
-    await app.client.PATCH('/users/me', { body: { email: target }, headers: user.auth });
+    await app.client.PATCH('/users/me', { body: { current_password: user.password, email: target }, headers: user.auth });
     const link = await smtp.mailTo(target, /Confirm your/);
     const other = await app.client.POST('/users', { body: { username: `race_${user.username}`.slice(0, 32), email: target, password: 'someone else entirely' } });
     expect(other.response.status).toBe(201);

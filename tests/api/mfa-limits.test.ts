@@ -66,7 +66,7 @@ describe('production without MFA_ENCRYPTION_KEY', () => {
 
   test('enrolment → 503 mfa_unavailable; nothing is stored', async () => {
     const user = await registeredUser(app);
-    const { response, error } = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const { response, error } = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     expect(response.status).toBe(503);
     expect(error?.code).toBe('mfa_unavailable');
     expect(await app.server.services.db.selectFrom('mfa_totp').select('user_id').execute()).toEqual([]);

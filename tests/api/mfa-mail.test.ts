@@ -33,13 +33,13 @@ function expectNoSecrets(mail: ReceivedMail, secrets: readonly string[]): void {
 describe('second-factor notification mails', () => {
   test('confirming an enrolment mails the account that two-factor authentication is on, without secret or codes', async () => {
     const user = await registeredUser(app);
-    const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     const secret = started.data?.secret ?? '';
     // Starting alone is no change worth a mail: only the confirmation is.
     await settle();
     expect(mailsTo(user, /Two-factor authentication is on/)).toEqual([]);
     const code = codeNow(secret, clock);
-    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code } });
+    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code } });
     expect(confirmed.response.status).toBe(200);
     const mail = await smtp.mailTo(user.email, /Two-factor authentication is on for your/);
     expect(mail.text).toMatch(/authenticator app was just set up/);

@@ -14,7 +14,7 @@ afterAll(() => app.close());
 describe('TOTP enrolment', () => {
   test('201 secret + otpauth URI naming issuer and account; a second call replaces the pending one', async () => {
     const user = await registeredUser(app);
-    const first = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const first = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     expect(first.response.status).toBe(201);
     const uri = new URL(first.data?.otpauth_uri ?? '');
     expect(uri.protocol).toBe('otpauth:');
@@ -25,13 +25,13 @@ describe('TOTP enrolment', () => {
     expect(uri.searchParams.get('digits')).toBe('6');
     expect(uri.searchParams.get('period')).toBe('30');
 
-    const second = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const second = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     expect(second.data?.secret).not.toBe(first.data?.secret);
     // The replaced secret's code no longer confirms; the new one's does.
-    const stale = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(first.data?.secret ?? '', clock) } });
+    const stale = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code: codeNow(first.data?.secret ?? '', clock) } });
     expect(stale.response.status).toBe(400);
     expect(stale.error?.code).toBe('invalid_otp');
-    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(second.data?.secret ?? '', clock) } });
+    const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code: codeNow(second.data?.secret ?? '', clock) } });
     expect(confirmed.response.status).toBe(200);
     const codes = confirmed.data?.recovery_codes ?? [];
     expect(codes).toHaveLength(10);
@@ -40,18 +40,18 @@ describe('TOTP enrolment', () => {
 
     const me = await app.client.GET('/users/me', { headers: user.auth });
     expect(me.data?.mfa_enabled).toBe(true);
-    const again = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const again = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     expect(again.response.status).toBe(409);
     expect(again.error?.code).toBe('mfa_already_enabled');
   });
 
   test('confirm without a pending enrolment → 409; a wrong code → 400', async () => {
     const user = await registeredUser(app);
-    const none = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: '123456' } });
+    const none = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code: '123456' } });
     expect(none.response.status).toBe(409);
-    const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+    const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password: user.password } });
     const wrong = String((Number(codeNow(started.data?.secret ?? '', clock)) + 1) % 1_000_000).padStart(6, '0');
-    expect((await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: wrong } })).response.status).toBe(400);
+    expect((await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { current_password: user.password, code: wrong } })).response.status).toBe(400);
     expect((await app.client.GET('/users/me', { headers: user.auth })).data?.mfa_enabled).toBe(false);
   });
 

@@ -4,8 +4,9 @@ import type { InvalidScenario, ProxiedScenario, Setup } from './proxy-scenarios'
 
 /** Enrols the setup's user through the proxy (real clock); answers their recovery codes. */
 async function enrolThrough(s: Setup): Promise<string[]> {
-  const started = await s.client.POST('/users/me/mfa/totp');
-  const confirmed = await s.client.POST('/users/me/mfa/totp/confirm', { body: { code: totpCode(started.data?.secret ?? '', new Date()) } });
+  const current_password = s.context.user.password;
+  const started = await s.client.POST('/users/me/mfa/totp', { body: { current_password } });
+  const confirmed = await s.client.POST('/users/me/mfa/totp/confirm', { body: { code: totpCode(started.data?.secret ?? '', new Date()), current_password } });
   return confirmed.data?.recovery_codes ?? [];
 }
 
@@ -19,6 +20,26 @@ const wrongCodesUntil429 = (id: 'confirmTotpEnrolment' | 'disableTotp' | 'regene
     const headers = { 'x-forwarded-for': `203.0.113.${address}` };
     for (let n = 0; n < 20; n += 1) {
       const result = await EVERY_OPERATION[id](s.client, { ...s.context, code: '000000' }, headers);
+      if (result.response.status === 429) return result;
+    }
+    throw new Error(`${id} was never throttled in 20 attempts`);
+  },
+});
+
+/** The access token alone: 403 reauthentication_required. */
+const withoutPassword = (id: 'startTotpEnrolment' | 'confirmTotpEnrolment'): ProxiedScenario => ({
+  status: 403,
+  run: (s) => (id === 'startTotpEnrolment' ? s.client.POST('/users/me/mfa/totp') : s.client.POST('/users/me/mfa/totp/confirm', { body: { code: '492039' } })),
+});
+
+/** Wrong current passwords from an address of its own count as failed logins until the server throttles. */
+const wrongPasswordsUntil429 = (id: 'startTotpEnrolment'): ProxiedScenario => ({
+  status: 429,
+  async run(s) {
+    address += 1;
+    const headers = { 'x-forwarded-for': `203.0.113.${address}` };
+    for (let n = 0; n < 20; n += 1) {
+      const result = await EVERY_OPERATION[id](s.client, { ...s.context, user: { ...s.context.user, password: 'not the password' } }, headers);
       if (result.response.status === 429) return result;
     }
     throw new Error(`${id} was never throttled in 20 attempts`);
@@ -62,19 +83,27 @@ export const MFA_PROXIED = {
     forged('endSession'),
     narrow('endSession', 'todos:read'),
   ],
-  startTotpEnrolment: [plain('startTotpEnrolment', 201), plain('startTotpEnrolment', 409, false, enrolThrough), forged('startTotpEnrolment'), narrow('startTotpEnrolment', 'todos:read')],
+  startTotpEnrolment: [
+    plain('startTotpEnrolment', 201),
+    plain('startTotpEnrolment', 409, false, enrolThrough),
+    forged('startTotpEnrolment'),
+    narrow('startTotpEnrolment', 'todos:read'),
+    withoutPassword('startTotpEnrolment'),
+    wrongPasswordsUntil429('startTotpEnrolment'),
+  ],
   confirmTotpEnrolment: [
     {
       status: 200,
       run: async (s: Setup) => {
-        const started = await s.client.POST('/users/me/mfa/totp');
+        const started = await s.client.POST('/users/me/mfa/totp', { body: { current_password: s.context.user.password } });
         return EVERY_OPERATION.confirmTotpEnrolment(s.client, { ...s.context, code: totpCode(started.data?.secret ?? '', new Date()) });
       },
     },
     plain('confirmTotpEnrolment', 409),
     forged('confirmTotpEnrolment'),
     narrow('confirmTotpEnrolment', 'todos:read'),
-    wrongCodesUntil429('confirmTotpEnrolment', (s) => s.client.POST('/users/me/mfa/totp')),
+    wrongCodesUntil429('confirmTotpEnrolment', (s) => s.client.POST('/users/me/mfa/totp', { body: { current_password: s.context.user.password } })),
+    withoutPassword('confirmTotpEnrolment'),
   ],
   disableTotp: codeOperation('disableTotp', 204),
   regenerateRecoveryCodes: codeOperation('regenerateRecoveryCodes', 200),
@@ -103,7 +132,12 @@ export const MFA_INVALID = {
     { status: 400, request: (s: Setup) => ({ path: '/users/me/sessions/not-a-session', init: { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } } }) },
     noToken('DELETE', '/users/me/sessions/3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21'),
   ],
-  startTotpEnrolment: [unknownQuery('POST', '/users/me/mfa/totp'), noToken('POST', '/users/me/mfa/totp')],
+  startTotpEnrolment: [
+    unknownQuery('POST', '/users/me/mfa/totp'),
+    noToken('POST', '/users/me/mfa/totp'),
+    { status: 413, request: (s: Setup) => ({ path: '/users/me/mfa/totp', init: bearerJson(s, JSON.stringify({ current_password: TOO_LARGE })) }) },
+    { status: 415, request: (s: Setup) => ({ path: '/users/me/mfa/totp', init: bearerJson(s, '{}', 'text/plain') }) },
+  ],
   confirmTotpEnrolment: codeBodyErrors('/users/me/mfa/totp/confirm'),
   disableTotp: codeBodyErrors('/users/me/mfa/totp/disable'),
   regenerateRecoveryCodes: codeBodyErrors('/users/me/mfa/recovery-codes'),

@@ -76,8 +76,11 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('updateCurrentUser', 200),
     ...secured('updateCurrentUser', 'todos:read'),
     // A taken address gets the same answer as a free one (the 409 told who has an account).
-    { status: 200, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email } }) },
+    { status: 200, run: (s) => s.client.PATCH('/users/me', { body: { email: s.other.email, current_password: s.context.user.password } }) },
     throttled('updateCurrentUser', () => ({})),
+    // The access token alone does not move the address (403 reauthentication_required).
+    { status: 403, run: (s) => s.client.PATCH('/users/me', { body: { email: `moved_${s.other.email}` } }) },
+    throttled('updateCurrentUser', (x) => ({ user: { ...x.user, password: 'not the password' } })),
   ],
   changePassword: [
     success('changePassword', 204),

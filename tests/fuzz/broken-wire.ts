@@ -63,7 +63,7 @@ function brokenBody(operation: OperationModel, base: WireRequest, broken: (chang
   ];
   if (operation.body?.required) options.push(fc.constant(broken('no body', 'invalid', { body: undefined })));
   if (base.contentType === FORM) {
-    options.push(fc.constantFrom('%', '&&&', '=', 'a=%zz', '%ED%A0%80=1', 'grant_type=%ED%A0%80').map((body) => broken(`form body ${body}`, specAccepts(schema, readBack(FORM, body)) ? 'lenient' : 'invalid', { body })));
+    options.push(fc.constantFrom('%', '&&&', '=', 'a=%zz', '%ED%A0%80=1', 'grant_type=%ED%A0%80').map((body) => broken(`form body ${body}`, specAccepts(schema, readBack(FORM, body, schema)) ? 'lenient' : 'invalid', { body })));
   } else {
     options.push(fc.constantFrom(...BROKEN_JSON).map((body) => broken(`JSON body ${body.slice(0, 20)}`, 'invalid', { body })));
     // RFC 8259 §8.1: a parser may ignore a byte order mark or refuse it.

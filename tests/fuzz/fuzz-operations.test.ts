@@ -1,9 +1,7 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { handlers } from '../../src/handlers';
-import type { OperationId } from '../../src/http/operation-types';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { PENDING_OPERATIONS } from '../support/pending-operations';
 import { brokenValues } from './broken-values';
 import { brokenWire } from './broken-wire';
 import { snapshotTables } from './db-snapshot';
@@ -12,10 +10,6 @@ import { toWire, validValues } from './requests';
 import { operationModels, type OperationModel } from './spec-model';
 import { send, type WireRequest } from './wire';
 
-// Operations whose handler is still a placeholder that throws (every request would be a 500): the
-// one list in tests/support/pending-operations.ts, shared with the contract proxy run.
-const PENDING = [...PENDING_OPERATIONS];
-
 // Replay a failure with FUZZ_SEED=<the seed fast-check printed>; FUZZ_RUNS raises the count locally.
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -23,7 +17,6 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 3000);
 
 const models = operationModels();
-const fuzzed = models.filter((m) => !PENDING_OPERATIONS.has(m.operationId as OperationId));
 
 let app: TestApp;
 let people: ReturnType<typeof principals>;
@@ -34,10 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-test('every operation of the spec is fuzzed, or listed as pending', () => {
-  const unknown = PENDING.filter((id) => !models.some((m) => m.operationId === id));
-  expect(unknown).toEqual([]);
-  expect([...fuzzed.map((m) => m.operationId), ...PENDING].sort()).toEqual(Object.keys(handlers).sort());
+test('every operation of the spec is fuzzed', () => {
+  expect(models.map((m) => m.operationId).sort()).toEqual(Object.keys(handlers).sort());
 });
 
 /** The properties every request must keep; a refused request must also leave every table as it was. */
@@ -55,7 +46,7 @@ async function check(operation: OperationModel, request: WireRequest): Promise<v
 
 const options = { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false };
 
-describe.each(fuzzed.map((m) => [m.operationId, m] as const))('%s', (_, operation) => {
+describe.each(models.map((m) => [m.operationId, m] as const))('%s', (_, operation) => {
   test('valid requests: no 5xx, responses as the spec says', async () => {
     const requests = validValues(operation).map((values) => toWire(operation, values, 'none (valid)'));
     await fc.assert(fc.asyncProperty(requests, (request) => check(operation, request)), options);

@@ -60,7 +60,7 @@ export function toWire(operation: OperationModel, values: RequestValues, change:
   let body: string | undefined;
   if (values.media && values.body !== undefined) {
     body = encodeBody(values.media.mediaType, values.body);
-    verdicts.push(specAccepts(values.media.schema, readBack(values.media.mediaType, body)) ? 'valid' : 'invalid');
+    verdicts.push(specAccepts(values.media.schema, readBack(values.media.mediaType, body, values.media.schema)) ? 'valid' : 'invalid');
   } else if (operation.body?.required) {
     verdicts.push('invalid');
   }
@@ -68,8 +68,8 @@ export function toWire(operation: OperationModel, values: RequestValues, change:
 }
 
 /** The body as the server's parser reads it back. */
-export function readBack(mediaType: string, text: string): unknown {
-  if (mediaType === FORM) return decodeForm(text);
+export function readBack(mediaType: string, text: string, schema: Schema): unknown {
+  if (mediaType === FORM) return decodeForm(text, schema);
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,6 +1,6 @@
 import type { TestApp } from '../support/test-app';
 import type { Verdict } from './oracle';
-import type { OperationModel } from './spec-model';
+import type { OperationModel, Schema } from './spec-model';
 
 /** How the request authenticates: a real token of the right role, or one of the ways to get it wrong. */
 export type AuthMode = 'valid' | 'none' | 'garbage' | 'unscoped' | 'tampered' | 'basic';
@@ -23,7 +23,7 @@ export interface WireRequest {
 
 export const FORM = 'application/x-www-form-urlencoded';
 
-/** A form field holds text; an array becomes the field repeated, as HTML forms and qs do. */
+/** A form field holds text; an array becomes the field repeated, as HTML forms send it. */
 export function encodeForm(value: unknown): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return encodeURIComponent(String(value));
   const form = new URLSearchParams();
@@ -33,14 +33,26 @@ export function encodeForm(value: unknown): string {
   return form.toString();
 }
 
-/** The fields a form parser reads back: a repeated field becomes an array. */
-export function decodeForm(text: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {};
+/** The names a form schema defines: its properties and those of each branch it combines. */
+function definedNames(schema: Schema, names = new Set<string>()): Set<string> {
+  for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+  for (const branch of [...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) definedNames(branch, names);
+  return names;
+}
+
+/**
+ * The fields the server reads back from a form (issue 28, RFC 6749 §3.1, §3.2): flat pairs, an empty
+ * value omitted, a name the schema does not define dropped, and a defined one sent twice refused.
+ */
+export function decodeForm(text: string, schema: Schema): Record<string, string> | symbol {
+  const defined = definedNames(schema);
+  const fields = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(text)) {
-    const seen = fields[name];
-    fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    if (value === '' || !defined.has(name)) continue;
+    if (fields.has(name)) return Symbol('sent twice');
+    fields.set(name, value);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 export function encodeBody(mediaType: string, value: unknown): string {

@@ -56,6 +56,22 @@ describe('a charset other than UTF-8 → 415', () => {
   });
 });
 
+// `utf8` is a label of UTF-8 (WHATWG Encoding Standard); it used to be refused with 415.
+describe('charset=utf8, an alias of utf-8, is read as UTF-8', () => {
+  test.each(['utf8', 'UTF8', '"utf8"'])('application/json; charset=%s → 201, the text stored as sent', async (charset) => {
+    const title = `Kaffee für alle 🍰 (${charset})`;
+    const response = await app.raw('/todos', { method: 'POST', headers: { ...alice.auth, 'content-type': `application/json; charset=${charset}` }, body: bytes(JSON.stringify({ title })) });
+    expect(response.status).toBe(201);
+    expect(await todoTitles()).toContain(title);
+  });
+
+  test('application/x-www-form-urlencoded; charset=utf8 → the token endpoint signs in', async () => {
+    const body = bytes(`grant_type=password&username=${alice.username}&password=${encodeURIComponent(alice.password)}`);
+    const response = await app.raw('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf8' }, body });
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('the token endpoint answers RFC 6749 §5.2', () => {
   const form = (body: Uint8Array<ArrayBuffer>, contentType = 'application/x-www-form-urlencoded'): RequestInit => ({ method: 'POST', headers: { 'content-type': contentType }, body });
 

@@ -21,11 +21,11 @@ export function tokenRequest(fields: Record<string, string>): RequestInit {
 }
 
 export async function login(app: TestApp, username: string, password: string, scope?: string): Promise<Response> {
-  return app.raw('/token', tokenRequest({ grant_type: 'password', username, password, ...(scope !== undefined && { scope }) }));
+  return app.raw('/token', tokenRequest({ grant_type: 'password', username, password, ...(scope !== undefined && { scope }) } satisfies components['schemas']['PasswordGrantRequest']));
 }
 
 export async function refresh(app: TestApp, refreshToken: string, scope?: string): Promise<Response> {
-  return app.raw('/token', tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(scope !== undefined && { scope }) }));
+  return app.raw('/token', tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(scope !== undefined && { scope }) } satisfies components['schemas']['RefreshTokenGrantRequest']));
 }
 
 export async function revoke(app: TestApp, token: string): Promise<Response> {

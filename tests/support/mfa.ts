@@ -1,10 +1,12 @@
+import { MFA_OTP_GRANT, MFA_RECOVERY_CODE_GRANT } from '../../src/client/sign-in';
 import { totpCode } from '../../src/security/totp';
 import type { MovableClock } from './clock';
 import { bearer, login, tokenRequest, type OAuthErrorBody, type TestUser } from './flows';
 import type { TestApp } from './test-app';
 
-export const MFA_OTP = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
-export const MFA_RECOVERY_CODE = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
+// The client SDK's constants, which the spec's request schemas type.
+export const MFA_OTP = MFA_OTP_GRANT;
+export const MFA_RECOVERY_CODE = MFA_RECOVERY_CODE_GRANT;
 
 export interface Enrolled {
   readonly secret: string;
@@ -18,10 +20,11 @@ export const codeNow = (secret: string, clock: MovableClock): string => totpCode
  * Enrols and confirms a TOTP authenticator over HTTP, then moves the clock to the next time step:
  * the confirming code's step is spent (no replay), so the next login needs the next code.
  */
-export async function enrol(app: TestApp, user: TestUser, clock: MovableClock): Promise<Enrolled> {
-  const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth });
+export async function enrol(app: TestApp, user: Pick<TestUser, 'auth' | 'password'>, clock: MovableClock): Promise<Enrolled> {
+  const current_password = user.password;
+  const started = await app.client.POST('/users/me/mfa/totp', { headers: user.auth, body: { current_password } });
   if (!started.data) throw new Error(`enrolment failed: ${started.response.status}`);
-  const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(started.data.secret, clock) } });
+  const confirmed = await app.client.POST('/users/me/mfa/totp/confirm', { headers: user.auth, body: { code: codeNow(started.data.secret, clock), current_password } });
   if (!confirmed.data) throw new Error(`confirmation failed: ${confirmed.response.status}`);
   clock.advance(30);
   return { secret: started.data.secret, recoveryCodes: confirmed.data.recovery_codes };

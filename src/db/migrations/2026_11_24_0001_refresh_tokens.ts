@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // Bumped to end every session at once: access tokens carry it and must match it.
   await db.schema.alterTable('users').addColumn('token_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -27,7 +26,6 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('refresh_tokens_user_id').on('refresh_tokens').column('user_id').execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('refresh_tokens').execute();
   await db.schema.alterTable('users').dropColumn('token_version').execute();

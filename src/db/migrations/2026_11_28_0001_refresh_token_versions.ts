@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   // The user's token_version when the family began: a family older than the user's current
   // version (password change, deactivation, logout everywhere, role change since) never refreshes.
@@ -13,7 +12,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('refresh_tokens_sealed_rotated_at').on('refresh_tokens').column('rotated_at').where(sql.ref('successor_sealed'), 'is not', null).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('refresh_tokens_sealed_rotated_at').execute();
   await db.schema.alterTable('refresh_tokens').dropColumn('token_version').execute();

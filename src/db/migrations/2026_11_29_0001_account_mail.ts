@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // Existing users start unverified: nobody ever proved they read mail at these addresses.
   await db.schema.alterTable('users').addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -47,7 +46,6 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('mail_outbox_status_next_attempt_at').on('mail_outbox').columns(['status', 'next_attempt_at']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('mail_outbox').execute();
   await db.schema.dropTable('account_tokens').execute();

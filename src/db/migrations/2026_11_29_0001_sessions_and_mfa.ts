@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // One row per login (a refresh-token family: id = family_id). Access tokens name it in `sid`;
   // the security handler joins it with the user row, so ending it ends its access tokens at once.
@@ -62,7 +61,6 @@ export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex('mfa_challenges_expires_at').on('mfa_challenges').column('expires_at').execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['mfa_challenges', 'mfa_recovery_codes', 'mfa_totp', 'sessions']) await db.schema.dropTable(table).execute();
   await db.schema.alterTable('users').dropColumn('mfa_enabled').execute();

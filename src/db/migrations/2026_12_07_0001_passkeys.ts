@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { autoIncrementId, type SqlDialect } from './portable';
 
 // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: SqlDialect): Promise<void> {
   // The WebAuthn user handle (user.id in the ceremony): random, so an authenticator never learns the database id or the username.
   await db.schema

@@ -15,19 +15,24 @@ import * as usersAndTodos from './2026_11_23_0001_users_and_todos';
 import * as refreshTokens from './2026_11_24_0001_refresh_tokens';
 import * as throttleEvents from './2026_11_25_0001_throttle_events';
 import * as refreshTokenVersions from './2026_11_28_0001_refresh_token_versions';
-import * as sessionsAndMfa from './2026_11_29_0001_sessions_and_mfa';
 import * as accountMail from './2026_11_29_0001_account_mail';
+import * as sessionsAndMfa from './2026_11_29_0001_sessions_and_mfa';
 import * as passkeys from './2026_12_07_0001_passkeys';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
-/** Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production). */
+/**
+ * Listed in code rather than read from a folder, so the same list works from src/ (tests) and dist/ (production).
+ * Kysely runs them in the order of their names sorted as strings, whatever the order here, so the
+ * list reads in that order (tests/db/migrations.test.ts). The two 2026_11_29_0001 files shipped
+ * with one prefix: account_mail sorts, and so runs, first. A new name sorts after every shipped one.
+ */
 const migrations: Record<string, PortableMigration> = {
   '2026_11_23_0001_users_and_todos': usersAndTodos,
   '2026_11_24_0001_refresh_tokens': refreshTokens,
   '2026_11_25_0001_throttle_events': throttleEvents,
   '2026_11_28_0001_refresh_token_versions': refreshTokenVersions,
-  '2026_11_29_0001_sessions_and_mfa': sessionsAndMfa,
   '2026_11_29_0001_account_mail': accountMail,
+  '2026_11_29_0001_sessions_and_mfa': sessionsAndMfa,
   '2026_12_07_0001_passkeys': passkeys,
 };
 

@@ -9,9 +9,7 @@ export type SqlDialect = 'sqlite' | 'postgres';
 /** A migration that knows which engine it runs on (Kysely's own Migration only gets `db`). */
 export interface PortableMigration {
   // Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   up(db: Kysely<any>, dialect: SqlDialect): Promise<void>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   down?(db: Kysely<any>, dialect: SqlDialect): Promise<void>;
 }
 

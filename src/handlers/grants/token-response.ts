@@ -2,9 +2,7 @@ import type { Dependencies } from '../../dependencies';
 import type { UserRow } from '../../db/schema';
 import type { TokenSession } from '../../security/access-tokens';
 import { setRefreshCookie } from '../../security/refresh-cookie';
-import type { OperationResult } from '../../http/operation-types';
-
-type TokenResult = OperationResult<'issueToken'>;
+import type { TokenResult } from './grant';
 
 /** RFC 6749 §5.1: the answer of every grant that issues tokens. */
 export async function tokenResponse(services: Dependencies, user: UserRow, scopes: readonly string[], refreshToken: string, session: TokenSession): Promise<TokenResult> {
