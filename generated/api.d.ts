@@ -2978,6 +2978,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyAuthenticationOptions"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             408: components["responses"]["RequestTimeout"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

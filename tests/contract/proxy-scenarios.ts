@@ -2,6 +2,7 @@ import type { TollgateClient } from '../../src/client';
 import type { OperationId } from '../../src/http/operation-types';
 import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
 import { MFA_INVALID, MFA_PROXIED } from './mfa-scenarios';
+import { PASSKEY_INVALID, PASSKEY_PROXIED } from './passkey-scenarios';
 
 type Result = { data?: unknown; error?: unknown; response: Response };
 
@@ -123,6 +124,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   confirmPasswordReset: [success('confirmPasswordReset', 204), { status: 400, run: call('confirmPasswordReset', () => ({ resetToken: undefined })) }],
   requestEmailVerification: [success('requestEmailVerification', 202), ...secured('requestEmailVerification', 'todos:read'), throttled('requestEmailVerification', () => ({}))],
   confirmEmailVerification: [success('confirmEmailVerification', 204), { status: 400, run: call('confirmEmailVerification', () => ({ verificationToken: undefined })) }],
+  ...PASSKEY_PROXIED,
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -175,4 +177,5 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   confirmPasswordReset: jsonBodyErrors('POST', () => '/password-reset/confirm', { token: 'short', new_password: 'tr0ubadour and a longer tail' }),
   requestEmailVerification: [{ ...badId('POST', '/email-verification?unknown=1'), prismForwards: true }, noToken('POST', () => '/email-verification')],
   confirmEmailVerification: jsonBodyErrors('POST', () => '/email-verification/confirm', { token: 'short' }),
+  ...PASSKEY_INVALID,
 };
