@@ -6,8 +6,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** One finished API request; operationId is the spec's, so the label set stays small. */
   requestFinished(operationId: string, status: number, seconds: number): void;
-  /** A password-grant answer, reported by the token handler: `success`, an RFC 6749 error code, or `error` (unexpected). */
-  loginFinished(outcome: string): void;
+  /** A login's answer, by grant (`password`, `passkey`): `success`, an RFC 6749 error code, or `error` (unexpected). */
+  loginFinished(grant: string, outcome: string): void;
   /** A rotated refresh token came back outside its grace window: its family was revoked. */
   refreshReuseDetected(): void;
   /** Time a password task waited for a free hashing thread. */
@@ -39,7 +39,7 @@ export function createMetrics(): Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Password-grant logins by outcome.', labelNames: ['outcome'] as const, registers: [registry] });
+  const logins = new Counter({ name: 'tollgate_login_attempts_total', help: 'Logins (password and passkey grants) by grant and outcome.', labelNames: ['grant', 'outcome'] as const, registers: [registry] });
   const reuses = new Counter({ name: 'tollgate_refresh_token_reuse_detected_total', help: 'Refresh tokens replayed after rotation; each revoked its family.', registers: [registry] });
   const hashWait = new Histogram({ name: 'tollgate_password_hash_wait_seconds', help: 'Time a password hash or compare waited for a free hashing thread.', buckets: HASH_WAIT_BUCKETS, registers: [registry] });
   const comparisons = new Counter({ name: 'tollgate_password_comparisons_total', help: 'Password comparisons by bcrypt cost (argon2: imported Argon2 hashes).', labelNames: ['cost'] as const, registers: [registry] });
@@ -58,7 +58,7 @@ export function createMetrics(): Metrics {
     registry,
     ...database,
     requestFinished: (operationId, status, seconds) => requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
-    loginFinished: (outcome) => logins.inc({ outcome }),
+    loginFinished: (grant, outcome) => logins.inc({ grant, outcome }),
     refreshReuseDetected: () => reuses.inc(),
     hashWaited: (seconds) => hashWait.observe(seconds),
     passwordCompared: (cost) => comparisons.inc({ cost: String(cost) }),

@@ -94,6 +94,18 @@ describe('issueToken with the passkey grant', () => {
     await tokensOf(await signInWithPasskey(app, authenticator));
   });
 
+  test('the login metrics count passkey sign-ins under grant="passkey"', async () => {
+    const sample = async (outcome: string) => {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      return Number(new RegExp(`^tollgate_login_attempts_total\\{grant="passkey",outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const { authenticator } = await withPasskey();
+    const [successes, failures] = [await sample('success'), await sample('invalid_grant')];
+    await tokensOf(await signInWithPasskey(app, authenticator));
+    await expectRefused(await signInWithPasskey(app, authenticator, { userVerified: false }));
+    expect([await sample('success'), await sample('invalid_grant')]).toEqual([successes + 1, failures + 1]);
+  });
+
   test('the metadata document lists the grant', async () => {
     const { data } = await app.client.GET('/.well-known/oauth-authorization-server');
     expect(data?.grant_types_supported).toContain(PASSKEY_GRANT);
