@@ -16,15 +16,20 @@ export interface WebAuthnSettings {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const RP_NAME = /^[^\u0000-\u001F\u007F]{1,64}$/;
 
-/** WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME, WEBAUTHN_ORIGINS; defaults from PUBLIC_URL, else http://localhost:PORT. */
+/**
+ * WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME, WEBAUTHN_ORIGINS. Defaults: in production the host and origin of
+ * PUBLIC_URL; in development `localhost` and http://localhost:PORT (what the README says to open).
+ */
 export function readWebAuthnConfig(read: EnvReader, production: boolean, publicUrl: string | undefined, port: number): WebAuthnSettings {
-  const fallback = publicUrl !== undefined ? new URL(publicUrl) : new URL(`http://localhost:${port}`);
-  const rpId = (read.text('WEBAUTHN_RP_ID') ?? fallback.hostname).toLowerCase();
+  const fallback = production && publicUrl !== undefined ? new URL(publicUrl) : new URL(`http://localhost:${port}`);
+  const explicitRpId = read.text('WEBAUTHN_RP_ID');
+  const rpId = (explicitRpId ?? fallback.hostname).toLowerCase();
   const rpName = read.text('WEBAUTHN_RP_NAME') ?? 'tollgate';
   if (!RP_NAME.test(rpName)) read.problems.push(`WEBAUTHN_RP_NAME must be 1 to 64 characters without control characters (got "${rpName}")`);
   const origins = readOrigins(read, fallback.origin);
-  // Browsers refuse an IP address as RP ID, and an RP ID that is not a suffix of the page's host.
-  if (isIpAddress(rpId)) read.problems.push(`WEBAUTHN_RP_ID must be a domain name, not an IP address (got "${rpId}"); open http://localhost:PORT in development`);
+  // Browsers refuse an IP address as RP ID, and an RP ID that is not a suffix of the page's host. A
+  // PUBLIC_URL with an IP address (a load test) still starts: only its passkey ceremonies cannot succeed.
+  if (explicitRpId !== undefined && isIpAddress(rpId)) read.problems.push(`WEBAUTHN_RP_ID must be a domain name, not an IP address (got "${rpId}"); open http://localhost:PORT in development`);
   else if (production) {
     for (const origin of origins) {
       const host = new URL(origin).hostname;
