@@ -46,7 +46,8 @@ export interface paths {
          *     `POST /email-verification/confirm` then makes it the user's email, verified. An address
          *     another account uses gets the same answer and nothing changes (its owner is told someone
          *     tried), so the answer never tells which addresses have accounts. Limited like
-         *     `POST /password-reset` (the new address and the client IP are counted).
+         *     `POST /password-reset` (the new address and the client IP are counted), and per user: more
+         *     than `EMAIL_CHANGE_MAX_PER_USER` changes within `EMAIL_WINDOW` get `429` with `Retry-After`.
          *
          *     A new address needs `current_password` as well: the access token alone is not enough to
          *     move the account (a stolen one could, then reset the password through it). The password is
@@ -452,8 +453,9 @@ export interface paths {
          * Mail the current user's verification link again
          * @description Mails a new link (built from `EMAIL_VERIFICATION_URL`, valid `EMAIL_VERIFICATION_TTL` seconds)
          *     to the pending address if an email change is waiting, else to the current one; older links
-         *     die. Answers 202 also when the address is already verified (nothing is sent). Limited like
-         *     `POST /password-reset`.
+         *     die. Answers 202 also when the address is already verified (nothing is sent) and when the
+         *     pending address belongs to another account (nothing is sent to it: its owner was told once,
+         *     when the change was asked for). Limited like `POST /password-reset`.
          */
         post: operations["requestEmailVerification"];
         delete?: never;
@@ -695,8 +697,10 @@ export interface components {
         Email: string;
         /**
          * Format: password
-         * @description 8 to 72 characters (Unicode code points, counted as sent), any characters but U+0000: every
-         *     such password is accepted. The server normalises it to Unicode NFKC before hashing, so
+         * @description 8 to 72 characters (Unicode code points, counted as sent), any characters but U+0000. A new
+         *     password (registration, password change, password reset) that is on the list of common
+         *     passwords `@zxcvbn-ts/language-common` ships (compared after NFKC, ignoring case) is refused
+         *     with `400 password_too_common` (NIST SP 800-63B §3.1.1.2). The server normalises it to Unicode NFKC before hashing, so
          *     every spelling of the same text (NFC, NFD, full-width forms) is the same password. A
          *     normalised password longer than 72 UTF-8 bytes, which bcrypt would truncate, is first
          *     reduced to base64(HMAC-SHA-256(key "tollgate-password-prehash-v1", password)) and that is
@@ -1138,7 +1142,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1828,7 +1832,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The request is malformed or fails validation (`errors` names each offending field), or the password is on the list of common passwords. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UserExists"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1977,7 +1989,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request fails validation, or `current_password` is not the user's password. */
+            /** @description The request fails validation, `current_password` is not the user's password, or `new_password` is on the list of common passwords. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2884,7 +2896,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["InvalidMailToken"];
+            /**
+             * @description The token is unknown, expired or already used (one answer for all three), the request fails
+             *     validation, or `new_password` is on the list of common passwords (checked first: the token
+             *     is not spent and can be used again with another password).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -7,6 +7,7 @@ import { parseDeclaredBodies } from './http/body-parser';
 import { corsForAllowedOrigins } from './http/cors';
 import { errorRenderer } from './http/error-renderer';
 import { mountMetaRoutes } from './http/meta-routes';
+import { mountUiRoutes } from './http/ui-routes';
 import type { Readiness } from './http/readiness';
 import { requestContext } from './http/request-context';
 import { responseContractCheck } from './http/response-validation';
@@ -17,7 +18,7 @@ import type { Spec } from './spec';
 
 /**
  * The request's path through the app, outermost first: request id and access log → metrics → error
- * rendering (with the response contract check) → CORS → /metrics → meta routes → route lookup →
+ * rendering (with the response contract check) → CORS → /metrics → meta routes → the pages (/ui/…) → route lookup →
  * body parsing (only for operations that declare a body) → openapi-backend.
  */
 export async function createApp(spec: Spec, services: Dependencies, readiness: Readiness): Promise<Koa> {
@@ -40,6 +41,7 @@ export async function createApp(spec: Spec, services: Dependencies, readiness: R
   app.use(corsForAllowedOrigins(config.allowedOrigins));
   mountMetricsRoute(app, services.config, services.metrics);
   mountMetaRoutes(app, spec, readiness);
+  mountUiRoutes(app);
   app.use(async (ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
     // API answers are about a user or a credential: no cache keeps them, errors included. The

@@ -94,6 +94,8 @@ async function register(config: Config, input: UserCreate, role: Role): Promise<
       process.stderr.write('error: a user with this username or email already exists\n');
       return EXIT.failure;
     }
+    // The same rule as POST /users: an operator's admin password is no exception.
+    if (registration.outcome === 'password_too_common') return printFieldErrors([{ location: 'body', field: 'password', message: 'is on a list of commonly used passwords' }]);
     process.stdout.write(`${JSON.stringify(presentUser(registration.user))}\n`);
     return EXIT.ok;
   } finally {

@@ -6,7 +6,7 @@ import { readMailConfig, type MailSettings } from './mail';
 import { readMfaConfig, type MfaSettings } from './mfa';
 import { readOperationsConfig, type OperationsConfig } from './operations';
 import { readPasswordHashConfig, type PasswordHashConfig } from './password-hashes';
-import { readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
+import { pagesBaseUrl, readHttpServerConfig, readPublicAddressConfig, type HttpServerConfig, type PublicAddressConfig } from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
 import { readWebAuthnConfig, type WebAuthnSettings } from './webauthn';
@@ -45,7 +45,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readThrottlingConfig(read),
     ...readOperationsConfig(read, production),
     ...readMfaConfig(read),
-    ...readMailConfig(read, production),
+    ...readMailConfig(read, production, pagesBaseUrl(address, server)),
     ...readWebAuthnConfig(read, production, address.publicUrl, server.port),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.

@@ -12,7 +12,7 @@ export interface MailConfig {
   readonly from: string;
   /** Shown in subjects and bodies. */
   readonly productName: string;
-  /** Front-end URL templates containing `{token}`. */
+  /** Link templates containing `{token}`; by default our own pages, `{PUBLIC_URL}/ui/reset-password?token={token}` and `/ui/verify-email`. */
   readonly passwordResetUrl: string;
   readonly emailVerificationUrl: string;
   /** Seconds. */
@@ -23,6 +23,8 @@ export interface MailConfig {
   readonly maxPerAddress: number;
   readonly maxPerIp: number;
   readonly window: number;
+  /** Email changes (PATCH /users/me) per user within `window`: each one mails the current address. */
+  readonly maxChangesPerUser: number;
   /** Delivery: tries before a mail is marked failed, first retry delay (doubling), claim lease (seconds). */
   readonly maxAttempts: number;
   readonly retryBase: number;
@@ -36,9 +38,8 @@ export interface MailSettings {
   readonly mail: MailConfig;
 }
 
-const DEV_APP = 'http://127.0.0.1:3000';
-
-export function readMailConfig(read: EnvReader, production: boolean): MailSettings {
+/** `pages`: where our own pages are (`pagesBaseUrl`), which the links lead to unless set otherwise. */
+export function readMailConfig(read: EnvReader, production: boolean, pages: string): MailSettings {
   const { env, problems } = read;
   const integer = read.integer.bind(read);
   const flag = read.boolean.bind(read);
@@ -46,7 +47,8 @@ export function readMailConfig(read: EnvReader, production: boolean): MailSettin
   if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) problems.push(`SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://… (got "${redact(smtpUrl)}")`);
   if (production) {
     // The reset, verification and email-change flows all mail: without a transport they cannot work.
-    for (const name of ['SMTP_URL', 'MAIL_FROM', 'PASSWORD_RESET_URL', 'EMAIL_VERIFICATION_URL']) {
+    // Their links need nothing more: they lead to our own pages under PUBLIC_URL, which production requires.
+    for (const name of ['SMTP_URL', 'MAIL_FROM']) {
       if (!env[name]) problems.push(`${name} must be set when NODE_ENV=production (password reset and email verification send mail)`);
     }
   }
@@ -56,14 +58,15 @@ export function readMailConfig(read: EnvReader, production: boolean): MailSettin
     allowPlaintext: flag('SMTP_ALLOW_PLAINTEXT', !production),
     from: env.MAIL_FROM || 'tollgate <no-reply@localhost>',
     productName: env.PRODUCT_NAME || 'tollgate',
-    passwordResetUrl: linkTemplate('PASSWORD_RESET_URL', env.PASSWORD_RESET_URL || `${DEV_APP}/reset-password?token={token}`, problems),
-    emailVerificationUrl: linkTemplate('EMAIL_VERIFICATION_URL', env.EMAIL_VERIFICATION_URL || `${DEV_APP}/verify-email?token={token}`, problems),
+    passwordResetUrl: linkTemplate('PASSWORD_RESET_URL', env.PASSWORD_RESET_URL || `${pages}/ui/reset-password?token={token}`, problems),
+    emailVerificationUrl: linkTemplate('EMAIL_VERIFICATION_URL', env.EMAIL_VERIFICATION_URL || `${pages}/ui/verify-email?token={token}`, problems),
     passwordResetTtl: integer('PASSWORD_RESET_TTL', 3600, 60, 7 * 86400),
     emailVerificationTtl: integer('EMAIL_VERIFICATION_TTL', 86400, 60, 30 * 86400),
     requireVerifiedEmail: flag('REQUIRE_VERIFIED_EMAIL', false),
     maxPerAddress: integer('EMAIL_MAX_PER_ADDRESS', 5, 1, 1000),
     maxPerIp: integer('EMAIL_REQUESTS_MAX_PER_IP', 30, 1, 1_000_000),
     window: integer('EMAIL_WINDOW', 3600, 1, 86400),
+    maxChangesPerUser: integer('EMAIL_CHANGE_MAX_PER_USER', 5, 1, 1000),
     maxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 100),
     retryBase: integer('MAIL_RETRY_BASE', 30, 1, 3600),
     lease: integer('MAIL_LEASE', 120, 1, 3600),

@@ -49,6 +49,15 @@ export function readHttpServerConfig(read: EnvReader): HttpServerConfig {
   return server;
 }
 
+/**
+ * Where a browser reaches the pages (`/ui/…`) that mail links and redirects lead to: PUBLIC_URL
+ * (required in production), else, in development, this server's port on localhost. Never a
+ * request's Host header: a link mailed to a user must not point wherever a request claimed.
+ */
+export function pagesBaseUrl(address: PublicAddressConfig, server: HttpServerConfig): string {
+  return address.publicUrl ?? `http://localhost:${server.port}`;
+}
+
 /** An http(s) URL without query or fragment; a trailing slash is dropped so paths can be appended. */
 function baseUrl(raw: string | undefined, problems: string[]): string | undefined {
   if (raw === undefined) return undefined;

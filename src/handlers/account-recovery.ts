@@ -1,5 +1,5 @@
 import { audit, type AuditEvents } from '../audit';
-import { invalidMailToken, mailRequestsThrottled } from '../http/errors';
+import { invalidMailToken, mailRequestsThrottled, passwordTooCommon } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import type { Dependencies } from '../dependencies';
 import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
@@ -12,7 +12,7 @@ type Throttled = AuditEvents['mail_request_throttled'];
 
 /** Counts the request against the mail limits; past either, a 429 (the same for unknown addresses). */
 export async function limitMailRequest(services: Dependencies, email: string, clientIp: string, who: Omit<Throttled, 'retry_after'>): Promise<void> {
-  const admission = await admitMailRequest(services, email, clientIp);
+  const admission = await admitMailRequest(services, { operation: who.operation, email, clientIp, userId: who.user_id });
   if (admission.outcome === 'admitted') return;
   audit(services.logger, 'mail_request_throttled', { ...who, retry_after: admission.retryAfter });
   throw mailRequestsThrottled(admission.retryAfter);
@@ -28,13 +28,15 @@ export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = as
 export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = async ({ body }, services) => {
   const reset = await confirmReset(services, body.token, body.new_password);
   if (reset.outcome === 'invalid_token') throw invalidMailToken();
+  if (reset.outcome === 'password_too_common') throw passwordTooCommon('new_password');
   return { status: 204, body: undefined };
 };
 
 export const requestEmailVerification: OperationHandler<'requestEmailVerification'> = async (input, services) => {
   const { user } = authenticated(input);
   await limitMailRequest(services, addressToVerify(user) ?? user.email, input.clientIp, { operation: 'email_verification', user_id: user.id });
-  await mailVerification(services, user);
+  // After the answer: whether the pending address belongs to another account must not show in it.
+  services.outbox.afterAnswer(() => mailVerification(services, user));
   return { status: 202, body: ACCEPTED };
 };
 

@@ -1,5 +1,5 @@
 import { audit } from '../audit';
-import { registrationThrottled, userExists } from '../http/errors';
+import { passwordTooCommon, registrationThrottled, userExists } from '../http/errors';
 import { authenticated, type OperationHandler } from '../http/operation-types';
 import { requestEmailChange } from '../services/email-change';
 import { mailVerification } from '../services/email-verification';
@@ -17,6 +17,7 @@ export const createUser: OperationHandler<'createUser'> = async ({ body, clientI
   }
   const registration = await registerUser(services, body);
   if (registration.outcome === 'user_exists') throw userExists();
+  if (registration.outcome === 'password_too_common') throw passwordTooCommon('password');
   audit(services.logger, 'user_registered', { user_id: registration.user.id });
   await mailVerification(services, registration.user);
   return { status: 201, body: presentUser(registration.user) };

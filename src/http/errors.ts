@@ -33,6 +33,7 @@ const TITLES: Record<ProblemCode, string> = {
   database_unavailable: 'Database unavailable',
   reauthentication_required: 'Password required',
   invalid_credentials: 'Wrong password',
+  password_too_common: 'Password too common',
   passkey_challenge_invalid: 'Invalid passkey challenge',
   passkey_origin_mismatch: 'Wrong passkey origin',
   passkey_rp_id_mismatch: 'Wrong relying party',
@@ -86,6 +87,12 @@ export const userExists = (): ApiError => conflict('user_exists', 'A user with t
 export const wrongPassword = (): ApiError =>
   new ApiError(400, 'wrong_password', 'The current password is not correct.', {
     errors: [{ location: 'body', field: 'current_password', message: 'is not the current password' }],
+  });
+
+/** NIST SP 800-63B §3.1.1.2; the password itself is never echoed back. */
+export const passwordTooCommon = (field: 'password' | 'new_password'): ApiError =>
+  new ApiError(400, 'password_too_common', 'This password is on a list of commonly used passwords; choose another.', {
+    errors: [{ location: 'body', field, message: 'is on a list of commonly used passwords' }],
   });
 
 export const methodNotAllowed = (method: string, allowed: readonly string[]): ApiError =>

@@ -52,6 +52,22 @@ export async function expireAccountTokensOf(db: Db, userId: number, purpose: Acc
   await db.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
 }
 
+/**
+ * Kills the live verification links of a pending email change: those for any address but the
+ * account's current one (a link proving the current address changes nothing but the verified flag).
+ */
+export async function expireEmailChangeTokensOf(db: Db, userId: number, now: string): Promise<void> {
+  await db
+    .updateTable('account_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', 'email_verification')
+    .where('used_at', 'is', null)
+    .where('email', 'is not', null)
+    .where((eb) => eb('email', '!=', eb.selectFrom('users').select('email').where('id', '=', userId)))
+    .execute();
+}
+
 /** Used and expired tokens are only history: they go when a user asks for a new one. */
 export async function deleteDeadAccountTokensOf(db: Db, userId: number, now: string): Promise<void> {
   await db

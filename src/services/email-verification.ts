@@ -6,7 +6,7 @@ import type { QueueMail } from '../mail/mail-transaction';
 import { withMail } from '../mail/mail-transaction';
 import { linkFor } from '../mail/templates';
 import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
-import { findUserById, updateUser } from '../repositories/users.repository';
+import { findUserById, findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
 import { issueAccountToken, useToken } from './account-tokens';
 
@@ -23,9 +23,16 @@ export function addressToVerify(user: UserRow): string | undefined {
   return user.email_verified === 1 ? undefined : user.email;
 }
 
+/**
+ * A pending change to an address another account has gets nothing: that owner was told once when the
+ * change was asked for (email-change.ts), and a link for someone else's account would only spend
+ * their address's mail budget. Callers that answer a request run this after the answer
+ * (OutboxWorker.afterAnswer), so the lookup shows in neither the answer nor its timing.
+ */
 export async function mailVerification(services: Dependencies, user: UserRow): Promise<void> {
   const address = addressToVerify(user);
   if (address === undefined) return;
+  if (user.pending_email !== null && (await findUserByNormalizedEmail(services.db, address.toLowerCase()))) return;
   await withMail(services, (trx, queue) => queueVerification(services, trx, queue, user.id, address));
   audit(services.logger, 'email_verification_requested', { user_id: user.id });
 }

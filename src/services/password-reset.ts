@@ -4,6 +4,7 @@ import { linkFor } from '../mail/templates';
 import { findAccountTokenByHash } from '../repositories/account-tokens.repository';
 import { findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
+import { isCommonPassword } from '../security/common-passwords';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
 import { endAllSessionsOf } from './refresh-sessions';
 
@@ -29,7 +30,9 @@ export async function mailPasswordReset(services: Dependencies, email: string): 
  * Uses the token and sets the password in one transaction: of concurrent confirms exactly one wins
  * (the conditional UPDATE in useToken), and the new password never coexists with old sessions.
  */
-export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<{ outcome: 'reset' } | { outcome: 'invalid_token' }> {
+export async function confirmPasswordReset(services: Dependencies, token: string, newPassword: string): Promise<{ outcome: 'reset' } | { outcome: 'invalid_token' } | { outcome: 'password_too_common' }> {
+  // Before the token is looked at: it stays unspent for a second try with a better password.
+  if (isCommonPassword(newPassword)) return { outcome: 'password_too_common' };
   const now = services.clock.now();
   // A cheap look first: an unknown or dead token costs no bcrypt hash. The UPDATE below still decides.
   const found = await findAccountTokenByHash(services.db, hashAccountToken(token), 'password_reset', now.toISOString());

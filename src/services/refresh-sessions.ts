@@ -11,9 +11,9 @@ import {
   revokeRefreshTokenFamily,
   revokeRefreshTokensOfUser,
 } from '../repositories/refresh-tokens.repository';
-import { expireAccountTokensOf } from '../repositories/account-tokens.repository';
+import { expireAccountTokensOf, expireEmailChangeTokensOf } from '../repositories/account-tokens.repository';
 import { insertSession, markSessionEnded, type NewSession } from '../repositories/sessions.repository';
-import { findUserById, incrementTokenVersion, lockUserAtTokenVersion } from '../repositories/users.repository';
+import { findUserById, incrementTokenVersion, lockUserAtTokenVersion, updateUser } from '../repositories/users.repository';
 import { hashRefreshToken, newRefreshToken, openSuccessor, sealSuccessor } from '../security/refresh-token-secrets';
 import { narrowScopes, type Scope } from '../security/scopes';
 import type { Dependencies } from '../dependencies';
@@ -160,4 +160,8 @@ export async function endAllSessionsOf(db: Db, userId: number, revokedAt: string
   // A reset link mailed before is a way back in too: a password change, deactivation or logout
   // everywhere (often the answer to "someone is in my account") ends it with the sessions.
   await expireAccountTokensOf(db, userId, 'password_reset', revokedAt);
+  // So is a pending email change: confirmed later, it would move the address (and every future
+  // reset link) to whoever queued it, after the owner had taken the account back.
+  await expireEmailChangeTokensOf(db, userId, revokedAt);
+  await updateUser(db, userId, { pending_email: null });
 }

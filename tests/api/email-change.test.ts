@@ -69,3 +69,29 @@ describe('updateCurrentUser', () => {
     expect((await app.client.GET('/users/me', { headers: user.auth })).data?.email).toBe(user.email);
   });
 });
+
+describe('requestEmailVerification', () => {
+  test('a resend while pending_email is another account\'s address mails that account nothing; the caller gets the same 202', async () => {
+    const attacker = await registeredUser(app);
+    const owner = await registeredUser(app);
+    await smtp.mailTo(owner.email, /Confirm your/);
+    await app.client.PATCH('/users/me', { body: { current_password: attacker.password, email: owner.email }, headers: attacker.auth });
+    await smtp.mailTo(owner.email, /Someone tried to use your address/);
+    await settle();
+    const before = smtp.received.length;
+
+    const taken = await app.client.POST('/email-verification', { headers: attacker.auth });
+    await settle();
+    expect(smtp.received.slice(before).filter((m) => m.to.toLowerCase() === owner.email.toLowerCase())).toEqual([]);
+
+    // The same answer when the pending address is free, and there the link does go out.
+    const free = `free_resend_${attacker.email}`;
+    await app.client.PATCH('/users/me', { body: { current_password: attacker.password, email: free }, headers: attacker.auth });
+    await smtp.mailTo(free, /Confirm your/);
+    const freeAnswer = await app.client.POST('/email-verification', { headers: attacker.auth });
+    expect([freeAnswer.response.status, freeAnswer.data]).toEqual([taken.response.status, taken.data]);
+    expect(taken.response.status).toBe(202);
+    await settle();
+    expect(smtp.received.filter((m) => m.to === free && /Confirm your/.test(m.subject))).toHaveLength(2);
+  });
+});

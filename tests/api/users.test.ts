@@ -11,7 +11,7 @@ const json = (body: string): RequestInit => ({ method: 'POST', headers: { 'conte
 
 describe('createUser', () => {
   test('201 with the public user, never a password or hash', async () => {
-    const { data, response } = await app.client.POST('/users', { body: { username: 'Bob.the-1', email: 'bob@example.com', password: 'eight888' } });
+    const { data, response } = await app.client.POST('/users', { body: { username: 'Bob.the-1', email: 'bob@example.com', password: 'eight8x8' } });
     expect(response.status).toBe(201);
     expect(data).toEqual({ id: expect.any(Number), username: 'Bob.the-1', email: 'bob@example.com', is_active: true, mfa_enabled: false, roles: ['user'], created_at: expect.any(String), email_verified: false, pending_email: null });
     const stored = await app.server.services.db.selectFrom('users').selectAll().where('username', '=', 'Bob.the-1').executeTakeFirstOrThrow();
@@ -22,7 +22,7 @@ describe('createUser', () => {
     ['username', { username: 'BOB.THE-1', email: 'other@example.com' }],
     ['email', { username: 'someone_else', email: 'BOB@Example.COM' }],
   ])('duplicate %s, compared case-insensitively → 409', async (_field, fields) => {
-    const { error, response } = await app.client.POST('/users', { body: { password: 'eight888', ...fields } });
+    const { error, response } = await app.client.POST('/users', { body: { password: 'eight8x8', ...fields } });
     expect(response.status).toBe(409);
     expect(error?.code).toBe('user_exists');
   });

@@ -73,6 +73,13 @@ test('an unknown role exits 2 with a clear message', async () => {
 });
 
 
+test('a password on the common-password list exits 2 naming the field, and creates nobody', async () => {
+  const run = await cli(createUser('common_pw', 'common_pw@example.com'), 'Password123\n');
+  expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'password: is on a list of commonly used passwords\n' });
+  // The name and address are still free: the same user with a better password is created.
+  expect((await cli(createUser('common_pw', 'common_pw@example.com'), PASSWORD)).code).toBe(0);
+});
+
 test.each([
   ['an unknown command', ['frobnicate']],
   ['a missing flag', ['create-user', '--email', 'a@example.com', '--password-stdin']],

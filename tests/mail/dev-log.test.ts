@@ -22,5 +22,5 @@ test('without SMTP_URL (development) each mail is one structured log line: to, s
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.to === email);
   }
-  expect(line).toMatchObject({ to: email, subject: 'Confirm your tollgate email address', link: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/verify-email\?token=[A-Za-z0-9_-]{43}$/) });
+  expect(line).toMatchObject({ to: email, subject: 'Confirm your tollgate email address', link: expect.stringMatching(/^http:\/\/localhost:0\/ui\/verify-email\?token=[A-Za-z0-9_-]{43}$/) });
 });

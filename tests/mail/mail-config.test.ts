@@ -11,13 +11,36 @@ test('defaults from the issue', () => {
     maxPerAddress: 5,
     maxPerIp: 30,
     window: 3600,
+    maxChangesPerUser: 5,
   });
 });
 
-test('in production the mail flows need SMTP_URL, MAIL_FROM and both link templates: one problem each', () => {
-  const problems = configProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32) });
-  expect(problems.map((p) => p.split(' ')[0])).toEqual(['SMTP_URL', 'MAIL_FROM', 'PASSWORD_RESET_URL', 'EMAIL_VERIFICATION_URL']);
-  expect(configProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32), ...PRODUCTION_MAIL })).toEqual([]);
+test('in production the mail flows need SMTP_URL and MAIL_FROM: one problem each; the links default to our pages', () => {
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', JWT_SECRET: 'x'.repeat(32) };
+  const problems = configProblems(production);
+  expect(problems.map((p) => p.split(' ')[0])).toEqual(['SMTP_URL', 'MAIL_FROM']);
+  expect(configProblems({ ...production, ...PRODUCTION_MAIL })).toEqual([]);
+  const { SMTP_URL, MAIL_FROM } = PRODUCTION_MAIL;
+  expect(configProblems({ ...production, SMTP_URL, MAIL_FROM })).toEqual([]);
+  expect(loadConfig({ ...production, SMTP_URL, MAIL_FROM }).mail).toMatchObject({
+    passwordResetUrl: 'https://auth.example.com/ui/reset-password?token={token}',
+    emailVerificationUrl: 'https://auth.example.com/ui/verify-email?token={token}',
+  });
+});
+
+test('PASSWORD_RESET_URL and EMAIL_VERIFICATION_URL default to the pages under PUBLIC_URL (its path kept), else localhost and PORT', () => {
+  const links = (env: Record<string, string>) => {
+    const { passwordResetUrl, emailVerificationUrl } = loadConfig(env).mail;
+    return [passwordResetUrl, emailVerificationUrl];
+  };
+  expect(links({})).toEqual(['http://localhost:3000/ui/reset-password?token={token}', 'http://localhost:3000/ui/verify-email?token={token}']);
+  expect(links({ PORT: '8080' })).toEqual(['http://localhost:8080/ui/reset-password?token={token}', 'http://localhost:8080/ui/verify-email?token={token}']);
+  expect(links({ PUBLIC_URL: 'https://example.com/auth/', PORT: '8080' })).toEqual([
+    'https://example.com/auth/ui/reset-password?token={token}',
+    'https://example.com/auth/ui/verify-email?token={token}',
+  ]);
+  // Set, they are used as they are: a front end of your own.
+  expect(links({ PUBLIC_URL: 'https://auth.example.com', ...PRODUCTION_MAIL })).toEqual([PRODUCTION_MAIL.PASSWORD_RESET_URL, PRODUCTION_MAIL.EMAIL_VERIFICATION_URL]);
 });
 
 test('link templates must be http(s) URLs with {token}; SMTP_URL smtp(s):// and its password never printed', () => {

@@ -143,8 +143,13 @@ describeWithCluster('PostgreSQL restarts and stops under load (a private cluster
 describeWithCluster('startup while PostgreSQL is down', () => {
   it('retries with backoff, logging each attempt, and serves once the database comes up', async () => {
     await pg.stop();
-    const starting = startServerProcess(envFor(pg.url, { DATABASE_STARTUP_TIMEOUT: '30', LOG_LEVEL: 'warn' }));
-    await sleep(2000);
+    // The database comes back only once the server has seen it down: on a loaded machine a fixed
+    // sleep could end before the process had even booted, and then no retry would be logged.
+    let sawRetry = (): void => undefined;
+    const retried = new Promise<void>((resolve) => (sawRetry = resolve));
+    const onStdout = (chunk: string) => chunk.includes('database unavailable at startup; retrying') && sawRetry();
+    const starting = startServerProcess(envFor(pg.url, { DATABASE_STARTUP_TIMEOUT: '30', LOG_LEVEL: 'warn' }), { onStdout });
+    await retried;
     await pg.start();
     const late = await starting;
     try {
