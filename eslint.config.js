@@ -14,7 +14,7 @@ module.exports = tseslint.config(
   {
     // The pages' scripts (/ui/…): ES modules run by the browser as they are, no build step.
     files: ['ui/**/*.js'],
-    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly', CSS: 'readonly', navigator: 'readonly', console: 'readonly' } },
+    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly', CSS: 'readonly', navigator: 'readonly', console: 'readonly', URLSearchParams: 'readonly', PublicKeyCredential: 'readonly' } },
   },
   {
     rules: {

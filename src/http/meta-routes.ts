@@ -5,10 +5,9 @@ import type { Spec } from '../spec';
 import { methodNotAllowed } from './errors';
 import { READ_METHODS } from './methods';
 import { DOCS_PATHS, mountDocsRoutes } from './docs-routes';
-import { mountPasskeyPage, PASSKEY_PAGE_PATHS } from './passkey-page';
 import type { Readiness } from './readiness';
 
-const META_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/openapi.yaml', ...DOCS_PATHS, ...PASSKEY_PAGE_PATHS]);
+const META_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/openapi.yaml', ...DOCS_PATHS]);
 
 /** Routes outside the API contract: liveness, readiness, the contract itself and its interactive docs. */
 export function mountMetaRoutes(app: Koa, spec: Spec, readiness: Readiness): void {
@@ -34,7 +33,6 @@ export function mountMetaRoutes(app: Koa, spec: Spec, readiness: Readiness): voi
     ctx.body = spec.yaml;
   });
   mountDocsRoutes(router);
-  mountPasskeyPage(router);
   const routes = router.routes() as unknown as Middleware;
   const rejectOtherMethods = (ctx: Context) => async () => {
     throw methodNotAllowed(ctx.method, READ_METHODS);

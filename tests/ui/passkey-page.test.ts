@@ -42,12 +42,12 @@ describe('GET /ui/passkeys in Chromium with a virtual authenticator', () => {
     await page.goto(`${origin}/ui/passkeys`);
     await page.locator('#username').fill(user.username);
     await page.locator('#password').fill(user.password);
-    await page.locator('#register').click();
-    await page.locator('#status', { hasText: 'Passkey registered' }).waitFor();
+    await page.locator('#register-form button').click();
+    await page.locator('#message', { hasText: 'Passkey registered' }).waitFor();
 
     // Another account's password sign-in is not needed: the passkey names its account.
-    await page.locator('#sign-in').click();
-    await page.locator('#status', { hasText: `Signed in as ${user.username}` }).waitFor();
+    await page.locator('#sign-in-form button').click();
+    await page.locator('#message', { hasText: `Signed in as ${user.username}` }).waitFor();
     const accessToken = await page.locator('#access-token').textContent();
 
     const me = await app.client.GET('/users/me', { headers: bearer(accessToken ?? '') });
