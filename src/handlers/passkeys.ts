@@ -63,7 +63,6 @@ function registrationRefusal(refused: Exclude<RegistrationFinish, { outcome: 're
 const REFUSALS = {
   wrong_origin: 'passkey_origin_mismatch',
   wrong_rp_id: 'passkey_rp_id_mismatch',
-  wrong_challenge: 'passkey_challenge_invalid',
   user_verification_missing: 'passkey_user_verification_missing',
   counter_regression: 'passkey_invalid',
   invalid: 'passkey_invalid',

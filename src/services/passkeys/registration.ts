@@ -1,4 +1,4 @@
-import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import { generateRegistrationOptions, verifyRegistrationResponse, type AuthenticatorTransportFuture, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../../generated/api';
 import { audit } from '../../audit';
@@ -17,6 +17,8 @@ type CreationOptions = components['schemas']['PasskeyRegistrationOptions']['opti
 export const MAX_PASSKEYS_PER_USER = 10;
 /** COSE algorithms accepted: EdDSA, ES256, RS256 (what browsers and authenticators use). */
 export const PASSKEY_ALGORITHMS = [-8, -7, -257];
+/** The transports WebAuthn names; anything else a client reports is not stored (nor echoed in excludeCredentials). */
+const TRANSPORTS: ReadonlySet<string> = new Set<AuthenticatorTransportFuture>(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
 export type RegistrationStart = { readonly outcome: 'started'; readonly challengeId: string; readonly options: CreationOptions } | { readonly outcome: 'limit_reached' };
 
@@ -33,7 +35,7 @@ export async function startPasskeyRegistration(deps: Deps, user: UserRow): Promi
     userID: Buffer.from(await userHandle(deps, user.id), 'base64url'),
     timeout: CHALLENGE_TTL_SECONDS * 1000,
     attestationType: 'none',
-    excludeCredentials: existing.map((p) => ({ id: p.credential_id, ...(p.transports !== '' && { transports: p.transports.split(',') as never }) })),
+    excludeCredentials: existing.map((p) => ({ id: p.credential_id, ...(p.transports !== '' && { transports: p.transports.split(',') as AuthenticatorTransportFuture[] }) })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   });
@@ -56,7 +58,8 @@ async function userHandle(deps: Deps, userId: number): Promise<string> {
 export type RegistrationFinish =
   | { readonly outcome: 'registered'; readonly passkey: PasskeyRow }
   | { readonly outcome: 'challenge_invalid' | 'already_registered' | 'limit_reached' }
-  | { readonly outcome: 'refused'; readonly reason: Exclude<CeremonyRefusal, 'counter_regression'> | 'counter_regression' };
+  /** A wrong challenge is `challenge_invalid`; every other refusal of the verifier keeps its reason. */
+  | { readonly outcome: 'refused'; readonly reason: Exclude<CeremonyRefusal, 'wrong_challenge'> };
 
 type Credential = components['schemas']['RegistrationResponse'];
 
@@ -80,7 +83,7 @@ export async function finishPasskeyRegistration(deps: Deps, user: UserRow, chall
       credential_id: info.credential.id,
       public_key: Buffer.from(info.credential.publicKey).toString('base64url'),
       counter: info.credential.counter,
-      transports: (credential.response.transports ?? []).join(','),
+      transports: (credential.response.transports ?? []).filter((t) => TRANSPORTS.has(t)).join(','),
       name: name ?? 'Passkey',
       aaguid: info.aaguid,
       device_type: info.credentialDeviceType,
