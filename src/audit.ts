@@ -1,11 +1,41 @@
 import type { components } from '../generated/api';
-import type { LoginLimitName } from './services/attempt-limits';
 import type { Logger } from './logger';
-import type { MfaAuditEvents } from './mfa-audit-events';
 
 type Role = components['schemas']['Role'];
+/** The login attempt limits (services/attempt-limits.ts) by name; here, below services/, because audit events carry it. */
+export type LoginLimitName = 'username_ip' | 'ip';
 /** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
 export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp_confirmation' | 'passkey_registration' | 'passkey_removal';
+
+/** The second factor's and the sessions' audit events (part of AuditEvents below, which states the rules). */
+export interface MfaAuditEvents {
+  mfa_enrolment_started: { user_id: number };
+  mfa_enabled: { user_id: number };
+  mfa_disabled: { user_id: number; method: 'otp' | 'recovery_code' };
+  mfa_recovery_codes_regenerated: { user_id: number; method: 'otp' | 'recovery_code' };
+  /** An administrator removed the user's second factor (DELETE /users/{id}/mfa); their sessions ended. */
+  mfa_reset: { user_id: number; admin_id: number };
+  mfa_code_failed: { user_id: number };
+  mfa_code_throttled: { user_id: number; retry_after: number };
+  /** MFA_MAX_CONSECUTIVE_FAILURES wrong codes for the account, from any address: logged (and the owner mailed) once per trip. */
+  mfa_account_locked: { user_id: number; retry_after: number };
+  /** The right password of a user with a second factor: an mfa_token was answered. */
+  mfa_challenge_issued: { user_id: number };
+  mfa_login_failed: { user_id?: number; reason: 'unknown_token' | 'wrong_code' | 'superseded' };
+  mfa_login_succeeded: { user_id: number; method: 'otp' | 'recovery_code' };
+  session_ended: { user_id: number; family_id: string };
+  passkey_registered: { user_id: number; passkey_id: number };
+  passkey_registration_failed: { user_id: number; reason: 'wrong_origin' | 'wrong_rp_id' | 'wrong_challenge' | 'user_verification_missing' | 'counter_regression' | 'invalid' };
+  passkey_removed: { user_id: number; passkey_id: number };
+  passkey_login_succeeded: { user_id: number; passkey_id: number };
+  /** user_id is absent when the credential named no account (unknown user handle). */
+  passkey_login_failed: { user_id?: number; reason: PasskeyFailure };
+  /** A signature counter that did not increase: a cloned authenticator, or a replay raced another use. */
+  passkey_counter_regression: { user_id?: number; reason: PasskeyFailure };
+}
+
+/** Why a passkey sign-in failed (services/passkeys/authentication.ts); here, below services/, because audit events carry it. */
+export type PasskeyFailure = 'malformed' | 'unknown_credential' | 'challenge' | 'inactive_user' | 'wrong_origin' | 'wrong_rp_id' | 'user_verification_missing' | 'counter_regression' | 'bad_signature';
 
 /**
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there

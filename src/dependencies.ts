@@ -6,8 +6,8 @@ import type { Logger } from './logger';
 import type { OutboxWorker } from './mail/outbox-worker';
 import type { Metrics } from './metrics/metrics';
 import type { AccessTokens } from './security/access-tokens';
-import type { KeyRing } from './security/key-ring';
-import type { MfaKeys } from './security/mfa-keys';
+import type { KeyRing } from './security/keys/key-ring';
+import type { MfaKeys } from './security/mfa/keys';
 import type { PasswordHasher } from './security/passwords';
 
 /** The dependency bag handlers and services receive: passed in, never imported as singletons. */

@@ -2,9 +2,9 @@ import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { importUsers, type ImportSummary } from '../import/importer';
-import { readJsonLines, readTutorialSqlite } from '../import/sources';
-import type { SourceRecord } from '../import/user-records';
+import { importUsers, type ImportSummary } from './import/importer';
+import { readJsonLines, readTutorialSqlite } from './import/sources';
+import type { SourceRecord } from './import/user-records';
 import { EXIT, UsageError, type Command, type Flags } from './command';
 
 type Source = AsyncIterable<SourceRecord> | Iterable<SourceRecord>;

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config';
 import { openMigratedDatabase } from '../db/startup';
-import { loadSigningKeys } from '../security/signing-keys';
+import { loadSigningKeys } from '../security/keys/key-ring';
 import type { Logger } from '../logger';
 import { serveClusterMetrics } from '../metrics/cluster-metrics';
 

@@ -1,7 +1,7 @@
 import type { EnvReader } from './env-reader';
 
 export interface MfaConfig {
-  /** 32 bytes from MFA_ENCRYPTION_KEY; undefined = generated outside production (src/security/mfa-keys.ts). */
+  /** 32 bytes from MFA_ENCRYPTION_KEY; undefined = generated outside production (src/security/mfa/keys.ts). */
   readonly encryptionKey: Buffer | undefined;
   /** Retired keys (MFA_PREVIOUS_ENCRYPTION_KEYS) that still open the secrets sealed with them. */
   readonly previousKeys: readonly Buffer[];

@@ -1,6 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { components } from '../../generated/api';
-import type { MfaChallengeTable, MfaRecoveryCodeTable, MfaTotpTable, SessionTable } from './mfa-schema';
 import type { PasskeyChallengeTable, PasskeyTable, PasskeyUserHandleTable } from './passkey-schema';
 
 type Role = components['schemas']['Role'];
@@ -96,7 +95,51 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
-/** Every table, as Kysely sees it (the second factor's table types live in mfa-schema.ts, the passkeys' in passkey-schema.ts). */
+/** A login (refresh-token family; id = family_id) as the user sees it in GET /users/me/sessions. */
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_used_at: string;
+  user_agent: string | null;
+  ip: string;
+  /** RFC 8176 methods, space-separated. */
+  amr: string;
+  /** Set when the user ends this one session: its access tokens fail the security handler's join. */
+  revoked_at: string | null;
+}
+
+export interface MfaTotpTable {
+  user_id: number;
+  secret_sealed: string;
+  key_id: string;
+  created_at: string;
+  /** Null while the enrolment is pending. */
+  confirmed_at: string | null;
+  /** bigint on PostgreSQL, read as a string there: compare with Number(). */
+  last_step: number | string | null;
+}
+
+export interface MfaRecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+/** The pending second step of a password grant, found by the hash of its mfa_token. */
+export interface MfaChallengeTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  scope: string;
+  token_version: number;
+  expires_at: string;
+  failures: Generated<number>;
+  used_at: string | null;
+}
+
+/** Every table, as Kysely sees it. */
 export interface Database {
   users: UserTable;
   todos: TodoTable;
@@ -124,3 +167,6 @@ export type NewRefreshTokenRow = Insertable<RefreshTokenTable>;
 export type AccountTokenRow = Selectable<AccountTokenTable>;
 export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type NewMailOutboxRow = Insertable<MailOutboxTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type MfaTotpRow = Selectable<MfaTotpTable>;
+export type MfaChallengeRow = Selectable<MfaChallengeTable>;

@@ -1,6 +1,6 @@
 import { audit, type AuditEvents } from '../audit';
 import { invalidMailToken, mailRequestsThrottled, passwordTooCommon } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import type { Dependencies } from '../dependencies';
 import { confirmEmailVerification as confirmVerification, addressToVerify, mailVerification } from '../services/email-verification';
 import { admitMailRequest } from '../services/mail-limits';
@@ -13,9 +13,15 @@ type Throttled = AuditEvents['mail_request_throttled'];
 /** Counts the request against the mail limits; past either, a 429 (the same for unknown addresses). */
 export async function limitMailRequest(services: Dependencies, email: string, clientIp: string, who: Omit<Throttled, 'retry_after'>): Promise<void> {
   const admission = await admitMailRequest(services, { operation: who.operation, email, clientIp, userId: who.user_id });
-  if (admission.outcome === 'admitted') return;
-  audit(services.logger, 'mail_request_throttled', { ...who, retry_after: admission.retryAfter });
-  throw mailRequestsThrottled(admission.retryAfter);
+  switch (admission.outcome) {
+    case 'admitted':
+      return;
+    case 'throttled':
+      audit(services.logger, 'mail_request_throttled', { ...who, retry_after: admission.retryAfter });
+      throw mailRequestsThrottled(admission.retryAfter);
+    default:
+      return unhandledOutcome(admission);
+  }
 }
 
 export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = async ({ body, clientIp }, services) => {
@@ -27,9 +33,16 @@ export const requestPasswordReset: OperationHandler<'requestPasswordReset'> = as
 
 export const confirmPasswordReset: OperationHandler<'confirmPasswordReset'> = async ({ body }, services) => {
   const reset = await confirmReset(services, body.token, body.new_password);
-  if (reset.outcome === 'invalid_token') throw invalidMailToken();
-  if (reset.outcome === 'password_too_common') throw passwordTooCommon('new_password');
-  return { status: 204, body: undefined };
+  switch (reset.outcome) {
+    case 'reset':
+      return { status: 204, body: undefined };
+    case 'invalid_token':
+      throw invalidMailToken();
+    case 'password_too_common':
+      throw passwordTooCommon('new_password');
+    default:
+      return unhandledOutcome(reset);
+  }
 };
 
 export const requestEmailVerification: OperationHandler<'requestEmailVerification'> = async (input, services) => {
@@ -42,6 +55,12 @@ export const requestEmailVerification: OperationHandler<'requestEmailVerificatio
 
 export const confirmEmailVerification: OperationHandler<'confirmEmailVerification'> = async ({ body }, services) => {
   const verification = await confirmVerification(services, body.token);
-  if (verification.outcome === 'invalid_token') throw invalidMailToken();
-  return { status: 204, body: undefined };
+  switch (verification.outcome) {
+    case 'verified':
+      return { status: 204, body: undefined };
+    case 'invalid_token':
+      throw invalidMailToken();
+    default:
+      return unhandledOutcome(verification);
+  }
 };

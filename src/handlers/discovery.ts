@@ -1,5 +1,5 @@
 import { validationFailed } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
+import type { OperationHandler } from '../http/openapi/operation-types';
 import { ALL_SCOPES } from '../security/scopes';
 import { GRANT_TYPES } from './grants';
 

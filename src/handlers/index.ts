@@ -1,13 +1,13 @@
-import type { HandlerMap } from '../http/operation-types';
+import type { HandlerMap } from '../http/openapi/operation-types';
 import { confirmEmailVerification, confirmPasswordReset, requestEmailVerification, requestPasswordReset } from './account-recovery';
 import { getAuthorizationServerMetadata, getJwks } from './discovery';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
-import { changePassword, endAllSessions } from './sessions';
+import { changePassword } from './password';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
-import { endSession, listSessions } from './user-sessions';
+import { endAllSessions, endSession, listSessions } from './sessions';
 import { deletePasskey, finishPasskeyRegistration, listPasskeys, renamePasskey, startPasskeyAuthentication, startPasskeyRegistration } from './passkeys';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 

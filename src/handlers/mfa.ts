@@ -1,20 +1,24 @@
-import { audit } from '../audit';
-import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, notFound, secondFactorThrottled, wrongOtp } from '../http/errors';
-import { withMail } from '../mail/mail-transaction';
-import { authenticated, type OperationHandler } from '../http/operation-types';
-import { deleteSecondFactor } from '../repositories/mfa.repository';
-import { findUserById } from '../repositories/users.repository';
-import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, startEnrolment } from '../services/mfa';
-import { endAllSessionsOf } from '../services/refresh-sessions';
+import { ApiError, mfaAlreadyEnabled, mfaNotEnabled, mfaUnavailable, noPendingEnrolment, secondFactorThrottled, userNotFound, wrongOtp } from '../http/errors';
+import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import { type CodeRefused, confirmEnrolment, disableSecondFactor, regenerateRecoveryCodes as regenerate, resetSecondFactor, startEnrolment } from '../services/mfa/enrolment';
 import { reauthenticate } from './reauthentication';
 
 type Refused = CodeRefused | { readonly outcome: 'no_pending' | 'not_enabled' };
 
 /** Nothing to act on (409), a code the limits refused (429) or a wrong code (400). */
 function refusal(refused: Refused): ApiError {
-  if (refused.outcome === 'no_pending') return noPendingEnrolment();
-  if (refused.outcome === 'not_enabled') return mfaNotEnabled();
-  return refused.outcome === 'throttled' ? secondFactorThrottled(refused.retryAfter) : wrongOtp();
+  switch (refused.outcome) {
+    case 'no_pending':
+      return noPendingEnrolment();
+    case 'not_enabled':
+      return mfaNotEnabled();
+    case 'throttled':
+      return secondFactorThrottled(refused.retryAfter);
+    case 'wrong_code':
+      return wrongOtp();
+    default:
+      return unhandledOutcome(refused);
+  }
 }
 
 /** Enrolling needs the current password: a stolen token must not put the thief's authenticator on the account. */
@@ -22,9 +26,16 @@ export const startTotpEnrolment: OperationHandler<'startTotpEnrolment'> = async 
   const { user } = authenticated(input);
   await reauthenticate(services, user, input.body?.current_password, input.clientIp, 'totp_enrolment');
   const enrolment = await startEnrolment(services, user);
-  if (enrolment.outcome === 'already_enabled') throw mfaAlreadyEnabled();
-  if (enrolment.outcome === 'unavailable') throw mfaUnavailable();
-  return { status: 201, body: { secret: enrolment.secret, otpauth_uri: enrolment.otpauth_uri } };
+  switch (enrolment.outcome) {
+    case 'started':
+      return { status: 201, body: { secret: enrolment.secret, otpauth_uri: enrolment.otpauth_uri } };
+    case 'already_enabled':
+      throw mfaAlreadyEnabled();
+    case 'unavailable':
+      throw mfaUnavailable();
+    default:
+      return unhandledOutcome(enrolment);
+  }
 };
 
 export const confirmTotpEnrolment: OperationHandler<'confirmTotpEnrolment'> = async (input, services) => {
@@ -47,20 +58,15 @@ export const regenerateRecoveryCodes: OperationHandler<'regenerateRecoveryCodes'
   return { status: 200, body: { recovery_codes: regeneration.recoveryCodes } };
 };
 
-/** A lost authenticator: the second factor goes, and so does every session (whoever holds the phone is out). */
+/** A lost authenticator: the second factor and every session go (services/mfa/enrolment.ts). */
 export const resetUserMfa: OperationHandler<'resetUserMfa'> = async (input, services) => {
-  const admin = authenticated(input).user;
-  const userId = input.path.id;
-  const found = await withMail(services, async (trx, queue) => {
-    const user = await findUserById(trx, userId);
-    if (!user) return false;
-    await deleteSecondFactor(trx, userId);
-    await endAllSessionsOf(trx, userId, services.clock.now().toISOString());
-    // Told only when a second factor was on: a pending enrolment or none is nothing to report.
-    if (user.mfa_enabled === 1) await queue(user.email, { kind: 'mfa_disabled', by: 'admin' });
-    return true;
-  });
-  if (!found) throw notFound('No user with this id.');
-  audit(services.logger, 'mfa_reset', { user_id: userId, admin_id: admin.id });
-  return { status: 204, body: undefined };
+  const reset = await resetSecondFactor(services, authenticated(input).user.id, input.path.id);
+  switch (reset.outcome) {
+    case 'reset':
+      return { status: 204, body: undefined };
+    case 'not_found':
+      throw userNotFound();
+    default:
+      return unhandledOutcome(reset);
+  }
 };

@@ -1,6 +1,6 @@
 import type { ApiError } from '../http/errors';
 import { notFound, passkeyLimitReached, passkeyRefused } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { startPasskeyAuthentication as startAuthentication } from '../services/passkeys/authentication';
 import { listPasskeys as listOfUser, removePasskey, renamePasskey as rename } from '../services/passkeys/management';
 import { finishPasskeyRegistration as finish, MAX_PASSKEYS_PER_USER, startPasskeyRegistration as start, type RegistrationFinish } from '../services/passkeys/registration';

@@ -2,6 +2,7 @@ import { audit, type ReauthenticatedOperation } from '../audit';
 import type { UserRow } from '../db/schema';
 import { passwordChangeThrottled, reauthenticationRequired, wrongCurrentPassword } from '../http/errors';
 import type { Dependencies } from '../dependencies';
+import { unhandledOutcome } from '../http/openapi/operation-types';
 import { requireReauthentication } from '../services/reauthentication';
 
 /**
@@ -11,11 +12,19 @@ import { requireReauthentication } from '../services/reauthentication';
  */
 export async function reauthenticate(services: Dependencies, user: UserRow, currentPassword: string | undefined, clientIp: string, operation: ReauthenticatedOperation): Promise<void> {
   const proof = await requireReauthentication(services, user, currentPassword, clientIp);
-  if (proof.outcome === 'confirmed') return;
-  if (proof.outcome === 'throttled') {
-    audit(services.logger, 'reauthentication_throttled', { user_id: user.id, operation, limit: proof.limit, retry_after: proof.retryAfter });
-    throw passwordChangeThrottled(proof.retryAfter);
+  switch (proof.outcome) {
+    case 'confirmed':
+      return;
+    case 'throttled':
+      audit(services.logger, 'reauthentication_throttled', { user_id: user.id, operation, limit: proof.limit, retry_after: proof.retryAfter });
+      throw passwordChangeThrottled(proof.retryAfter);
+    case 'missing':
+      audit(services.logger, 'reauthentication_failed', { user_id: user.id, operation, reason: proof.outcome });
+      throw reauthenticationRequired();
+    case 'wrong_password':
+      audit(services.logger, 'reauthentication_failed', { user_id: user.id, operation, reason: proof.outcome });
+      throw wrongCurrentPassword();
+    default:
+      return unhandledOutcome(proof);
   }
-  audit(services.logger, 'reauthentication_failed', { user_id: user.id, operation, reason: proof.outcome });
-  throw proof.outcome === 'missing' ? reauthenticationRequired() : wrongCurrentPassword();
 }

@@ -1,7 +1,7 @@
 import { missingParameter } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
-import { clearRefreshCookie, presentedRefreshToken } from '../security/refresh-cookie';
-import { revokeRefreshFamily } from '../services/refresh-sessions';
+import { unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import { clearRefreshCookie, presentedRefreshToken } from '../http/refresh-cookie';
+import { revokeRefreshFamily } from '../services/refresh-tokens';
 
 /**
  * RFC 7009. Any token is looked up as a refresh token: an access token or a stranger's garbage
@@ -9,8 +9,17 @@ import { revokeRefreshFamily } from '../services/refresh-sessions';
  */
 export const revokeToken: OperationHandler<'revokeToken'> = async (input, services) => {
   const presented = presentedRefreshToken(services.config, input.body.token, input);
-  if (presented.outcome === 'missing') throw missingParameter('token');
-  // Two refresh cookies: neither is trusted, so nothing is revoked; the 200 still clears ours.
-  if (presented.outcome === 'token') await revokeRefreshFamily(services, presented.token);
+  switch (presented.outcome) {
+    case 'token':
+      await revokeRefreshFamily(services, presented.token);
+      break;
+    case 'ambiguous':
+      // Two refresh cookies: neither is trusted, so nothing is revoked; the 200 still clears ours.
+      break;
+    case 'missing':
+      throw missingParameter('token');
+    default:
+      return unhandledOutcome(presented);
+  }
   return { status: 200, body: undefined, headers: { 'Cache-Control': 'no-store', ...clearRefreshCookie(services.config) } };
 };

@@ -1,11 +1,8 @@
-import { notFound } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { todoNotFound } from '../http/errors';
+import { authenticated, type OperationHandler } from '../http/openapi/operation-types';
 import { deleteTodoOfOwner, findTodoOfOwner, insertTodo, selectTodosOfOwner, updateTodoOfOwner } from '../repositories/todos.repository';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentTodo } from './presenters';
-
-// Another user's todo answers 404, never 403: its existence is not ours to reveal.
-const todoNotFound = () => notFound('No todo with this id.');
 
 export const listTodos: OperationHandler<'listTodos'> = async (input, { db }) => {
   const { user } = authenticated(input);

@@ -1,6 +1,6 @@
 import type { Dependencies } from '../dependencies';
 import { OAuthError } from '../http/errors';
-import type { OperationHandler } from '../http/operation-types';
+import type { OperationHandler } from '../http/openapi/operation-types';
 import type { GrantRequest, GrantType, TokenInput, TokenResult } from './grants/grant';
 import { GRANTS, IMPLIED_GRANT } from './grants';
 

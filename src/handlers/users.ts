@@ -1,6 +1,10 @@
 import { audit } from '../audit';
+import type { UserRow } from '../db/schema';
+import type { Dependencies } from '../dependencies';
 import { passwordTooCommon, registrationThrottled, userExists } from '../http/errors';
-import { authenticated, type OperationHandler } from '../http/operation-types';
+import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import type { RegistrationAdmission } from '../services/attempt-limits';
+import type { Registration } from '../services/registration';
 import { requestEmailChange } from '../services/email-change';
 import { mailVerification } from '../services/email-verification';
 import { limitMailRequest } from './account-recovery';
@@ -10,18 +14,37 @@ import { presentUser } from './presenters';
 import { reauthenticate } from './reauthentication';
 
 export const createUser: OperationHandler<'createUser'> = async ({ body, clientIp }, services) => {
-  const admission = await admitRegistration(services, clientIp);
-  if (admission.outcome === 'throttled') {
-    audit(services.logger, 'registration_throttled', { retry_after: admission.retryAfter });
-    throw registrationThrottled(admission.retryAfter);
-  }
-  const registration = await registerUser(services, body);
-  if (registration.outcome === 'user_exists') throw userExists();
-  if (registration.outcome === 'password_too_common') throw passwordTooCommon('password');
-  audit(services.logger, 'user_registered', { user_id: registration.user.id });
-  await mailVerification(services, registration.user);
-  return { status: 201, body: presentUser(registration.user) };
+  admitted(await admitRegistration(services, clientIp), services);
+  const user = registered(await registerUser(services, body));
+  audit(services.logger, 'user_registered', { user_id: user.id });
+  await mailVerification(services, user);
+  return { status: 201, body: presentUser(user) };
 };
+
+function admitted(admission: RegistrationAdmission, services: Pick<Dependencies, 'logger'>): void {
+  switch (admission.outcome) {
+    case 'admitted':
+      return;
+    case 'throttled':
+      audit(services.logger, 'registration_throttled', { retry_after: admission.retryAfter });
+      throw registrationThrottled(admission.retryAfter);
+    default:
+      return unhandledOutcome(admission);
+  }
+}
+
+function registered(registration: Registration): UserRow {
+  switch (registration.outcome) {
+    case 'registered':
+      return registration.user;
+    case 'user_exists':
+      throw userExists();
+    case 'password_too_common':
+      throw passwordTooCommon('password');
+    default:
+      return unhandledOutcome(registration);
+  }
+}
 
 export const getCurrentUser: OperationHandler<'getCurrentUser'> = async (input) => {
   const { user } = authenticated(input);

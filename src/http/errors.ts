@@ -215,6 +215,62 @@ export const repeatedParameter = (name: string, oauth: boolean): ApiError | OAut
     ? new OAuthError('invalid_request', `${name} was sent more than once.`)
     : validationFailed([{ location: 'body', field: name, message: 'was sent more than once' }]);
 
+// Built here since issue 22 (item 5), not where they were thrown: not-found answers of each
+// resource, the parser's and body reader's refusals, the token request's own form errors.
+
+export const routeNotFound = (method: string, path: string): ApiError => notFound(`No route for ${method.toUpperCase()} ${path}.`);
+export const userNotFound = (): ApiError => notFound('No user with this id.');
+// Another user's todo answers 404, never 403: its existence is not ours to reveal.
+export const todoNotFound = (): ApiError => notFound('No todo with this id.');
+export const sessionNotFound = (): ApiError => notFound('No session with this id.');
+export const selfLockout = (): ApiError => conflict('self_lockout', 'Admins cannot deactivate or demote themselves; ask another admin.');
+
+/** What Node's HTTP parser refused before the app saw a request (http/server/client-errors.ts). */
+export const headersTooLarge = (): ApiError => new ApiError(431, 'headers_too_large', 'The request line and headers must not exceed 16 KB.');
+export const requestTimeout = (): ApiError => new ApiError(408, 'request_timeout', 'The request did not arrive in time.');
+export const chunkExtensionsTooLarge = (): ApiError => new ApiError(413, 'payload_too_large', 'The chunk extensions of the request body are too large.');
+export const malformedRequest = (): ApiError => new ApiError(400, 'malformed_request', 'The request is not valid HTTP/1.1.');
+
+/** The body reader's refusals (its HTTP errors, translated by the error renderer). */
+export const bodyTooLarge = (oauth: boolean): ApiError | OAuthError =>
+  oauth ? new OAuthError('invalid_request', 'Request body is too large.', 413) : new ApiError(413, 'payload_too_large', 'The request body must not exceed 100 KB.');
+export const unreadableTokenRequest = (): OAuthError => new OAuthError('invalid_request', 'The request body could not be read.');
+export const unsupportedBodyEncoding = (): ApiError => new ApiError(415, 'unsupported_media_type', 'The request body uses an unsupported charset or encoding.');
+export const malformedBody = (): ApiError => new ApiError(400, 'malformed_body', 'The request body is not valid JSON or form data.');
+
+/** Anything that is not one of our errors: the details go to the log, the request id to the client. */
+export const internalError = (): ApiError => new ApiError(500, 'internal_error', 'An unexpected error occurred.');
+export const oauthServerError = (requestId: string): OAuthError => new OAuthError('server_error', `Unexpected error (request id ${requestId}).`, 500);
+
+/** A token request that fails the contract (http/openapi/validation-errors.ts). */
+export const grantTypeNotText = (): OAuthError => new OAuthError('invalid_request', 'grant_type must be sent once, as text.');
+export const unsupportedGrantType = (grantType: string): OAuthError => new OAuthError('unsupported_grant_type', `Grant type "${grantType.slice(0, 40)}" is not supported.`);
+export const invalidTokenRequest = (detail: string): OAuthError => new OAuthError('invalid_request', detail);
+
+type ProblemBody = components['schemas']['Problem'];
+type OAuthErrorBody = components['schemas']['OAuthError'];
+
+/**
+ * The one serialisation of problem details (RFC 9457), for the error renderer and for the answers
+ * written on the raw socket before Koa runs. `requestId` is sent with a 500 only.
+ */
+export function problemBody(problem: ApiError, requestId?: string): ProblemBody {
+  return {
+    type: `urn:tollgate:problem:${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail,
+    ...(problem.extras.errors && { errors: problem.extras.errors }),
+    ...(requestId !== undefined && { request_id: requestId }),
+  };
+}
+
+/** The one serialisation of an RFC 6749 §5.2 error. */
+export function oauthErrorBody(error: OAuthError): OAuthErrorBody {
+  return { error: error.error, error_description: error.description, ...error.extraMembers };
+}
+
 export type PasskeyRefusalCode = Extract<ProblemCode, `passkey_${string}`>;
 
 const PASSKEY_REFUSALS: Record<Exclude<PasskeyRefusalCode, 'passkey_limit_reached'>, string> = {

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MfaChallengeRow, MfaTotpRow } from '../db/mfa-schema';
-import type { Database } from '../db/schema';
+import type { Database, MfaChallengeRow, MfaTotpRow } from '../db/schema';
 
 type Db = Kysely<Database>;
 

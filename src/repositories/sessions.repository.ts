@@ -1,6 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { SessionRow } from '../db/mfa-schema';
-import type { Database, UserRow } from '../db/schema';
+import type { Database, SessionRow, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { epochSeconds, type Clock } from '../clock';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from './keys/key-ring';
 
 export interface AccessTokenClaims {
   sub: string;

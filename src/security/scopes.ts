@@ -44,3 +44,11 @@ export function narrowScopes(role: Role, original: string, requested: string | u
   const kept = ALL_SCOPES.filter((s) => asked.includes(s) && allowed.includes(s));
   return kept.length > 0 ? { granted: kept } : { refused: asked };
 }
+
+/**
+ * MFA_REQUIRED_FOR_ADMIN: administration needs a login that used a second factor (RFC 8176 `mfa`
+ * in the token's `amr`). The refusal is `insufficientAuthentication` in src/http/errors.ts.
+ */
+export function secondFactorMissing(requiredScopes: readonly string[], amr: readonly string[]): boolean {
+  return requiredScopes.includes('users:admin') && !amr.includes('mfa');
+}

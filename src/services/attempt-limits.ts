@@ -1,10 +1,12 @@
+import type { LoginLimitName } from '../audit';
 import type { Config } from '../config';
 import type { Dependencies } from '../dependencies';
 import { admit, forget, reset, type Admission, type Limit } from './throttle';
 
+export type { LoginLimitName };
+
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config'>;
 
-export type LoginLimitName = 'username_ip' | 'ip';
 interface LoginLimit extends Limit {
   readonly name: LoginLimitName;
 }

@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import type { UserRow } from '../db/schema';
-import { withMail } from '../mail/mail-transaction';
+import { withMail } from './mail-transaction';
 import { findUserById, findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
 import { queueVerification } from './email-verification';

@@ -1,12 +1,12 @@
 import { audit } from '../audit';
-import { withMail } from '../mail/mail-transaction';
+import { withMail } from './mail-transaction';
 import { linkFor } from '../mail/templates';
 import { findAccountTokenByHash } from '../repositories/account-tokens.repository';
 import { findUserByNormalizedEmail, updateUser } from '../repositories/users.repository';
 import type { Dependencies } from '../dependencies';
-import { isCommonPassword } from '../security/common-passwords';
+import { isCommonPassword } from '../security/passwords/common-passwords';
 import { hashAccountToken, issueAccountToken, useToken } from './account-tokens';
-import { endAllSessionsOf } from './refresh-sessions';
+import { endAllSessionsOf } from './refresh-tokens';
 
 /**
  * Runs after POST /password-reset was answered (see OutboxWorker.afterAnswer): whether the address

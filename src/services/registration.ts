@@ -2,7 +2,7 @@ import type { components } from '../../generated/api';
 import type { UserRow } from '../db/schema';
 import type { Dependencies } from '../dependencies';
 import { existsUserWithNameOrEmail, insertUser, TAKEN } from '../repositories/users.repository';
-import { isCommonPassword } from '../security/common-passwords';
+import { isCommonPassword } from '../security/passwords/common-passwords';
 
 type UserCreate = components['schemas']['UserCreate'];
 type Role = components['schemas']['Role'];

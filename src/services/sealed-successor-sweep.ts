@@ -1,5 +1,5 @@
 import type { Dependencies } from '../dependencies';
-import { forgetExpiredSuccessors } from './refresh-sessions';
+import { forgetExpiredSuccessors } from './refresh-tokens';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger'>;
 

@@ -1,13 +1,12 @@
 import { audit } from '../audit';
 import type { components } from '../../generated/api';
-import type { SessionRow } from '../db/mfa-schema';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database, SessionRow } from '../db/schema';
 import { revokeRefreshTokensOfUserExcept } from '../repositories/refresh-tokens.repository';
 import { findSessionAmr, insertSessionIfMissing, markOtherSessionsEnded, selectLiveSessions, touchSession } from '../repositories/sessions.repository';
 import type { TokenSession } from '../security/access-tokens';
 import type { Dependencies } from '../dependencies';
-import { endFamily, type LoginContext } from './refresh-sessions';
+import { endAllSessionsOf, endFamily, type LoginContext } from './refresh-tokens';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 type Session = components['schemas']['Session'];
@@ -48,6 +47,12 @@ export async function endSession(deps: Deps, userId: number, sessionId: string):
   if (!ended) return { outcome: 'not_found' };
   audit(deps.logger, 'session_ended', { user_id: userId, family_id: sessionId });
   return { outcome: 'ended' };
+}
+
+/** "Log out everywhere" (DELETE /users/me/sessions): every session of the user ends, in one transaction. */
+export async function logOutEverywhere(deps: Deps, userId: number): Promise<void> {
+  await deps.db.transaction().execute((trx) => endAllSessionsOf(trx, userId, deps.clock.now().toISOString()));
+  audit(deps.logger, 'logout_everywhere', { user_id: userId });
 }
 
 /**

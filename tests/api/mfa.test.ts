@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { registeredUser } from '../support/flows';
 import { movableClock } from '../support/clock';
 import { codeNow, enrol, passwordStep } from '../support/mfa';
-import { totpCode } from '../../src/security/totp';
+import { totpCode } from '../../src/security/mfa/totp';
 
 let app: TestApp;
 const clock = movableClock();

@@ -1,4 +1,4 @@
-import { totpCode } from '../../src/security/totp';
+import { totpCode } from '../../src/security/mfa/totp';
 import { EVERY_OPERATION } from '../support/every-operation';
 import type { InvalidScenario, ProxiedScenario, Setup } from './proxy-scenarios';
 

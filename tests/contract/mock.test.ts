@@ -1,5 +1,5 @@
 import { createClient, type TollgateClient } from '../../src/client';
-import type { OperationId } from '../../src/http/operation-types';
+import type { OperationId } from '../../src/http/openapi/operation-types';
 import { checkResult, declaredOperations } from '../support/contract';
 import { EVERY_OPERATION, EXAMPLE_CONTEXT } from '../support/every-operation';
 import { startPrismMock, type RunningPrism } from '../support/prism';

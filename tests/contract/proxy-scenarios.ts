@@ -1,5 +1,5 @@
 import type { TollgateClient } from '../../src/client';
-import type { OperationId } from '../../src/http/operation-types';
+import type { OperationId } from '../../src/http/openapi/operation-types';
 import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
 import { MFA_INVALID, MFA_PROXIED } from './mfa-scenarios';
 import { PASSKEY_INVALID, PASSKEY_PROXIED } from './passkey-scenarios';

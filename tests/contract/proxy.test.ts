@@ -1,5 +1,5 @@
 import { createClient } from '../../src/client';
-import type { OperationId } from '../../src/http/operation-types';
+import type { OperationId } from '../../src/http/openapi/operation-types';
 import { issueAccountToken } from '../../src/services/account-tokens';
 import { registerUser } from '../../src/services/registration';
 import { getWithHost } from '../support/node-get';
@@ -15,7 +15,7 @@ import { INVALID, PROXIED, type Setup } from './proxy-scenarios';
  * them itself) go straight to the server, whose answers the test app checks against the spec too.
  * At the end, each operation must have answered exactly the statuses it declares.
  * This is the contract's second opinion: every other suite checks responses with
- * src/http/response-validator.ts, the server's own validator (tests/support/contract.ts); Prism
+ * src/http/openapi/response-validator.ts, the server's own validator (tests/support/contract.ts); Prism
  * validates with an implementation of its own, so a bug in ours cannot hide here.
  */
 let app: TestApp;

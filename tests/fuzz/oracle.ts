@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import { withFormats } from '../../src/http/ajv';
+import { withFormats } from '../../src/http/openapi/ajv';
 import type { Schema } from './spec-model';
 
 // No type coercion: the oracle judges the value exactly as it travels in JSON.

@@ -1,7 +1,7 @@
 import { dereferenceSync } from 'dereference-json-schema';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { loadSpec } from '../../src/spec';
-import { OPERATION_METHODS } from '../../src/http/methods';
+import { OPERATION_METHODS } from '../../src/http/openapi/methods';
 
 /** A JSON Schema as found in the dereferenced spec; only the keywords the fuzzer reads. */
 export interface Schema {

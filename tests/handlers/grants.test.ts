@@ -1,5 +1,5 @@
 import { GRANT_TYPES, GRANTS, IMPLIED_GRANT } from '../../src/handlers/grants';
-import { grantTypesOf } from '../../src/http/validation-errors';
+import { grantTypesOf } from '../../src/http/openapi/validation-errors';
 import { loadSpec } from '../../src/spec';
 
 type Schema = { $ref?: string; oneOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[] };

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
-import { readUtf8Body } from '../../src/http/body-reader';
+import { readUtf8Body } from '../../src/http/middleware/body-reader';
 
 // Bytes that are not UTF-8 used to become U+FFFD silently (a password of latin-1 bytes was
 // registered as "caf\uFFFD"), and a charset parameter was ignored.

@@ -1,4 +1,4 @@
-import { canonicalAddress, clientKeyOf } from '../../src/http/client-address';
+import { canonicalAddress, clientKeyOf } from '../../src/http/middleware/client-address';
 
 // The rules themselves; tests/api/login-throttling.test.ts shows them acting on the limits over HTTP.
 describe('canonicalAddress and clientKeyOf', () => {

@@ -1,6 +1,6 @@
 import { OpenAPIRouter, type Request } from 'openapi-backend';
 import { loadSpec } from '../../src/spec';
-import { rememberOperationMatches } from '../../src/http/operation-matches';
+import { rememberOperationMatches } from '../../src/http/openapi/router-patches';
 
 const definition = loadSpec().document;
 const requests: Request[] = [

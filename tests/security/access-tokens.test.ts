@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
 import { CLOCK_SKEW_SECONDS, createAccessTokens } from '../../src/security/access-tokens';
-import { loadKeyRing } from '../../src/security/key-ring';
+import { loadKeyRing } from '../../src/security/keys/key-ring';
 import { movableClock } from '../support/clock';
 import { hs256, thumbprint } from '../support/keys';
 

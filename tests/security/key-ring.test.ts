@@ -2,7 +2,7 @@ import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type JwtAlgorithm } from '../../src/config';
-import { loadKeyRing } from '../../src/security/key-ring';
+import { loadKeyRing } from '../../src/security/keys/key-ring';
 import { keyPair, previousKeysFile, tempDir, thumbprint } from '../support/keys';
 
 const dir = tempDir();

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
-import { bcryptInputOf } from '../../src/security/password-input';
+import { bcryptInputOf } from '../../src/security/passwords/password-input';
 import { createPasswordHasher } from '../../src/security/passwords';
 import { grantScopes } from '../../src/security/scopes';
 

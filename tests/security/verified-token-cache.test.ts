@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { createAccessTokens } from '../../src/security/access-tokens';
-import { loadKeyRing } from '../../src/security/key-ring';
+import { loadKeyRing } from '../../src/security/keys/key-ring';
 import { withVerifiedTokenCache } from '../../src/security/verified-token-cache';
 import { movableClock } from '../support/clock';
 

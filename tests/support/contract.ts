@@ -1,11 +1,11 @@
 import { OpenAPIRouter, type Document } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { dereferenceSync } from 'dereference-json-schema';
-import { createResponseValidator } from '../../src/http/response-validator';
+import { createResponseValidator } from '../../src/http/openapi/response-validator';
 import { loadSpec } from '../../src/spec';
 
 // The tests' contract check IS the server's own response check: the same code,
-// src/http/response-validator.ts, fed its own dereferenced copy of openapi.yaml (not the copy the server
+// src/http/openapi/response-validator.ts, fed its own dereferenced copy of openapi.yaml (not the copy the server
 // serves). A bug in that validator would pass unnoticed here and in the server alike, so it is not a
 // second opinion. The independent one is Prism, another implementation reading openapi.yaml itself:
 // tests/contract/proxy.test.ts runs every operation through `prism proxy --errors`, and

@@ -1,6 +1,6 @@
 import type { components } from '../../generated/api';
 import type { TollgateClient } from '../../src/client';
-import type { OperationId } from '../../src/http/operation-types';
+import type { OperationId } from '../../src/http/openapi/operation-types';
 
 /** What a call needs to name: example values against the mock, real ones against the server. */
 export interface CallContext {

@@ -1,5 +1,5 @@
 import { MFA_OTP_GRANT, MFA_RECOVERY_CODE_GRANT } from '../../src/client/sign-in';
-import { totpCode } from '../../src/security/totp';
+import { totpCode } from '../../src/security/mfa/totp';
 import type { MovableClock } from './clock';
 import { bearer, login, tokenRequest, type OAuthErrorBody, type TestUser } from './flows';
 import type { TestApp } from './test-app';

@@ -1,6 +1,6 @@
 import type { components } from '../../../generated/api';
 import type { Dependencies } from '../../dependencies';
-import type { OperationInput, OperationResult } from '../../http/operation-types';
+import type { OperationInput, OperationResult } from '../../http/openapi/operation-types';
 
 /** The form of `POST /token`: the spec's `oneOf` of one request schema per grant. */
 export type TokenRequest = components['schemas']['TokenRequest'];
@@ -25,9 +25,4 @@ export type TokenResult = OperationResult<'issueToken'>;
 export interface Grant<G extends GrantType> {
   readonly metric: 'login_attempts' | 'none';
   handle(body: GrantRequest<G>, input: TokenInput, services: Dependencies): Promise<TokenResult>;
-}
-
-/** Makes an outcome → error mapping exhaustive: a new outcome leaves this call with an argument that is not `never`, which fails to compile. */
-export function unhandledOutcome(outcome: never): never {
-  throw new Error(`unhandled outcome ${JSON.stringify(outcome)}`);
 }

@@ -1,5 +1,5 @@
 import type { Grant, GrantRequest } from './grant';
-import { secondFactorStep } from './second-factor';
+import { secondFactorStep } from './mfa-step';
 
 export type MfaRecoveryCodeGrantRequest = GrantRequest<'urn:tollgate:params:oauth:grant-type:mfa-recovery-code'>;
 

@@ -1,11 +1,12 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidPasskeyLogin, loginThrottled, scopeNotAllowed } from '../../http/errors';
-import { refuseForeignOrigin } from '../../security/refresh-cookie';
+import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { grantScopes } from '../../security/scopes';
 import { authenticatePasskey, type PasskeyLogin } from '../../services/passkeys/authentication';
-import { startRefreshFamily } from '../../services/refresh-sessions';
+import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type PasskeyGrantRequest = GrantRequest<'urn:tollgate:params:oauth:grant-type:passkey'>;

@@ -2,13 +2,14 @@ import { audit } from '../../audit';
 import type { Dependencies } from '../../dependencies';
 import type { UserRow } from '../../db/schema';
 import { emailNotVerified, invalidCredentials, loginThrottled, mfaRequired, scopeNotAllowed } from '../../http/errors';
-import { refuseForeignOrigin } from '../../security/refresh-cookie';
+import { refuseForeignOrigin } from '../../http/refresh-cookie';
 import { grantScopes } from '../../security/scopes';
-import { issueMfaChallenge } from '../../services/mfa-login';
+import { issueMfaChallenge } from '../../services/mfa/login';
 import { authenticatePassword, type PasswordLogin } from '../../services/password-login';
-import { startRefreshFamily } from '../../services/refresh-sessions';
+import { startRefreshFamily } from '../../services/refresh-tokens';
 import { loginContext } from '../../services/sessions';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type PasswordGrantRequest = GrantRequest<'password'>;

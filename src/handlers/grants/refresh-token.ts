@@ -1,9 +1,10 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidRefreshToken, missingParameter, scopeNotAllowed } from '../../http/errors';
-import { presentedRefreshToken, type PresentedRefreshToken } from '../../security/refresh-cookie';
-import { refreshSession, type RefreshOutcome } from '../../services/refresh-sessions';
+import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
+import { refreshSession, type RefreshOutcome } from '../../services/refresh-tokens';
 import { refreshedSession } from '../../services/sessions';
-import { unhandledOutcome, type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 import { tokenResponse } from './token-response';
 
 export type RefreshTokenGrantRequest = GrantRequest<'refresh_token'>;

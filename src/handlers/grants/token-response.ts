@@ -1,7 +1,7 @@
 import type { Dependencies } from '../../dependencies';
 import type { UserRow } from '../../db/schema';
 import type { TokenSession } from '../../security/access-tokens';
-import { setRefreshCookie } from '../../security/refresh-cookie';
+import { setRefreshCookie } from '../../http/refresh-cookie';
 import type { TokenResult } from './grant';
 
 /** RFC 6749 §5.1: the answer of every grant that issues tokens. */

@@ -1,6 +1,6 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { components } from '../../../generated/api';
-import { audit } from '../../audit';
+import { audit, type PasskeyFailure } from '../../audit';
 import type { PasskeyRow } from '../../db/passkey-schema';
 import type { UserRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
@@ -20,7 +20,6 @@ export async function startPasskeyAuthentication(deps: Deps): Promise<{ challeng
   return { challengeId, options: { ...options, allowCredentials: [], userVerification: 'required' } as RequestOptions };
 }
 
-export type PasskeyFailure = 'malformed' | 'unknown_credential' | 'challenge' | 'inactive_user' | 'wrong_origin' | 'wrong_rp_id' | 'user_verification_missing' | 'counter_regression' | 'bad_signature';
 
 /** Every failure is one outcome: the client is told nothing about which check failed (the audit log is). */
 export type PasskeyLogin =

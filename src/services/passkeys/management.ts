@@ -2,7 +2,7 @@ import { audit } from '../../audit';
 import type { PasskeyRow } from '../../db/passkey-schema';
 import type { UserRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
-import { withMail } from '../../mail/mail-transaction';
+import { withMail } from '../mail-transaction';
 import { deletePasskeyOfUser, renamePasskeyOfUser, selectPasskeysOfUser } from '../../repositories/passkeys.repository';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'outbox'>;

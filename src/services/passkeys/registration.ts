@@ -5,7 +5,7 @@ import { audit } from '../../audit';
 import type { PasskeyRow } from '../../db/passkey-schema';
 import type { UserRow } from '../../db/schema';
 import type { Dependencies } from '../../dependencies';
-import { withMail } from '../../mail/mail-transaction';
+import { withMail } from '../mail-transaction';
 import { countPasskeysOfUser, findUserHandle, insertPasskey, insertUserHandle, selectPasskeysOfUser } from '../../repositories/passkeys.repository';
 import { CHALLENGE_TTL_SECONDS, spendChallenge, storeChallenge } from './challenges';
 import { refusalOf, type CeremonyRefusal } from './refusals';
