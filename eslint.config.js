@@ -36,6 +36,8 @@ module.exports = tseslint.config(
         CSS: 'readonly',
         navigator: 'readonly',
         console: 'readonly',
+        URLSearchParams: 'readonly',
+        PublicKeyCredential: 'readonly',
       },
     },
   },

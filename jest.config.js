@@ -16,6 +16,7 @@ const SQLITE_ONLY = [
   '<rootDir>/tests/config-database.test.ts',
   '<rootDir>/tests/config-keys.test.ts',
   '<rootDir>/tests/config-files.test.ts',
+  '<rootDir>/tests/config-webauthn.test.ts',
   // No database at all: running them twice proves nothing more.
   '<rootDir>/tests/http/',
   '<rootDir>/tests/handlers/',

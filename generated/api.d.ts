@@ -228,6 +228,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/me/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current user's passkeys
+         * @description Every passkey registered to the current user, oldest first (at most 10).
+         */
+        get: operations["listPasskeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/passkeys/registration/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin registering a passkey (WebAuthn creation options)
+         * @description Answers the options to pass to `navigator.credentials.create({ publicKey: options })`
+         *     (`PublicKeyCredentialCreationOptionsJSON`: a discoverable credential with user
+         *     verification, no attestation, ES256, EdDSA or RS256; the user's passkeys excluded) and a
+         *     `challenge_id` to send back with the result. The challenge lives 5 minutes, is used once and
+         *     belongs to this user; any instance sharing the database can finish it.
+         *
+         *     Needs `current_password` (checked and throttled as at `/token`): an access token alone must
+         *     not be able to put someone else's passkey on the account. `user.id` is a random handle, not
+         *     the database id or the username.
+         */
+        post: operations["startPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/passkeys/registration/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish registering a passkey
+         * @description `credential` is what `navigator.credentials.create()` gave, as JSON
+         *     (`RegistrationResponseJSON`, e.g. `credential.toJSON()`). The challenge must be this user's,
+         *     live and unused (it is spent by this call whatever the outcome). Wrong origin
+         *     (`WEBAUTHN_ORIGINS`), RP ID (`WEBAUTHN_RP_ID`), challenge, no user verification, or a
+         *     credential already registered (to anyone) is a `400` with its own `code`. The owner is told
+         *     by mail.
+         */
+        post: operations["finishPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The passkey's id, as `GET /users/me/passkeys` lists it. Written in plain decimal digits.
+                 * @example 1
+                 */
+                id: components["parameters"]["PasskeyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a passkey
+         * @description Needs `current_password` in the body (checked and throttled as at `/token`). Removing the
+         *     last passkey is allowed: the password remains. Sessions begun with it live on. The owner is
+         *     told by mail.
+         */
+        delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        /** Rename a passkey */
+        patch: operations["renamePasskey"];
+        trace?: never;
+    };
     "/users/{id}": {
         parameters: {
             query?: never;
@@ -383,6 +485,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/passkeys/authentication/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin signing in with a passkey (WebAuthn request options)
+         * @description Answers the options to pass to `navigator.credentials.get({ publicKey: options })`
+         *     (`PublicKeyCredentialRequestOptionsJSON`) and a `challenge_id`. `allowCredentials` is empty:
+         *     the browser offers the user's discoverable passkeys, so no username is asked for and nothing
+         *     about any account is revealed. Finish at `POST /token` with
+         *     `grant_type=urn:tollgate:params:oauth:grant-type:passkey`. The challenge lives 5 minutes and
+         *     is used once.
+         */
+        post: operations["startPasskeyAuthentication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token": {
         parameters: {
             query?: never;
@@ -434,6 +561,14 @@ export interface paths {
          *     client, redirect URI and `code_challenge`. A second use is `invalid_grant` and ends what the
          *     first issued. Scope `openid` adds an `id_token`. Refresh tokens issued to a client are bound to
          *     it: refreshing needs its `client_id` (and secret, for a confidential client).
+         *
+         *     `grant_type=urn:tollgate:params:oauth:grant-type:passkey` signs in with a passkey
+         *     (docs/passkeys.md): `challenge_id` from `POST /passkeys/authentication/options`,
+         *     `credential` the `AuthenticationResponseJSON` as a JSON string, optional `scope`. The user is
+         *     the one the passkey's user handle names; a second factor is not asked for (a passkey with user
+         *     verification is one), and `amr` is `[hwk, user, mfa]` (`swk` for a synced passkey). Every
+         *     failure is `invalid_grant` with one description and counts as a failed login (per client
+         *     IP, and per account when the passkey names one; 429 as above).
          */
         post: operations["issueToken"];
         delete?: never;
@@ -874,7 +1009,7 @@ export interface components {
          *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
          *        names it (`username was sent more than once.`).
          */
-        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["AuthorizationCodeGrantRequest"];
+        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["AuthorizationCodeGrantRequest"] | components["schemas"]["PasskeyGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
         PasswordGrantRequest: {
             /** @constant */
@@ -1050,7 +1185,7 @@ export interface components {
             revocation_endpoint: string;
             /** Format: uri */
             jwks_uri: string;
-            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code")[];
+            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code" | "urn:tollgate:params:oauth:grant-type:passkey")[];
             response_types_supported: "code"[];
             response_modes_supported: "query"[];
             code_challenge_methods_supported: "S256"[];
@@ -1261,10 +1396,138 @@ export interface components {
             [key: string]: components["schemas"]["IgnoredParameter"];
         };
         /**
+         * @description A label the user chooses; one line.
+         * @example Laptop
+         */
+        PasskeyName: string;
+        Passkey: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["PasskeyName"];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The last sign-in with it; null before the first. */
+            last_used_at: components["schemas"]["Timestamp"] | null;
+            /** @description The credential is backed up (synced) by its provider. */
+            backed_up: boolean;
+            /**
+             * @description `multiDevice`: a synced passkey that may be on several devices.
+             * @enum {string}
+             */
+            device_type: "singleDevice" | "multiDevice";
+            /** @description The authenticator model (all zeros when it does not say). */
+            aaguid: string;
+        };
+        PasskeyList: {
+            items: components["schemas"]["Passkey"][];
+        };
+        PasskeyRename: {
+            name: components["schemas"]["PasskeyName"];
+        };
+        Base64Url: string;
+        /**
+         * @description Opaque id of a WebAuthn challenge kept by the server (128 random bits, base64url).
+         * @example 3q2n8bXk4b1Yw0N5m7Qp6A
+         */
+        ChallengeId: string;
+        PublicKeyCredentialDescriptor: {
+            id: components["schemas"]["Base64Url"];
+            /** @constant */
+            type: "public-key";
+            transports?: string[];
+        };
+        PasskeyRegistrationOptions: {
+            challenge_id: components["schemas"]["ChallengeId"];
+            /** @description WebAuthn `PublicKeyCredentialCreationOptionsJSON`, binary members base64url. */
+            options: {
+                challenge: components["schemas"]["Base64Url"];
+                rp: {
+                    name: string;
+                    id: string;
+                };
+                user: {
+                    id: components["schemas"]["Base64Url"];
+                    name: string;
+                    displayName: string;
+                };
+                pubKeyCredParams: {
+                    alg: number;
+                    /** @constant */
+                    type: "public-key";
+                }[];
+                timeout: number;
+                /** @constant */
+                attestation: "none";
+                excludeCredentials: components["schemas"]["PublicKeyCredentialDescriptor"][];
+                authenticatorSelection: {
+                    /** @constant */
+                    residentKey?: "required";
+                    /** @constant */
+                    userVerification?: "required";
+                    requireResidentKey?: boolean;
+                };
+                extensions?: {
+                    [key: string]: unknown;
+                };
+                hints?: string[];
+            };
+        };
+        PasskeyAuthenticationOptions: {
+            challenge_id: components["schemas"]["ChallengeId"];
+            /** @description WebAuthn `PublicKeyCredentialRequestOptionsJSON`, binary members base64url. */
+            options: {
+                challenge: components["schemas"]["Base64Url"];
+                rpId: string;
+                timeout: number;
+                allowCredentials: components["schemas"]["PublicKeyCredentialDescriptor"][];
+                /** @constant */
+                userVerification: "required";
+                extensions?: {
+                    [key: string]: unknown;
+                };
+                hints?: string[];
+            };
+        };
+        /** @description WebAuthn `RegistrationResponseJSON` (what `PublicKeyCredential.toJSON()` gives after `create()`). */
+        RegistrationResponse: {
+            id: components["schemas"]["Base64Url"];
+            rawId: components["schemas"]["Base64Url"];
+            /** @constant */
+            type: "public-key";
+            authenticatorAttachment?: string;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+            response: {
+                clientDataJSON: components["schemas"]["Base64Url"];
+                attestationObject: components["schemas"]["Base64Url"];
+                transports?: string[];
+            };
+        };
+        PasskeyRegistrationFinish: {
+            challenge_id: components["schemas"]["ChallengeId"];
+            credential: components["schemas"]["RegistrationResponse"];
+            /** @description Defaults to "Passkey". */
+            name?: components["schemas"]["PasskeyName"];
+        };
+        /**
+         * @description Signs in with a passkey: the challenge from `POST /passkeys/authentication/options` and
+         *     what `navigator.credentials.get()` gave, as a JSON string (`AuthenticationResponseJSON`).
+         */
+        PasskeyGrantRequest: {
+            /** @constant */
+            grant_type: "urn:tollgate:params:oauth:grant-type:passkey";
+            challenge_id: components["schemas"]["ChallengeId"];
+            /** @description The `AuthenticationResponseJSON`, serialized as JSON. */
+            credential: string;
+            scope?: components["schemas"]["Scope"];
+            client_id?: components["schemas"]["ClientId"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /**
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1772,6 +2035,51 @@ export interface components {
                 "application/json": components["schemas"]["OAuthError"];
             };
         };
+        /** @description The user has 10 passkeys already; remove one first. */
+        PasskeyLimitReached: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:passkey_limit_reached",
+                 *       "title": "Too many passkeys",
+                 *       "status": 409,
+                 *       "code": "passkey_limit_reached",
+                 *       "detail": "An account has at most 10 passkeys; remove one first."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The current user has no passkey with this id. */
+        PasskeyNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:tollgate:problem:not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "code": "not_found",
+                 *       "detail": "No passkey with this id."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request fails validation, or the WebAuthn response is refused; `code` says why. */
+        PasskeyRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1795,6 +2103,11 @@ export interface components {
          * @example 3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21
          */
         SessionId: string;
+        /**
+         * @description The passkey's id, as `GET /users/me/passkeys` lists it. Written in plain decimal digits.
+         * @example 1
+         */
+        PasskeyId: components["schemas"]["Id"];
         /**
          * @description The todo's id. Written in plain decimal digits (`12`); any other spelling of the number (`012`, `+12`, `12.0`, `1.2e1`, `0xc`, ` 12`) is refused with 400.
          * @example 1
@@ -2535,6 +2848,303 @@ export interface operations {
             503: components["responses"]["DatabaseUnavailable"];
         };
     };
+    listPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's passkeys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Laptop",
+                     *           "created_at": "2026-12-07T14:00:00.000Z",
+                     *           "last_used_at": "2026-12-07T14:05:00.000Z",
+                     *           "backed_up": true,
+                     *           "device_type": "multiDevice",
+                     *           "aaguid": "fbfc3007-154e-4ecc-8c0b-6e020557d7bd"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasskeyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    startPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Reauthentication"];
+            };
+        };
+        responses: {
+            /** @description The creation options and the challenge's id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "challenge_id": "3q2n8bXk4b1Yw0N5m7Qp6A",
+                     *       "options": {
+                     *         "challenge": "Z3jM2cRkV1N0bW9yZS1yYW5kb20tYnl0ZXMtaGVyZQ",
+                     *         "rp": {
+                     *           "name": "tollgate",
+                     *           "id": "auth.example.org"
+                     *         },
+                     *         "user": {
+                     *           "id": "q1v2M3n4B5v6C7x8Z9a0Sw",
+                     *           "name": "alice",
+                     *           "displayName": "alice"
+                     *         },
+                     *         "pubKeyCredParams": [
+                     *           {
+                     *             "alg": -8,
+                     *             "type": "public-key"
+                     *           },
+                     *           {
+                     *             "alg": -7,
+                     *             "type": "public-key"
+                     *           },
+                     *           {
+                     *             "alg": -257,
+                     *             "type": "public-key"
+                     *           }
+                     *         ],
+                     *         "timeout": 300000,
+                     *         "attestation": "none",
+                     *         "excludeCredentials": [
+                     *           {
+                     *             "id": "6pG2dHkNqR3x0xY2bN8s1A",
+                     *             "type": "public-key",
+                     *             "transports": [
+                     *               "internal"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "authenticatorSelection": {
+                     *           "residentKey": "required",
+                     *           "userVerification": "required",
+                     *           "requireResidentKey": true
+                     *         },
+                     *         "extensions": {
+                     *           "credProps": true
+                     *         },
+                     *         "hints": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasskeyRegistrationOptions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenReauthentication"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["PasskeyLimitReached"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyPasswordAttempts"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    finishPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "challenge_id": "3q2n8bXk4b1Yw0N5m7Qp6A",
+                 *       "name": "Laptop",
+                 *       "credential": {
+                 *         "id": "6pG2dHkNqR3x0xY2bN8s1A",
+                 *         "rawId": "6pG2dHkNqR3x0xY2bN8s1A",
+                 *         "type": "public-key",
+                 *         "response": {
+                 *           "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0",
+                 *           "attestationObject": "o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjE",
+                 *           "transports": [
+                 *             "internal"
+                 *           ]
+                 *         },
+                 *         "clientExtensionResults": {}
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasskeyRegistrationFinish"];
+            };
+        };
+        responses: {
+            /** @description The passkey is registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Laptop",
+                     *       "created_at": "2026-12-07T14:00:00.000Z",
+                     *       "last_used_at": null,
+                     *       "backed_up": false,
+                     *       "device_type": "singleDevice",
+                     *       "aaguid": "00000000-0000-0000-0000-000000000000"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Passkey"];
+                };
+            };
+            400: components["responses"]["PasskeyRefused"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["PasskeyLimitReached"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The passkey's id, as `GET /users/me/passkeys` lists it. Written in plain decimal digits.
+                 * @example 1
+                 */
+                id: components["parameters"]["PasskeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Reauthentication"];
+            };
+        };
+        responses: {
+            /** @description The passkey is removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenReauthentication"];
+            404: components["responses"]["PasskeyNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyPasswordAttempts"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    renamePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The passkey's id, as `GET /users/me/passkeys` lists it. Written in plain decimal digits.
+                 * @example 1
+                 */
+                id: components["parameters"]["PasskeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Work laptop"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasskeyRename"];
+            };
+        };
+        responses: {
+            /** @description The renamed passkey. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "Work laptop",
+                     *       "created_at": "2026-12-07T14:00:00.000Z",
+                     *       "last_used_at": "2026-12-07T14:05:00.000Z",
+                     *       "backed_up": true,
+                     *       "device_type": "multiDevice",
+                     *       "aaguid": "fbfc3007-154e-4ecc-8c0b-6e020557d7bd"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Passkey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["PasskeyNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -2819,6 +3429,44 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
+    startPasskeyAuthentication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request options and the challenge's id. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "challenge_id": "9Jk2mLp0Qr5sT8uVw1Xy3Z",
+                     *       "options": {
+                     *         "challenge": "cmFuZG9tLWNoYWxsZW5nZS1ieXRlcy1mb3ItbG9naW4",
+                     *         "rpId": "auth.example.org",
+                     *         "timeout": 300000,
+                     *         "allowCredentials": [],
+                     *         "userVerification": "required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasskeyAuthenticationOptions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["DatabaseUnavailable"];
@@ -3148,7 +3796,8 @@ export interface operations {
                      *         "refresh_token",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
-                     *         "authorization_code"
+                     *         "authorization_code",
+                     *         "urn:tollgate:params:oauth:grant-type:passkey"
                      *       ],
                      *       "response_types_supported": [
                      *         "code"

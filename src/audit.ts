@@ -5,7 +5,8 @@ type Role = components['schemas']['Role'];
 /** The login attempt limits (services/attempt-limits.ts) by name; here, below services/, because audit events carry it. */
 export type LoginLimitName = 'username_ip' | 'ip';
 /** The changes that need the current password besides the access token (handlers/reauthentication.ts). */
-export type ReauthenticatedOperation = 'email_change' | 'totp_enrolment' | 'totp_confirmation';
+export type ReauthenticatedOperation =
+  'email_change' | 'totp_enrolment' | 'totp_confirmation' | 'passkey_registration' | 'passkey_removal';
 
 /** The second factor's and the sessions' audit events (part of AuditEvents below, which states the rules). */
 export interface MfaAuditEvents {
@@ -24,7 +25,36 @@ export interface MfaAuditEvents {
   mfa_login_failed: { user_id?: number; reason: 'unknown_token' | 'wrong_code' | 'superseded' };
   mfa_login_succeeded: { user_id: number; method: 'otp' | 'recovery_code' };
   session_ended: { user_id: number; family_id: string };
+  passkey_registered: { user_id: number; passkey_id: number };
+  passkey_registration_failed: {
+    user_id: number;
+    reason:
+      | 'wrong_origin'
+      | 'wrong_rp_id'
+      | 'wrong_challenge'
+      | 'user_verification_missing'
+      | 'counter_regression'
+      | 'invalid';
+  };
+  passkey_removed: { user_id: number; passkey_id: number };
+  passkey_login_succeeded: { user_id: number; passkey_id: number };
+  /** user_id is absent when the credential named no account (unknown user handle). */
+  passkey_login_failed: { user_id?: number; reason: PasskeyFailure };
+  /** A signature counter that did not increase: a cloned authenticator, or a replay raced another use. */
+  passkey_counter_regression: { user_id?: number; reason: PasskeyFailure };
 }
+
+/** Why a passkey sign-in failed (services/passkeys/authentication.ts); here, below services/, because audit events carry it. */
+export type PasskeyFailure =
+  | 'malformed'
+  | 'unknown_credential'
+  | 'challenge'
+  | 'inactive_user'
+  | 'wrong_origin'
+  | 'wrong_rp_id'
+  | 'user_verification_missing'
+  | 'counter_regression'
+  | 'bad_signature';
 
 /**
  * Every security event and exactly what it carries. Fields are ids, enums and numbers only: there
@@ -100,6 +130,7 @@ const WARNINGS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
   'reauthentication_throttled',
   'mfa_account_locked',
   'oauth_code_reuse_detected',
+  'passkey_counter_regression',
 ]);
 
 /** Logs one event; pass the request's logger (services.logger in a handler) so the line carries the request id. */

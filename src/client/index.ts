@@ -2,11 +2,13 @@ import createFetchClient, { type Client, type FetchResponse, type Middleware } f
 import type { components, paths } from '../../generated/api';
 import { createSession, type Session } from './session';
 import { signInStep, type SignInResult } from './sign-in';
+import { passkeyGrantForm, type CreatePasskey, type GetPasskey } from './passkeys';
 
 type TokenResponse = components['schemas']['TokenResponse'];
 type TokenForm = Record<string, string>;
 
-export type { components, paths, SignInResult };
+export type { components, paths, SignInResult, CreatePasskey, GetPasskey };
+export { PASSKEY_GRANT } from './passkeys';
 
 export interface ClientOptions {
   /** Where tollgate answers, e.g. `https://auth.example.com`. */
@@ -31,11 +33,25 @@ export interface TollgateClient extends Client<paths> {
    * (complete it with `completeWithOtp(code)` or `completeWithRecoveryCode(code)`), or `refused`.
    */
   signIn(username: string, password: string, scope?: string): Promise<SignInResult>;
+  /**
+   * Registers a passkey for the signed-in user: asks for options (with the current password), has
+   * `create` run the browser's ceremony, and sends the result. Answers the verify call's result.
+   */
+  registerPasskey(currentPassword: string, create: CreatePasskey, name?: string): Promise<PasskeyRegistration>;
+  /** Signs in with a passkey (`get` runs the browser's ceremony): `signed_in` with tokens held from then on, or `refused`. */
+  signInWithPasskey(get: GetPasskey, scope?: string): Promise<SignInResult>;
   /** Revokes the held refresh token (this device's session) and forgets both tokens. */
   logout(): Promise<void>;
   /** Whether an access token is held (it may have expired; the next call refreshes it if it can). */
   isLoggedIn(): boolean;
 }
+
+/** The new passkey, or the problem the options or the verify call answered (with that call's response). */
+export type PasskeyRegistration = {
+  readonly data?: components['schemas']['Passkey'];
+  readonly error?: components['schemas']['Problem'];
+  readonly response: Response;
+};
 
 const TOKEN_PATHS = new Set(['/token', '/token/revoke']);
 
@@ -89,6 +105,7 @@ export function createClient(options: ClientOptions): TollgateClient {
         password,
         ...(scope !== undefined && { scope }),
       } satisfies components['schemas']['PasswordGrantRequest']),
+    ...passkeyMethods(api, tokenApi, postTokenForm, (tokens) => session.store(tokens)),
     async logout() {
       const token = session.refreshToken;
       session.clear();
@@ -97,6 +114,37 @@ export function createClient(options: ClientOptions): TollgateClient {
     },
     isLoggedIn: () => session.accessToken !== undefined,
   });
+}
+
+type FetchApi = ReturnType<typeof createFetchClient<paths>>;
+
+/** The passkey ceremonies around the browser's navigator.credentials calls (docs/passkeys.md). */
+function passkeyMethods(
+  api: FetchApi,
+  tokenApi: FetchApi,
+  postTokenForm: Parameters<typeof signInStep>[0],
+  store: Parameters<typeof signInStep>[1],
+) {
+  return {
+    async registerPasskey(currentPassword: string, create: CreatePasskey, name?: string) {
+      const started = await api.POST('/users/me/passkeys/registration/options', {
+        body: { current_password: currentPassword },
+      });
+      if (!started.data) return { error: started.error, response: started.response };
+      const credential = await create(started.data.options);
+      const { data, error, response } = await api.POST('/users/me/passkeys/registration/verify', {
+        body: { challenge_id: started.data.challenge_id, credential, ...(name !== undefined && { name }) },
+      });
+      return { data, error, response };
+    },
+    async signInWithPasskey(get: GetPasskey, scope?: string) {
+      const { data, response } = await tokenApi.POST('/passkeys/authentication/options');
+      if (!data) return { outcome: 'refused', status: response.status, error: undefined } as const;
+      return signInStep(postTokenForm, store, {
+        ...passkeyGrantForm(data.challenge_id, await get(data.options), scope),
+      });
+    },
+  };
 }
 
 function bearerWithRefresh(

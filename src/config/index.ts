@@ -16,17 +16,19 @@ import {
 } from './server';
 import { readThrottlingConfig, type ThrottlingConfig } from './throttling';
 import { readSigningConfig, readTokenConfig, type SigningConfig, type TokenConfig } from './tokens';
+import { readWebAuthnConfig, type WebAuthnSettings } from './webauthn';
 
 export { ConfigError, type Env } from './env-reader';
 export { isPostgresUrl } from './database';
 export type { MailConfig } from './mail';
 export type { MfaConfig } from './mfa';
 export type { OidcConfig } from './oidc';
+export type { WebAuthnConfig } from './webauthn';
 export type { ResponseValidationMode } from './operations';
 export type { PasswordHashBounds } from './password-hashes';
 export { JWT_ALGORITHMS, MIN_SECRET_BYTES, type JwtAlgorithm } from './tokens';
 
-/** One object, read by area (each area's file names its variables, defaults and checks): most areas flat, mfa and mail under one key each. */
+/** One object, read by area (each area's file names its variables, defaults and checks): most areas flat, mfa, mail and webauthn under one key each. */
 export type Config = DatabaseConfig &
   SigningConfig &
   PublicAddressConfig &
@@ -38,7 +40,8 @@ export type Config = DatabaseConfig &
   MfaSettings &
   MailSettings &
   OidcSettings &
-  PasswordHashConfig;
+  PasswordHashConfig &
+  WebAuthnSettings;
 
 /**
  * Reads the environment once into a deeply frozen, typed object; every problem is reported, one line each.
@@ -64,6 +67,7 @@ export function loadConfig(env: Env, cpuCount: number = availableParallelism()):
     ...readMfaConfig(read),
     ...readMailConfig(read, production, pagesBaseUrl(address, server)),
     ...readOidcConfig(read, address.publicUrl),
+    ...readWebAuthnConfig(read, production, address.publicUrl, server.port),
   };
   // After the areas: the bound on stored hashes depends on BCRYPT_COST.
   const config: Config = { ...areas, ...readPasswordHashConfig(read, areas.bcryptCost) };

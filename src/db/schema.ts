@@ -6,6 +6,7 @@ import type {
   OAuthCodeTable,
   OAuthConsentTable,
 } from './oauth-schema';
+import type { PasskeyChallengeTable, PasskeyTable, PasskeyUserHandleTable } from './passkey-schema';
 
 type Role = components['schemas']['Role'];
 
@@ -166,6 +167,9 @@ export interface Database {
   oauth_authorization_requests: OAuthAuthorizationRequestTable;
   oauth_codes: OAuthCodeTable;
   oauth_consents: OAuthConsentTable;
+  passkeys: PasskeyTable;
+  passkey_user_handles: PasskeyUserHandleTable;
+  passkey_challenges: PasskeyChallengeTable;
 }
 
 export type UserRow = Selectable<UserTable>;

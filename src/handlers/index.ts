@@ -22,6 +22,14 @@ import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos'
 import { issueToken } from './tokens';
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, resetUserMfa, startTotpEnrolment } from './mfa';
 import { endAllSessions, endSession, listSessions } from './sessions';
+import {
+  deletePasskey,
+  finishPasskeyRegistration,
+  listPasskeys,
+  renamePasskey,
+  startPasskeyAuthentication,
+  startPasskeyRegistration,
+} from './passkeys';
 import { createUser, getCurrentUser, updateCurrentUser } from './users';
 
 export const handlers: HandlerMap = {
@@ -66,4 +74,10 @@ export const handlers: HandlerMap = {
   confirmPasswordReset,
   requestEmailVerification,
   confirmEmailVerification,
+  listPasskeys,
+  startPasskeyRegistration,
+  finishPasskeyRegistration,
+  renamePasskey,
+  deletePasskey,
+  startPasskeyAuthentication,
 };

@@ -1,10 +1,12 @@
 import type { components } from '../../generated/api';
 import type { OAuthClientRow } from '../db/oauth-schema';
+import type { PasskeyRow } from '../db/passkey-schema';
 import type { TodoRow, UserRow } from '../db/schema';
 import { grantTypesOf, redirectUrisOf } from '../services/oauth/clients';
 
 type User = components['schemas']['User'];
 type Todo = components['schemas']['Todo'];
+type Passkey = components['schemas']['Passkey'];
 
 /** Allow-lists of public fields: a password hash has no way out. */
 export function presentUser(row: UserRow): User {
@@ -37,5 +39,18 @@ export function presentOauthClient(row: OAuthClientRow): OAuthClient {
     grant_types: grantTypesOf(row),
     scope: row.scope,
     created_at: row.created_at,
+  };
+}
+
+/** Neither the credential id nor the public key leaves the server: the id is ours, the rest is metadata. */
+export function presentPasskey(row: PasskeyRow): Passkey {
+  return {
+    id: row.id,
+    name: row.name,
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+    backed_up: row.backed_up === 1,
+    device_type: row.device_type,
+    aaguid: row.aaguid,
   };
 }

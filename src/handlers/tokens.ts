@@ -21,14 +21,16 @@ async function runGrant<G extends GrantType>(
 ): Promise<TokenResult> {
   const grant = GRANTS[grantType];
   if (grant.metric === 'none') return grant.handle(body, input, services);
+  // The label is the grant type's last segment (`password`, `passkey`): short, and few values.
+  const label = grantType.split(':').pop() ?? grantType;
   try {
     const result = await grant.handle(body, input, services);
-    services.metrics.loginFinished('success');
+    services.metrics.loginFinished(label, 'success');
     return result;
   } catch (error) {
     // Reports the RFC 6749 error code the client is told; anything but our own errors (a database
     // failure, answered as temporarily_unavailable or server_error) counts as `error`.
-    services.metrics.loginFinished(error instanceof OAuthError ? error.error : 'error');
+    services.metrics.loginFinished(label, error instanceof OAuthError ? error.error : 'error');
     throw error;
   }
 }

@@ -14,7 +14,9 @@ export type MailTemplate =
   | { kind: 'mfa_enabled' }
   | { kind: 'mfa_disabled'; by: 'user' | 'admin' }
   | { kind: 'recovery_code_used'; remaining: number }
-  | { kind: 'mfa_locked'; failures: number };
+  | { kind: 'mfa_locked'; failures: number }
+  | { kind: 'passkey_added'; name: string }
+  | { kind: 'passkey_removed'; name: string };
 
 export function renderMail(product: string, template: MailTemplate): RenderedMail {
   switch (template.kind) {
@@ -49,6 +51,16 @@ export function renderMail(product: string, template: MailTemplate): RenderedMai
       return plain(`Someone tried to use your address on ${product}`, [
         `Someone tried to move another ${product} account to this address. Nothing was changed: the address stays with your account.`,
         `No action is needed.`,
+      ]);
+    case 'passkey_added':
+      return plain(`A passkey was added to your ${product} account`, [
+        `A passkey named "${template.name}" was just added to your ${product} account; it can now sign in without the password.`,
+        `If this was not you, remove it from your passkeys, reset your password at once and contact support.`,
+      ]);
+    case 'passkey_removed':
+      return plain(`A passkey was removed from your ${product} account`, [
+        `The passkey named "${template.name}" was just removed from your ${product} account; it can no longer sign in.`,
+        `If this was not you, reset your password at once and contact support.`,
       ]);
     default:
       return secondFactorMail(product, template);

@@ -6,8 +6,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** One finished API request; operationId is the spec's, so the label set stays small. */
   requestFinished(operationId: string, status: number, seconds: number): void;
-  /** A password-grant answer, reported by the token handler: `success`, an RFC 6749 error code, or `error` (unexpected). */
-  loginFinished(outcome: string): void;
+  /** A login's answer, by grant (`password`, `passkey`): `success`, an RFC 6749 error code, or `error` (unexpected). */
+  loginFinished(grant: string, outcome: string): void;
   /** A rotated refresh token came back outside its grace window: its family was revoked. */
   refreshReuseDetected(): void;
   /** Time a password task waited for a free hashing thread. */
@@ -41,8 +41,8 @@ export function createMetrics(): Metrics {
   });
   const logins = new Counter({
     name: 'tollgate_login_attempts_total',
-    help: 'Password-grant logins by outcome.',
-    labelNames: ['outcome'] as const,
+    help: 'Logins (password and passkey grants) by grant and outcome.',
+    labelNames: ['grant', 'outcome'] as const,
     registers: [registry],
   });
   const reuses = new Counter({
@@ -78,7 +78,7 @@ export function createMetrics(): Metrics {
     ...database,
     requestFinished: (operationId, status, seconds) =>
       requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
-    loginFinished: (outcome) => logins.inc({ outcome }),
+    loginFinished: (grant, outcome) => logins.inc({ grant, outcome }),
     refreshReuseDetected: () => reuses.inc(),
     hashWaited: (seconds) => hashWait.observe(seconds),
     passwordCompared: (cost) => comparisons.inc({ cost: String(cost) }),

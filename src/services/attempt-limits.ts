@@ -37,6 +37,23 @@ export async function admitLogin(deps: Deps, username: string, clientIp: string)
   };
 }
 
+/**
+ * A passkey sign-in counts as a password grant does: per client IP always, and per account and IP
+ * when the credential names an account (its user handle); a failure is a failed login.
+ */
+export async function admitLoginOf(
+  deps: Deps,
+  username: string | undefined,
+  clientIp: string,
+): Promise<LoginAdmission> {
+  if (username !== undefined) return admitLogin(deps, username, clientIp);
+  const [, perIp] = loginLimits(deps.config, '', clientIp);
+  const admission = await admit(deps, [perIp]);
+  if (!admission.admitted)
+    return { outcome: 'throttled', limit: admission.exceeded.name, retryAfter: admission.retryAfter };
+  return { outcome: 'admitted', succeeded: () => forget(deps, admission.eventIds) };
+}
+
 /** Every registration attempt counts, refused ones included: a 409 tells whether a name is taken. */
 export async function admitRegistration(deps: Deps, clientIp: string): Promise<RegistrationAdmission> {
   return toRegistrationAdmission(await admit(deps, [emailProbesFromIp(deps.config, clientIp)]));

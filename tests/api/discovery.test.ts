@@ -60,6 +60,7 @@ describe('getAuthorizationServerMetadata', () => {
       'urn:tollgate:params:oauth:grant-type:mfa-otp',
       'urn:tollgate:params:oauth:grant-type:mfa-recovery-code',
       'authorization_code',
+      'urn:tollgate:params:oauth:grant-type:passkey',
     ],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

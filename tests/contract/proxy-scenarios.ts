@@ -3,6 +3,7 @@ import type { OperationId } from '../../src/http/openapi/operation-types';
 import { EVERY_OPERATION, type CallContext } from '../support/every-operation';
 import { MFA_INVALID, MFA_PROXIED } from './mfa-scenarios';
 import { OAUTH_PROXIED } from './oauth-scenarios';
+import { PASSKEY_INVALID, PASSKEY_PROXIED } from './passkey-scenarios';
 
 type Result = { data?: unknown; error?: unknown; response: Response };
 
@@ -209,6 +210,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   getUserInfo: [success('getUserInfo', 200), ...secured('getUserInfo', 'me')],
   postUserInfo: [success('postUserInfo', 200), ...secured('postUserInfo', 'me')],
   getOpenIdConfiguration: [success('getOpenIdConfiguration', 200)],
+  ...PASSKEY_PROXIED,
 };
 
 const TOO_LARGE = 'x'.repeat(101 * 1024);
@@ -340,4 +342,5 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   getOpenIdConfiguration: [
     { status: 400, host: 'not a host', request: () => ({ path: '/.well-known/openid-configuration', init: {} }) },
   ],
+  ...PASSKEY_INVALID,
 };

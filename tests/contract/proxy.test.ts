@@ -7,6 +7,7 @@ import { getWithHost } from '../support/node-get';
 import { checkResult, declaredOperations, responseBreaches } from '../support/contract';
 import { startPrismProxy, type RunningPrism } from '../support/prism';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { PASSKEY_ENV } from '../support/passkeys';
 import { INVALID, PROXIED, type Setup } from './proxy-scenarios';
 
 /**
@@ -35,7 +36,7 @@ const PROVEN_ELSEWHERE: Readonly<Record<string, readonly number[]>> = { startTot
 
 beforeAll(async () => {
   // Each throttling scenario counts from an X-Forwarded-For address of its own (see proxy-scenarios.ts).
-  app = await startTestApp({ TRUST_PROXY: 'true', REGISTRATION_MAX_PER_IP: '5' });
+  app = await startTestApp({ TRUST_PROXY: 'true', REGISTRATION_MAX_PER_IP: '5', ...PASSKEY_ENV });
   proxy = await startPrismProxy(app.url);
 }, 60_000);
 afterAll(async () => {

@@ -34,8 +34,8 @@ describe('the grant registry (handlers/grants)', () => {
     expect(supported).toEqual([...GRANT_TYPES]);
   });
 
-  it('counts only the first step of a login in tollgate_login_attempts_total', () => {
+  it('counts only the first step of a login (password or passkey) in tollgate_login_attempts_total', () => {
     const counted = GRANT_TYPES.filter((type) => GRANTS[type].metric === 'login_attempts');
-    expect(counted).toEqual(['password']);
+    expect(counted).toEqual(['password', 'urn:tollgate:params:oauth:grant-type:passkey']);
   });
 });

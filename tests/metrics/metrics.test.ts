@@ -5,7 +5,7 @@ import { startTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
-/** The value of one sample line, e.g. `tollgate_login_attempts_total{outcome="success"}`; 0 when absent. */
+/** The value of one sample line, e.g. `tollgate_login_attempts_total{grant="password",outcome="success"}`; 0 when absent. */
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
@@ -38,12 +38,12 @@ describe('GET /metrics without METRICS_TOKEN, outside production', () => {
     const after = await scrape(app);
 
     expect(
-      sample(after, 'tollgate_login_attempts_total{outcome="success"}') -
-        sample(before, 'tollgate_login_attempts_total{outcome="success"}'),
+      sample(after, 'tollgate_login_attempts_total{grant="password",outcome="success"}') -
+        sample(before, 'tollgate_login_attempts_total{grant="password",outcome="success"}'),
     ).toBe(1);
     expect(
-      sample(after, 'tollgate_login_attempts_total{outcome="invalid_grant"}') -
-        sample(before, 'tollgate_login_attempts_total{outcome="invalid_grant"}'),
+      sample(after, 'tollgate_login_attempts_total{grant="password",outcome="invalid_grant"}') -
+        sample(before, 'tollgate_login_attempts_total{grant="password",outcome="invalid_grant"}'),
     ).toBe(1);
     expect(
       sample(after, 'tollgate_http_request_duration_seconds_count{operation_id="issueToken",status="200"}'),

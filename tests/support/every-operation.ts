@@ -21,6 +21,13 @@ export interface CallContext {
   /** A registered OAuth client and a pending authorization request (else the spec's examples). */
   readonly clientId?: string;
   readonly authorizationId?: string;
+  /** One of the user's passkeys (else the spec's example id). */
+  readonly passkeyId?: number;
+  /** A live registration challenge and the authenticator's answer (else the spec's example, which only the mock accepts). */
+  readonly passkeyRegistration?: {
+    readonly challenge_id: string;
+    readonly credential: components['schemas']['RegistrationResponse'];
+  };
 }
 
 type Headers = Record<string, string>;
@@ -105,6 +112,27 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
       headers,
     }),
   requestEmailVerification: (c, _x, headers) => c.POST('/email-verification', { headers }),
+  listPasskeys: (c, _x, headers) => c.GET('/users/me/passkeys', { headers }),
+  startPasskeyRegistration: (c, x, headers) =>
+    c.POST('/users/me/passkeys/registration/options', { body: { current_password: x.user.password }, headers }),
+  finishPasskeyRegistration: (c, x, headers) =>
+    c.POST('/users/me/passkeys/registration/verify', {
+      body: { ...(x.passkeyRegistration ?? EXAMPLE_REGISTRATION), name: 'Laptop' },
+      headers,
+    }),
+  renamePasskey: (c, x, headers) =>
+    c.PATCH('/users/me/passkeys/{id}', {
+      params: { path: { id: x.passkeyId ?? 1 } },
+      body: { name: 'Work laptop' },
+      headers,
+    }),
+  deletePasskey: (c, x, headers) =>
+    c.DELETE('/users/me/passkeys/{id}', {
+      params: { path: { id: x.passkeyId ?? 1 } },
+      body: { current_password: x.user.password },
+      headers,
+    }),
+  startPasskeyAuthentication: (c, _x, headers) => c.POST('/passkeys/authentication/options', { headers }),
   confirmEmailVerification: (c, x, headers) =>
     c.POST('/email-verification/confirm', { body: { token: x.verificationToken ?? EXAMPLE_MAIL_TOKEN }, headers }),
   createOauthClient: (c, _x, headers) =>
@@ -167,6 +195,18 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
 
 const EXAMPLE_CLIENT_ID = '6mQ2uE1vY8kR3pZt0aLxWg';
 const EXAMPLE_AUTHORIZATION_ID = 'Zk9x1qYl0bP4cW2eR7tUvA';
+const EXAMPLE_REGISTRATION = {
+  challenge_id: '3q2n8bXk4b1Yw0N5m7Qp6A',
+  credential: {
+    id: '6pG2dHkNqR3x0xY2bN8s1A',
+    rawId: '6pG2dHkNqR3x0xY2bN8s1A',
+    type: 'public-key' as const,
+    response: {
+      clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0',
+      attestationObject: 'o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjE',
+    },
+  },
+};
 
 const EXAMPLE_SESSION_ID = '3f0e7a52-5b0c-4c54-9f1e-0d8f3a9b6c21';
 

@@ -17,6 +17,7 @@ import * as throttleEvents from './2026_11_25_0001_throttle_events';
 import * as refreshTokenVersions from './2026_11_28_0001_refresh_token_versions';
 import * as accountMail from './2026_11_29_0001_account_mail';
 import * as sessionsAndMfa from './2026_11_29_0001_sessions_and_mfa';
+import * as passkeys from './2026_12_07_0001_passkeys';
 import * as oauthClients from './2026_12_07_0002_oauth_clients';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, PortableMigration> = {
   '2026_11_28_0001_refresh_token_versions': refreshTokenVersions,
   '2026_11_29_0001_account_mail': accountMail,
   '2026_11_29_0001_sessions_and_mfa': sessionsAndMfa,
+  '2026_12_07_0001_passkeys': passkeys,
   '2026_12_07_0002_oauth_clients': oauthClients,
 };
 

@@ -2,6 +2,7 @@ import { authorizationCodeGrant } from './authorization-code';
 import type { Grant, GrantType, ImpliedGrantType } from './grant';
 import { mfaOtpGrant } from './mfa-otp';
 import { mfaRecoveryCodeGrant } from './mfa-recovery-code';
+import { passkeyGrant } from './passkey';
 import { passwordGrant } from './password';
 import { refreshTokenGrant } from './refresh-token';
 
@@ -17,6 +18,7 @@ export const GRANTS: { readonly [G in GrantType]: Grant<G> } = {
   'urn:tollgate:params:oauth:grant-type:mfa-otp': mfaOtpGrant,
   'urn:tollgate:params:oauth:grant-type:mfa-recovery-code': mfaRecoveryCodeGrant,
   authorization_code: authorizationCodeGrant,
+  'urn:tollgate:params:oauth:grant-type:passkey': passkeyGrant,
 };
 
 /** The grant types in the spec's order, for the metadata document's `grant_types_supported`. */

@@ -7,3 +7,4 @@ export * from './authentication';
 export * from './account';
 export * from './mfa';
 export * from './oauth';
+export * from './passkeys';

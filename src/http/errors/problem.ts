@@ -36,6 +36,13 @@ const TITLES: Record<ProblemCode, string> = {
   password_too_common: 'Password too common',
   invalid_authorization_request: 'Invalid authorization request',
   login_required: 'Sign-in required',
+  passkey_challenge_invalid: 'Invalid passkey challenge',
+  passkey_origin_mismatch: 'Wrong passkey origin',
+  passkey_rp_id_mismatch: 'Wrong relying party',
+  passkey_user_verification_missing: 'User verification missing',
+  passkey_already_registered: 'Passkey already registered',
+  passkey_invalid: 'Invalid passkey response',
+  passkey_limit_reached: 'Too many passkeys',
 };
 
 /** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */
