@@ -1,5 +1,6 @@
 // /ui/authorize?authorization_id=…: where /oauth/authorize sends the browser (docs/oauth.md). Signs the
-// user in (password, then the second factor after mfa_required), then asks for consent. The sign-in
+// user in (password, then the second factor after mfa_required; or a passkey, which is both factors at
+// once), then asks for consent. The sign-in
 // cookie (HttpOnly, set by the consent answer) lets a later visit skip the sign-in.
 import { apiUrl, postJson, setBusy, showMessage, showProblem, takeQueryParameter } from './common.js';
 
@@ -14,6 +15,11 @@ const SCOPE_WORDS = {
 };
 const MFA_OTP = 'urn:tollgate:params:oauth:grant-type:mfa-otp';
 const MFA_RECOVERY_CODE = 'urn:tollgate:params:oauth:grant-type:mfa-recovery-code';
+const PASSKEY_GRANT = 'urn:tollgate:params:oauth:grant-type:passkey';
+// WebAuthn Level 3's JSON helpers carry the options and the answer as the API speaks them.
+const passkeysSupported =
+  typeof window.PublicKeyCredential === 'function' &&
+  typeof window.PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
 
 const signInForm = document.getElementById('sign-in-form');
 const secondFactorForm = document.getElementById('second-factor-form');
@@ -31,6 +37,7 @@ if (authorizationId === undefined || authorizationId === '') {
     event.preventDefault();
     void signIn();
   });
+  signInForm.querySelector('#passkey').addEventListener('click', () => void signInWithPasskey());
   secondFactorForm.addEventListener('submit', (event) => {
     event.preventDefault();
     void secondFactor();
@@ -69,8 +76,36 @@ async function load() {
 function showSignIn() {
   signInForm.hidden = false;
   setBusy(signInForm, false);
-  signInForm.querySelector('#passkey').disabled = true;
+  const passkey = signInForm.querySelector('#passkey');
+  passkey.hidden = !passkeysSupported;
+  passkey.disabled = !passkeysSupported;
   signInForm.querySelector('#username').focus();
+}
+
+/** A discoverable passkey: the browser offers the user's passkeys, the one chosen names the account. */
+async function signInWithPasskey() {
+  setBusy(signInForm, true);
+  message.hidden = true;
+  try {
+    const started = await postJson('/passkeys/authentication/options', {});
+    if (!started.ok) throw new Error(started.problem.title);
+    const credential = await navigator.credentials.get({
+      publicKey: window.PublicKeyCredential.parseRequestOptionsFromJSON(started.body.options),
+    });
+    const result = await postForm({
+      grant_type: PASSKEY_GRANT,
+      challenge_id: started.body.challenge_id,
+      credential: JSON.stringify(credential.toJSON()),
+      scope: 'me',
+    });
+    if (result.ok) return signedIn(signInForm, result.body);
+    setBusy(signInForm, false);
+    showOAuthError(result);
+  } catch (error) {
+    // A cancelled or refused ceremony (NotAllowedError) is shown; the password form stays usable.
+    setBusy(signInForm, false);
+    showMessage(message, `The passkey sign-in did not complete: ${error.message}`, 'error');
+  }
 }
 
 async function signIn() {
