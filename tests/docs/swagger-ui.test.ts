@@ -44,11 +44,15 @@ describe('GET /docs (Swagger UI)', () => {
     await page.goto(`${app.url}/docs`);
 
     await page.locator('.auth-wrapper .btn.authorize').click();
-    await page.locator('#oauth_username').fill(user.username);
-    await page.locator('#oauth_password').fill(user.password);
-    await page.locator('.auth-btn-wrapper .btn.modal-btn.authorize').click();
-    await page.locator('.auth-btn-wrapper button', { hasText: 'Logout' }).waitFor();
-    await page.locator('.auth-btn-wrapper .btn-done').click();
+    // The scheme has two flows (password, authorization code): each has its own Authorize button.
+    const passwordFlow = page.locator('.auth-container', { has: page.locator('#oauth_username') });
+    await passwordFlow.locator('#oauth_username').fill(user.username);
+    await passwordFlow.locator('#oauth_password').fill(user.password);
+    await passwordFlow.locator('.auth-btn-wrapper .btn.modal-btn.authorize').click();
+    // Logged in, the scheme is authorized: every flow of it shows Logout in place of its form.
+    const loggedIn = page.locator('.auth-btn-wrapper', { has: page.locator('button', { hasText: 'Logout' }) }).first();
+    await loggedIn.waitFor();
+    await loggedIn.locator('.btn-done').click();
 
     const operation = page.locator('#operations-users-getCurrentUser');
     await operation.locator('.opblock-summary').click();
