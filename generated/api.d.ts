@@ -1527,7 +1527,7 @@ export interface components {
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached" | "user_required";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -1607,22 +1607,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The access token lacks a scope this operation needs (RFC 6750 §3.1). */
+        /**
+         * @description The access token lacks a scope this operation needs (RFC 6750 §3.1); or it is a client's own
+         *     token (client credentials grant), and this operation acts for a user (`user_required`).
+         */
         Forbidden: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "urn:tollgate:problem:insufficient_scope",
-                 *       "title": "Insufficient scope",
-                 *       "status": 403,
-                 *       "code": "insufficient_scope",
-                 *       "detail": "This operation needs the scope: todos:write."
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1706,9 +1700,10 @@ export interface components {
             };
         };
         /**
-         * @description The access token lacks a scope this operation needs (RFC 6750 §3.1); or the request does not
-         *     prove it comes from the account's owner: `current_password` is missing
-         *     (`reauthentication_required`) or wrong (`invalid_credentials`, counted as a failed login).
+         * @description The access token lacks a scope this operation needs (RFC 6750 §3.1), or is a client's own token
+         *     (`user_required`); or the request does not prove it comes from the account's owner:
+         *     `current_password` is missing (`reauthentication_required`) or wrong (`invalid_credentials`,
+         *     counted as a failed login).
          */
         ForbiddenReauthentication: {
             headers: {

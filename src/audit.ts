@@ -8,6 +8,12 @@ export type LoginLimitName = 'username_ip' | 'ip';
 export type ReauthenticatedOperation =
   'email_change' | 'totp_enrolment' | 'totp_confirmation' | 'passkey_registration' | 'passkey_removal';
 
+/**
+ * Who administered: an admin user's login, or a client with `users:admin` acting for itself
+ * (client credentials). Spread into the administration events.
+ */
+export type AdminActor = { readonly admin_id: number } | { readonly admin_client_id: string };
+
 /** The second factor's and the sessions' audit events (part of AuditEvents below, which states the rules). */
 export interface MfaAuditEvents {
   mfa_enrolment_started: { user_id: number };
@@ -15,7 +21,7 @@ export interface MfaAuditEvents {
   mfa_disabled: { user_id: number; method: 'otp' | 'recovery_code' };
   mfa_recovery_codes_regenerated: { user_id: number; method: 'otp' | 'recovery_code' };
   /** An administrator removed the user's second factor (DELETE /users/{id}/mfa); their sessions ended. */
-  mfa_reset: { user_id: number; admin_id: number };
+  mfa_reset: { user_id: number } & AdminActor;
   mfa_code_failed: { user_id: number };
   mfa_code_throttled: { user_id: number; retry_after: number };
   /** MFA_MAX_CONSECUTIVE_FAILURES wrong codes for the account, from any address: logged (and the owner mailed) once per trip. */
@@ -91,7 +97,7 @@ export interface AuditEvents extends MfaAuditEvents, OAuthAuditEvents {
   /** A successful login replaced a hash at another cost, from before normalisation, or of another scheme. */
   password_rehashed: { user_id: number };
   /** An administrator changed a user (PATCH /users/{id}); only the fields that were sent. */
-  user_updated: { user_id: number; admin_id: number; is_active?: boolean; role?: Role; email_verified?: boolean };
+  user_updated: { user_id: number; is_active?: boolean; role?: Role; email_verified?: boolean } & AdminActor;
   /** user_id is absent when no active account has the address (logged after the answer was sent). */
   password_reset_requested: { user_id?: number };
   password_reset_completed: { user_id: number };

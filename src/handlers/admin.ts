@@ -1,5 +1,5 @@
 import { selfLockout, userNotFound } from '../http/errors';
-import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import { adminActor, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { findUserById, selectUsers } from '../repositories/users.repository';
 import { updateUserAsAdmin } from '../services/user-admin';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
@@ -24,7 +24,7 @@ export const getUser: OperationHandler<'getUser'> = async ({ path }, { db }) => 
 /** Deactivation and a role change end the user's sessions (services/user-admin.ts). */
 export const updateUser: OperationHandler<'updateUser'> = async (input, services) => {
   const { is_active, roles, email_verified } = input.body;
-  const update = await updateUserAsAdmin(services, authenticated(input).user, input.path.id, {
+  const update = await updateUserAsAdmin(services, adminActor(input), input.path.id, {
     is_active,
     role: roles?.[0],
     email_verified,

@@ -8,7 +8,7 @@ import {
   userNotFound,
   wrongOtp,
 } from '../http/errors';
-import { authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
+import { adminActor, authenticated, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import {
   type CodeRefused,
   confirmEnrolment,
@@ -76,7 +76,7 @@ export const regenerateRecoveryCodes: OperationHandler<'regenerateRecoveryCodes'
 
 /** A lost authenticator: the second factor and every session go (services/mfa/enrolment.ts). */
 export const resetUserMfa: OperationHandler<'resetUserMfa'> = async (input, services) => {
-  const reset = await resetSecondFactor(services, authenticated(input).user.id, input.path.id);
+  const reset = await resetSecondFactor(services, adminActor(input), input.path.id);
   switch (reset.outcome) {
     case 'reset':
       return { status: 204, body: undefined };

@@ -3,7 +3,7 @@ import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { epochSeconds, type Clock } from '../clock';
 import type { KeyRing } from './keys/key-ring';
 
-export interface AccessTokenClaims {
+interface CommonClaims {
   sub: string;
   scope: string;
   iat: number;
@@ -11,6 +11,10 @@ export interface AccessTokenClaims {
   iss: string;
   aud: string;
   jti: string;
+}
+
+/** A token a user's login (or an app acting for the user) holds: `sub` is the user's id. */
+export interface UserAccessTokenClaims extends CommonClaims {
   /** The user's token_version at issue; a bumped version ends the token at once. */
   ver: number;
   /** The session (refresh family) the token belongs to; ending it ends the token at once. Absent only in tokens issued before sessions existed. */
@@ -20,6 +24,17 @@ export interface AccessTokenClaims {
   /** RFC 9068 §2.2: the OAuth client the token was issued to; absent for first-party logins. */
   client_id?: string;
 }
+
+/** A client's own token (client credentials grant): RFC 9068 §2.2 `sub` = `client_id`, no user, no session. */
+export interface ClientAccessTokenClaims extends CommonClaims {
+  client_id: string;
+  ver?: never;
+  sid?: never;
+  amr?: never;
+}
+
+/** Which of the two a token is: a user token always has `ver`, a client token never. */
+export type AccessTokenClaims = UserAccessTokenClaims | ClientAccessTokenClaims;
 
 /** What the token says about the login it comes from. */
 export interface TokenSession {
@@ -38,6 +53,8 @@ export interface AccessTokens {
   readonly ttlSeconds: number;
   /** Async because some signing algorithms (EdDSA) are only available through async APIs. */
   issue(user: TokenSubject, scopes: readonly string[], session?: TokenSession): Promise<string>;
+  /** A client's own token (RFC 6749 §4.4): no refresh token, no session. */
+  issueForClient(clientId: string, scopes: readonly string[]): Promise<string>;
   /** The token's claims, or undefined for any token that is not one of ours and currently valid. */
   verify(token: string): Promise<AccessTokenClaims | undefined>;
 }
@@ -60,29 +77,30 @@ export function createAccessTokens(options: {
   const { keys, issuer, audience, ttlSeconds, clock } = options;
   const { signing } = keys;
 
+  const commonClaims = (sub: string, scopes: readonly string[]): CommonClaims => {
+    const iat = epochSeconds(clock);
+    return { sub, scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID() };
+  };
+  const sign = (claims: AccessTokenClaims): Promise<string> =>
+    new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
+      .sign(signing.key);
+
   return {
     ttlSeconds,
     async issue(user, scopes, session) {
-      const iat = epochSeconds(clock);
-      const claims: AccessTokenClaims = {
-        sub: String(user.id),
-        scope: scopes.join(' '),
-        iat,
-        exp: iat + ttlSeconds,
-        iss: issuer,
-        aud: audience,
-        jti: randomUUID(),
-        ver: user.token_version,
-      };
+      const claims: UserAccessTokenClaims = { ...commonClaims(String(user.id), scopes), ver: user.token_version };
       if (session)
         Object.assign(
           claims,
           { sid: session.sid, amr: [...session.amr] },
           session.clientId !== undefined && { client_id: session.clientId },
         );
-      return new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
-        .sign(signing.key);
+      return sign(claims);
+    },
+    async issueForClient(clientId, scopes) {
+      const claims: ClientAccessTokenClaims = { ...commonClaims(clientId, scopes), client_id: clientId };
+      return sign(claims);
     },
     async verify(token) {
       if (!isCanonicalCompactJws(token)) return undefined;
@@ -131,19 +149,27 @@ function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: n
   return claims.iat <= now + CLOCK_SKEW_SECONDS && claims.exp - claims.iat <= ttlSeconds + CLOCK_SKEW_SECONDS;
 }
 
+const USER_ID = /^[1-9]\d{0,9}$/;
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const p = payload as Record<string, unknown>;
-  return (
+  const common =
     typeof p.sub === 'string' &&
-    /^[1-9]\d{0,9}$/.test(p.sub) &&
     typeof p.scope === 'string' &&
     typeof p.exp === 'number' &&
     typeof p.iat === 'number' &&
     typeof p.jti === 'string' &&
+    (p.client_id === undefined || typeof p.client_id === 'string');
+  if (!common) return false;
+  if (p.ver === undefined)
+    // A client's token names nothing but the client: no user, session or login methods.
+    return p.client_id === p.sub && CLIENT_ID.test(p.sub as string) && p.sid === undefined && p.amr === undefined;
+  return (
+    USER_ID.test(p.sub as string) &&
     Number.isSafeInteger(p.ver) &&
     (p.sid === undefined || typeof p.sid === 'string') &&
-    (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string'))) &&
-    (p.client_id === undefined || typeof p.client_id === 'string')
+    (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')))
   );
 }

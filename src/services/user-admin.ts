@@ -1,4 +1,4 @@
-import { audit } from '../audit';
+import { audit, type AdminActor } from '../audit';
 import type { UserChanges, UserRow } from '../db/schema';
 import type { Dependencies } from '../dependencies';
 import { findUserById, updateUser } from '../repositories/users.repository';
@@ -25,13 +25,17 @@ export type AdminUpdate =
  */
 export async function updateUserAsAdmin(
   deps: Deps,
-  admin: UserRow,
+  actor: AdminActor,
   userId: number,
   changes: AdminChanges,
 ): Promise<AdminUpdate> {
   const { is_active, role, email_verified } = changes;
   // The last admin locking themselves out would leave nobody to undo it.
-  if (userId === admin.id && (is_active === false || (role !== undefined && role !== 'admin')))
+  if (
+    'admin_id' in actor &&
+    userId === actor.admin_id &&
+    (is_active === false || (role !== undefined && role !== 'admin'))
+  )
     return { outcome: 'self_lockout' };
   const row: UserChanges = {
     ...(is_active !== undefined && { is_active: is_active ? 1 : 0 }),
@@ -47,6 +51,6 @@ export async function updateUserAsAdmin(
     return after;
   });
   if (!updated) return { outcome: 'not_found' };
-  audit(deps.logger, 'user_updated', { user_id: updated.id, admin_id: admin.id, is_active, role, email_verified });
+  audit(deps.logger, 'user_updated', { user_id: updated.id, ...actor, is_active, role, email_verified });
   return { outcome: 'updated', user: updated };
 }

@@ -22,6 +22,10 @@ export const insufficientScope = (required: readonly string[]): ApiError =>
     headers: { 'WWW-Authenticate': `Bearer ${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
   });
 
+/** A client's own token (client credentials) where the operation acts for a user: no user to act for. */
+export const userRequired = (): ApiError =>
+  new ApiError(403, 'user_required', "This operation acts for a user; a client's own token cannot call it.");
+
 const METRICS_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
 
 export const missingMetricsToken = (): ApiError =>

@@ -19,6 +19,7 @@ const TITLES: Record<ProblemCode, string> = {
   missing_token: 'Authentication required',
   invalid_token: 'Invalid access token',
   insufficient_scope: 'Insufficient scope',
+  user_required: 'User required',
   user_exists: 'User already exists',
   wrong_password: 'Wrong password',
   self_lockout: 'Cannot lock yourself out',

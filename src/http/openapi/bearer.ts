@@ -1,16 +1,18 @@
 import type { Context } from 'openapi-backend';
 import type { Kysely } from 'kysely';
-import { insufficientAuthentication, insufficientScope, invalidToken, missingToken } from '../errors';
+import { insufficientAuthentication, insufficientScope, invalidToken, missingToken, userRequired } from '../errors';
+import type { OAuthClientRow } from '../../db/oauth-schema';
 import type { Database, UserRow } from '../../db/schema';
-import { findUserWithSession } from '../../repositories/sessions.repository';
 import type { AccessTokens } from '../../security/access-tokens';
-import { parseScope, scopesOfRole, secondFactorMissing } from '../../security/scopes';
+import { secondFactorMissing } from '../../security/scopes';
+import { liveAccessToken } from '../../services/live-access-tokens';
 import type { Clock } from '../../clock';
 import { signedInSession } from '../../services/oauth/sign-in';
 import { ssoSecretOf } from '../sso-cookie';
 
-/** Who is calling, as established by the security handler. */
-export interface Principal {
+/** A user calling, themselves or through an app: established by the security handler. */
+export interface UserPrincipal {
+  readonly kind: 'user';
   readonly user: UserRow;
   readonly scopes: readonly string[];
   /** The token's session (`sid`), and how its login authenticated (`amr`). */
@@ -21,6 +23,15 @@ export interface Principal {
   /** Established by the hosted pages' sign-in cookie rather than a bearer token (two operations only). */
   readonly viaCookie?: boolean;
 }
+
+/** A client calling for itself with a client credentials token: admitted only where `users:admin` is required. */
+export interface ClientPrincipal {
+  readonly kind: 'client';
+  readonly client: OAuthClientRow;
+  readonly scopes: readonly string[];
+}
+
+export type Principal = UserPrincipal | ClientPrincipal;
 
 export const SECURITY_SCHEME = 'OAuth2';
 // RFC 6750 §2.1: the scheme name is case-insensitive; the token is a b64token.
@@ -58,23 +69,22 @@ export function createBearerSecurityHandler(deps: {
       if (fromCookie) return fromCookie;
       throw missingToken();
     }
-    const claims = await deps.tokens.verify(token);
-    if (!claims) throw invalidToken();
-    // The user row, with the token's session, is checked on every request in one statement:
-    // deactivation, "log out everywhere" and ending this one session act at once.
-    const user = await findUserWithSession(deps.db, Number(claims.sub), claims.sid ?? '');
-    if (!user || user.is_active !== 1 || user.token_version !== claims.ver) throw invalidToken();
-    if (claims.sid !== undefined && user.session_live !== 1) throw invalidToken();
-    // A demoted admin's tokens lose the scopes the new role does not allow, on their next use.
-    const allowed: readonly string[] = scopesOfRole(user.role);
-    const scopes = parseScope(claims.scope).filter((s) => allowed.includes(s));
+    const live = await liveAccessToken(deps, token);
+    if (!live) throw invalidToken();
     const required = requiredScopes(context);
-    if (!required.every((s) => scopes.includes(s))) throw insufficientScope(required);
-    const amr = claims.amr ?? [];
+    // Operations about "me", todos, sessions act for a user: a client's own token has none to act for.
+    if (live.kind === 'client' && !required.includes(ADMIN_SCOPE)) throw userRequired();
+    if (!required.every((s) => live.scopes.includes(s))) throw insufficientScope(required);
+    if (live.kind === 'client') return { kind: 'client', client: live.client, scopes: live.scopes };
+    // A client authenticated by its secret is no person: the second-factor rule is for logins.
+    const amr = live.claims.amr ?? [];
     if (deps.config.mfa.requiredForAdmin && secondFactorMissing(required, amr)) throw insufficientAuthentication();
-    return { user, scopes, sessionId: claims.sid, amr, clientId: claims.client_id };
+    const { claims, user, scopes } = live;
+    return { kind: 'user', user, scopes, sessionId: claims.sid, amr, clientId: claims.client_id };
   };
 }
+
+const ADMIN_SCOPE = 'users:admin';
 
 /**
  * The hosted pages' sign-in cookie stands for a bearer on the two operations of the sign-in and
@@ -83,11 +93,12 @@ export function createBearerSecurityHandler(deps: {
 async function cookiePrincipal(
   deps: { db: Kysely<Database>; clock: Clock },
   context: Context,
-): Promise<Principal | undefined> {
+): Promise<UserPrincipal | undefined> {
   if (!SSO_OPERATIONS.has(context.operation.operationId ?? '')) return undefined;
   const found = await signedInSession(deps, ssoSecretOf(firstHeaderValue(context.request.headers.cookie)));
   if (!found) return undefined;
   return {
+    kind: 'user',
     user: found.user,
     scopes: ['me'],
     sessionId: found.session.id,

@@ -1,5 +1,6 @@
 import type { operations } from '../../../generated/api';
-import type { Principal } from './bearer';
+import type { AdminActor } from '../../audit';
+import type { Principal, UserPrincipal } from './bearer';
 import type { Dependencies } from '../../dependencies';
 
 /** Everything a handler needs to know about one operation is derived from the generated spec types. */
@@ -61,9 +62,23 @@ export function unhandledOutcome(outcome: never): never {
   throw new Error(`unhandled outcome ${JSON.stringify(outcome)}`);
 }
 
-export function authenticated(input: { principal: Principal | undefined }): Principal {
+/** The caller of a protected operation: a user, or (admin operations only) a client for itself. */
+export function caller(input: { principal: Principal | undefined }): Principal {
   if (!input.principal) throw new Error('handler of a protected operation ran without a principal');
   return input.principal;
+}
+
+/** The user of an operation that acts for one; the security handler admits no client token there. */
+export function authenticated(input: { principal: Principal | undefined }): UserPrincipal {
+  const principal = caller(input);
+  if (principal.kind !== 'user') throw new Error('a client token reached an operation that acts for a user');
+  return principal;
+}
+
+/** Who is administering, for the audit events of admin operations. */
+export function adminActor(input: { principal: Principal | undefined }): AdminActor {
+  const principal = caller(input);
+  return principal.kind === 'user' ? { admin_id: principal.user.id } : { admin_client_id: principal.client.client_id };
 }
 
 /** Operations that speak RFC 6749 §5.2 errors instead of problem details. */

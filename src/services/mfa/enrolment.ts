@@ -1,4 +1,4 @@
-import { audit } from '../../audit';
+import { audit, type AdminActor } from '../../audit';
 import type { UserRow } from '../../db/schema';
 import {
   deleteSecondFactor,
@@ -126,7 +126,7 @@ export async function regenerateRecoveryCodes(
 /** A lost authenticator (DELETE /users/{id}/mfa): the second factor goes, and so does every session (whoever holds the phone is out). */
 export async function resetSecondFactor(
   deps: Deps,
-  adminId: number,
+  actor: AdminActor,
   userId: number,
 ): Promise<{ readonly outcome: 'reset' } | { readonly outcome: 'not_found' }> {
   const found = await withMail(deps, async (trx, queue) => {
@@ -140,7 +140,7 @@ export async function resetSecondFactor(
   });
   if (!found) return { outcome: 'not_found' };
   await clearSecondFactorFailures(deps, userId);
-  audit(deps.logger, 'mfa_reset', { user_id: userId, admin_id: adminId });
+  audit(deps.logger, 'mfa_reset', { user_id: userId, ...actor });
   return { outcome: 'reset' };
 }
 

@@ -115,6 +115,11 @@ export function redirectUrisOf(client: OAuthClientRow): string[] {
   return JSON.parse(client.redirect_uris) as string[];
 }
 
+/** Whether the client's registration lists the grant (its `grant_types`). */
+export function allowsGrant(client: OAuthClientRow, grantType: string): boolean {
+  return client.grant_types.split(' ').includes(grantType);
+}
+
 export function grantTypesOf(client: OAuthClientRow): Array<'authorization_code' | 'refresh_token'> {
   return client.grant_types
     .split(' ')
