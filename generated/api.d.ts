@@ -593,8 +593,61 @@ export interface paths {
          *     access tokens, which cannot be revoked one by one: they expire within `expires_in`, and
          *     `DELETE /users/me/sessions` ends all of them at once. With `REFRESH_COOKIE=true` the
          *     token may come from the cookie instead of the form, and the cookie is cleared.
+         *
+         *     Clients (RFC 7009 §2.1): a registered client identifies itself as at the token endpoint, a
+         *     confidential one with its secret (`client_secret_basic` or `client_secret_post`), a public
+         *     one with its `client_id`. Its credentials are checked first: a wrong secret is `401
+         *     invalid_client` whatever the token. A refresh token issued to a registered client is
+         *     revoked only for that client: another registered client gets `400 unauthorized_client` and
+         *     the token lives; a request identifying no registered client (no `client_id`, or one that
+         *     names none, as first-party apps send) gets `401 invalid_client` and the token lives, so a
+         *     client's token is never revoked by someone who merely holds a copy. First-party refresh
+         *     tokens (from the password, second-factor and passkey grants) need no client, as before; a
+         *     registered client presenting one gets `400 unauthorized_client`.
          */
         post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection for resource servers and clients (RFC 7662)
+         * @description Tells a confidential client whether a token stands right now, and what it says. The caller
+         *     authenticates as at the token endpoint, with `client_secret_basic` or `client_secret_post`;
+         *     without it, as a public client, or with a wrong secret: `401 invalid_client`.
+         *
+         *     An access token is looked at as the bearer check looks at it, at the moment of the request:
+         *     a token whose session ended, whose user logged out everywhere, changed their password or was
+         *     deactivated, or whose client was removed is inactive at once, although its signature and
+         *     `exp` would still pass a local check (docs/resource-servers.md). Any authenticated
+         *     confidential client may introspect any access token (that is what resource servers do). Its
+         *     answer: `scope` (the scopes it may use today), `sub`, `exp`, `iat`, `iss`, `aud`,
+         *     `token_type: Bearer`, and `client_id` when it was issued to a client, `username` for a
+         *     user's token, `sid` when it belongs to a session. A client's own token (client credentials)
+         *     has `sub` = `client_id` and no `username`.
+         *
+         *     A refresh token is active only to the client it was issued to, and only while it would
+         *     refresh (not rotated, revoked or expired, its user active and at the same token version):
+         *     `token_type: refresh_token`, `scope`, `client_id`, `sub`, `username`, `exp`, `iat`, `iss`,
+         *     `sid`. First-party refresh tokens (password, second-factor and passkey grants) are active to
+         *     no client. Introspection never rotates or spends a refresh token.
+         *
+         *     `token_type_hint` only chooses which kind is looked up first; the other is looked up too.
+         *     Everything else (expired, revoked, ended, another client's refresh token, garbage) is
+         *     exactly `{"active": false}`, as is a token we never issued: the answer never says why.
+         */
+        post: operations["introspectToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1097,8 +1150,65 @@ export interface components {
             /** @enum {string} */
             token_type_hint?: "refresh_token" | "access_token";
             client_id?: components["schemas"]["ClientId"];
+            client_secret?: components["schemas"]["OAuthClientSecret"];
         } & {
             [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /**
+         * @description RFC 7662 §2.1, with the caller's client authentication (`client_secret_post` here, or HTTP
+         *     Basic instead). Read as every form of this API is (see `RevocationRequest`): an empty value
+         *     is an omitted parameter, so `token=` is `invalid_request` (Missing parameter: token.).
+         */
+        IntrospectionRequest: {
+            token: string;
+            /** @enum {string} */
+            token_type_hint?: "access_token" | "refresh_token";
+            client_id?: components["schemas"]["ClientId"];
+            client_secret?: components["schemas"]["OAuthClientSecret"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /** @description RFC 7662 §2.2. */
+        IntrospectionResponse: components["schemas"]["InactiveToken"] | components["schemas"]["ActiveAccessToken"] | components["schemas"]["ActiveRefreshToken"];
+        /** @description Any token that does not stand right now, or that this client may not see; nothing else is said. */
+        InactiveToken: {
+            /** @constant */
+            active: false;
+        };
+        ActiveAccessToken: {
+            /** @constant */
+            active: true;
+            /** @constant */
+            token_type: "Bearer";
+            /** @description The scopes the token may use today (a role change narrows them). */
+            scope: string;
+            /** @description The user's id; for a client's own token, its client_id. */
+            sub: string;
+            /** @description A user's token only. */
+            username?: string;
+            client_id?: components["schemas"]["OAuthClientId"];
+            /** @description The session the token belongs to (`GET /users/me/sessions`). */
+            sid?: string;
+            exp: number;
+            iat: number;
+            iss: string;
+            aud: string;
+        };
+        ActiveRefreshToken: {
+            /** @constant */
+            active: true;
+            /** @constant */
+            token_type: "refresh_token";
+            scope: string;
+            /** @description The user's id. */
+            sub: string;
+            username: string;
+            client_id: components["schemas"]["OAuthClientId"];
+            /** @description The session (the token's family). */
+            sid: string;
+            exp: number;
+            iat: number;
+            iss: string;
         };
         OAuthError: {
             /**
@@ -1184,6 +1294,8 @@ export interface components {
             /** Format: uri */
             revocation_endpoint: string;
             /** Format: uri */
+            introspection_endpoint: string;
+            /** Format: uri */
             jwks_uri: string;
             grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code" | "urn:tollgate:params:oauth:grant-type:passkey")[];
             response_types_supported: "code"[];
@@ -1191,7 +1303,10 @@ export interface components {
             code_challenge_methods_supported: "S256"[];
             scopes_supported: string[];
             token_endpoint_auth_methods_supported: ("none" | "client_secret_basic" | "client_secret_post")[];
-            revocation_endpoint_auth_methods_supported: "none"[];
+            /** @description `none`: first-party apps and public clients (which name themselves with `client_id`). */
+            revocation_endpoint_auth_methods_supported: ("none" | "client_secret_basic" | "client_secret_post")[];
+            /** @description Confidential clients only. */
+            introspection_endpoint_auth_methods_supported: ("client_secret_basic" | "client_secret_post")[];
             /** @description Empty when the server has no key to sign ID tokens (production with HS256 and no `ID_TOKEN_PRIVATE_KEY_FILE`). */
             id_token_signing_alg_values_supported: ("RS256" | "ES256" | "EdDSA")[];
             subject_types_supported: "public"[];
@@ -2010,6 +2125,31 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Client authentication failed (RFC 6749 §5.2): a wrong secret, an unknown client, or none
+         *     where one is required.
+         */
+        InvalidClient: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
+                Pragma: components["headers"]["PragmaNoCache"];
+                /**
+                 * @description `Basic realm="tollgate"`: present when the client used HTTP Basic, or sent no credentials where they are required.
+                 * @example Basic realm="tollgate"
+                 */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "invalid_client",
+                 *       "error_description": "Client authentication failed."
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthError"];
             };
         };
         /** @description The database did not answer within `DATABASE_TIMEOUT`; nothing was changed. Retry after `Retry-After` seconds. */
@@ -3688,6 +3828,100 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["InvalidClient"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description The request body is larger than 100 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Request body is too large."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "Unexpected error (request id 0b5c2c57-1c9e-4a55-9df1-5a8d0c6a8f10)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            503: components["responses"]["OAuthDatabaseUnavailable"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCIsImtpZCI6Ik56YkxzWGg4In0.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl",
+                 *       "token_type_hint": "access_token"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description What the token is, or `{"active": false}`. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntrospectionResponse"];
+                };
+            };
+            /** @description The request is malformed (RFC 6749 §5.2); a request that is not valid HTTP at all is answered before routing, as problem details. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    Pragma: components["headers"]["PragmaNoCache"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Missing parameter: token."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:malformed_request",
+                     *       "title": "Malformed request",
+                     *       "status": 400,
+                     *       "code": "malformed_request",
+                     *       "detail": "The request is not valid HTTP/1.1."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["InvalidClient"];
             408: components["responses"]["RequestTimeout"];
             /** @description The request body is larger than 100 KB. */
             413: {
@@ -3783,6 +4017,7 @@ export interface operations {
                      *       "issuer": "https://auth.example.com",
                      *       "token_endpoint": "https://auth.example.com/token",
                      *       "revocation_endpoint": "https://auth.example.com/token/revoke",
+                     *       "introspection_endpoint": "https://auth.example.com/token/introspect",
                      *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
                      *       "authorization_endpoint": "https://auth.example.com/oauth/authorize",
                      *       "userinfo_endpoint": "https://auth.example.com/userinfo",
@@ -3818,7 +4053,13 @@ export interface operations {
                      *         "client_secret_post"
                      *       ],
                      *       "revocation_endpoint_auth_methods_supported": [
-                     *         "none"
+                     *         "none",
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
+                     *       ],
+                     *       "introspection_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
                      *       ],
                      *       "id_token_signing_alg_values_supported": [
                      *         "RS256"
@@ -4725,6 +4966,7 @@ export interface operations {
                      *       "token_endpoint": "https://auth.example.com/token",
                      *       "userinfo_endpoint": "https://auth.example.com/userinfo",
                      *       "revocation_endpoint": "https://auth.example.com/token/revoke",
+                     *       "introspection_endpoint": "https://auth.example.com/token/introspect",
                      *       "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
                      *       "grant_types_supported": [
                      *         "password",
@@ -4757,7 +4999,13 @@ export interface operations {
                      *         "client_secret_post"
                      *       ],
                      *       "revocation_endpoint_auth_methods_supported": [
-                     *         "none"
+                     *         "none",
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
+                     *       ],
+                     *       "introspection_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
                      *       ],
                      *       "id_token_signing_alg_values_supported": [
                      *         "RS256"

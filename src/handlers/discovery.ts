@@ -49,6 +49,7 @@ async function metadata(
       token_endpoint: `${base}/token`,
       userinfo_endpoint: `${base}/userinfo`,
       revocation_endpoint: `${base}/token/revoke`,
+      introspection_endpoint: `${base}/token/introspect`,
       jwks_uri: `${base}/.well-known/jwks.json`,
       // The grant registry's keys, which its type ties to the spec's TokenRequest branches.
       grant_types_supported: [...GRANT_TYPES],
@@ -59,7 +60,10 @@ async function metadata(
       scopes_supported: ALL_SCOPES.filter((s) => s !== 'openid' || idTokenAlg !== undefined),
       // none: the first-party grants and public clients; the secret ways: confidential clients.
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['none'],
+      // none: first-party apps and public clients (their client_id); the secret ways: confidential clients.
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      // RFC 7662 §2.1: only an authenticated confidential client may ask.
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: idTokenAlg === undefined || idTokenAlg === 'HS256' ? [] : [idTokenAlg],
       subject_types_supported: ['public'],
       claims_supported: [

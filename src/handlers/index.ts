@@ -17,6 +17,7 @@ import {
 } from './oauth-clients';
 import { getUser, listUsers, updateUser } from './admin';
 import { revokeToken } from './revocation';
+import { introspectToken } from './introspection';
 import { changePassword } from './password';
 import { createTodo, deleteTodo, getTodo, listTodos, updateTodo } from './todos';
 import { issueToken } from './tokens';
@@ -56,6 +57,7 @@ export const handlers: HandlerMap = {
   updateUser,
   issueToken,
   revokeToken,
+  introspectToken,
   getJwks,
   getAuthorizationServerMetadata,
   listTodos,

@@ -2,7 +2,11 @@ import type { components } from '../../generated/api';
 import type { OAuthClientRow } from '../db/oauth-schema';
 import type { PasskeyRow } from '../db/passkey-schema';
 import type { TodoRow, UserRow } from '../db/schema';
+import { unhandledOutcome } from '../http/openapi/operation-types';
+import type { Introspection } from '../services/introspection';
+import type { LiveAccessToken } from '../services/live-access-tokens';
 import { grantTypesOf, redirectUrisOf } from '../services/oauth/clients';
+import type { LiveRefreshToken } from '../services/refresh-tokens';
 
 type User = components['schemas']['User'];
 type Todo = components['schemas']['Todo'];
@@ -54,3 +58,60 @@ export function presentPasskey(row: PasskeyRow): Passkey {
     aaguid: row.aaguid,
   };
 }
+
+type IntrospectionResponse = components['schemas']['IntrospectionResponse'];
+
+/**
+ * RFC 7662 §2.2. An inactive token is `{active: false}` and nothing more: the answer never says
+ * why, nor whether the token was ever ours.
+ */
+export function presentIntrospection(found: Introspection, issuer: string): IntrospectionResponse {
+  switch (found.outcome) {
+    case 'inactive':
+      return { active: false };
+    case 'access_token':
+      return presentAccessToken(found.token);
+    case 'refresh_token':
+      return presentRefreshToken(found.token, found.clientId, issuer);
+    default:
+      return unhandledOutcome(found);
+  }
+}
+
+function presentAccessToken({ claims, scopes, ...live }: LiveAccessToken): IntrospectionResponse {
+  const { sub, exp, iat, iss, aud } = claims;
+  return {
+    active: true,
+    token_type: 'Bearer',
+    scope: scopes.join(' '),
+    sub,
+    ...(live.kind === 'user' && { username: live.user.username }),
+    ...(claims.client_id !== undefined && { client_id: claims.client_id }),
+    ...(claims.sid !== undefined && { sid: claims.sid }),
+    exp,
+    iat,
+    iss,
+    aud,
+  };
+}
+
+function presentRefreshToken(
+  { row, user, scopes }: LiveRefreshToken,
+  clientId: string,
+  issuer: string,
+): IntrospectionResponse {
+  return {
+    active: true,
+    token_type: 'refresh_token',
+    scope: scopes.join(' '),
+    sub: String(user.id),
+    username: user.username,
+    client_id: clientId,
+    sid: row.family_id,
+    exp: epochSecondsOf(row.expires_at),
+    iat: epochSecondsOf(row.created_at),
+    iss: issuer,
+  };
+}
+
+const epochSecondsOf = (timestamp: string): number => Math.floor(Date.parse(timestamp) / 1000);

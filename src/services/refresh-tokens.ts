@@ -174,6 +174,25 @@ async function replayRotated(
   return { outcome: 'reused' };
 }
 
+/** A refresh token that would refresh now, as introspection describes it (RFC 7662). */
+export interface LiveRefreshToken {
+  readonly row: RefreshTokenRow;
+  readonly user: UserRow;
+  readonly scopes: readonly Scope[];
+}
+
+/**
+ * Whether the presented token would refresh right now (not rotated, revoked or expired; its user
+ * active at the same token version), read only: nothing is rotated, spent or revoked, not even a
+ * replayed token's family (a reuse is detected where a token is used, at the token endpoint).
+ */
+export async function liveRefreshToken(deps: Deps, presented: string): Promise<LiveRefreshToken | undefined> {
+  const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
+  if (!row || row.revoked_at !== null || row.rotated_at !== null || isExpired(deps, row)) return undefined;
+  const grant = await grantFor(deps.db, row, undefined);
+  return grant.outcome === 'granted' ? { row, user: grant.user, scopes: grant.scopes } : undefined;
+}
+
 type Grant =
   | { outcome: 'granted'; user: UserRow; scopes: Scope[] }
   | { outcome: 'invalid' }
@@ -197,16 +216,6 @@ async function grantFor(trx: Db, row: RefreshTokenRow, requestedScope: string | 
 export async function endFamily(trx: Db, userId: number, familyId: string, at: string): Promise<boolean> {
   await revokeRefreshTokenFamily(trx, familyId, at);
   return markSessionEnded(trx, userId, familyId, at);
-}
-
-/** Revokes the family of a presented refresh token; unknown tokens are not an error (RFC 7009 §2.2). */
-export async function revokeRefreshFamily(deps: Deps, presented: string): Promise<void> {
-  const row = await findRefreshTokenByHash(deps.db, hashRefreshToken(presented));
-  if (!row) return;
-  await deps.db
-    .transaction()
-    .execute((trx) => endFamily(trx, row.user_id, row.family_id, deps.clock.now().toISOString()));
-  audit(deps.logger, 'refresh_token_revoked', { user_id: row.user_id, family_id: row.family_id });
 }
 
 function newRow(deps: Deps, token: string, userId: number, scope: string) {

@@ -67,7 +67,8 @@ describe('getAuthorizationServerMetadata', () => {
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['me', 'todos:read', 'todos:write', 'users:admin', 'openid', 'profile', 'email'],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-    revocation_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     id_token_signing_alg_values_supported: ['RS256'],
     subject_types_supported: ['public'],
     claims_supported: [
@@ -101,6 +102,7 @@ describe('getAuthorizationServerMetadata', () => {
         userinfo_endpoint: 'https://auth.example.com/userinfo',
         token_endpoint: 'https://auth.example.com/token',
         revocation_endpoint: 'https://auth.example.com/token/revoke',
+        introspection_endpoint: 'https://auth.example.com/token/introspect',
         jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
         ...supported,
       });
@@ -119,11 +121,23 @@ describe('getAuthorizationServerMetadata', () => {
         userinfo_endpoint: `${app.url}/userinfo`,
         token_endpoint: `${app.url}/token`,
         revocation_endpoint: `${app.url}/token/revoke`,
+        introspection_endpoint: `${app.url}/token/introspect`,
         jwks_uri: `${app.url}/.well-known/jwks.json`,
         ...supported,
       });
       // The advertised endpoints are the real ones.
       expect((await app.raw(new URL(String(body.jwks_uri)).pathname)).status).toBe(200);
+      const introspection = await app.raw(new URL(String(body.introspection_endpoint)).pathname, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'token=abc',
+      });
+      // It exists, and asks for client authentication first.
+      expect(introspection.status).toBe(401);
+      expect(await introspection.json()).toEqual({
+        error: 'invalid_client',
+        error_description: 'Client authentication failed.',
+      });
     } finally {
       await app.close();
     }

@@ -7,11 +7,21 @@ const REDIRECT = 'https://notes.example.com/callback';
 
 /** A client registered through the proxy by the scenario's admin. */
 async function newClient(s: Setup, type: 'public' | 'confidential' = 'public'): Promise<string> {
+  return (await registered(s, type)).client_id;
+}
+
+async function registered(s: Setup, type: 'public' | 'confidential') {
   const { data } = await s.client.POST('/oauth/clients', {
     body: { name: 'Contract RP', type, redirect_uris: [REDIRECT] },
   });
   if (!data) throw new Error('client registration through the proxy failed');
-  return data.client_id;
+  return data;
+}
+
+/** A confidential client's credentials, for the operations only such a client may call. */
+async function confidential(s: Setup): Promise<{ clientId: string; clientSecret: string }> {
+  const { client_id, client_secret } = await registered(s, 'confidential');
+  return { clientId: client_id, clientSecret: client_secret ?? '' };
 }
 
 /** A pending authorization request of a new client: its id, from the sign-in page's URL. */
@@ -74,6 +84,19 @@ export const OAUTH_PROXIED = {
       await approve(s, authorizationId);
       return EVERY_OPERATION.revokeAuthorizedApp(s.client, { ...s.context, clientId });
     },
+  },
+  // A resource server asking about the user's access token (the context's refresh token is first-party: inactive to it).
+  introspectToken200: {
+    status: 200,
+    admin: true,
+    run: async (s) =>
+      EVERY_OPERATION.introspectToken(s.client, { ...s.context, ...(await confidential(s)), refreshToken: s.token }),
+  },
+  introspectToken401: {
+    status: 401,
+    admin: true,
+    run: async (s) =>
+      EVERY_OPERATION.introspectToken(s.client, { ...s.context, clientId: await newClient(s, 'confidential') }),
   },
   // A confidential client's failed authentication (RFC 6749 §5.2): an unknown client here.
   issueToken401: {

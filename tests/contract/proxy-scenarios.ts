@@ -144,6 +144,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('revokeToken', 200),
     { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) },
   ],
+  introspectToken: [OAUTH_PROXIED.introspectToken200, OAUTH_PROXIED.introspectToken401],
   getJwks: [success('getJwks', 200)],
   getAuthorizationServerMetadata: [success('getAuthorizationServerMetadata', 200)],
   listTodos: [success('listTodos', 200), ...secured('listTodos', 'me')],
@@ -287,6 +288,10 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
     },
   ],
   revokeToken: [{ status: 413, request: () => ({ path: '/token/revoke', init: formPost(`token=${TOO_LARGE}`) }) }],
+  introspectToken: [
+    { status: 400, request: () => ({ path: '/token/introspect', init: formPost('token_type_hint=access_token') }) },
+    { status: 413, request: () => ({ path: '/token/introspect', init: formPost(`token=${TOO_LARGE}`) }) },
+  ],
   getJwks: [
     { status: 400, prismForwards: true, request: () => ({ path: '/.well-known/jwks.json?unknown=1', init: {} }) },
   ],

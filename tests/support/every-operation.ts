@@ -20,6 +20,8 @@ export interface CallContext {
   readonly verificationToken?: string;
   /** A registered OAuth client and a pending authorization request (else the spec's examples). */
   readonly clientId?: string;
+  /** A confidential client's secret, with `clientId` (else the spec's example, which only the mock accepts). */
+  readonly clientSecret?: string;
   readonly authorizationId?: string;
   /** One of the user's passkeys (else the spec's example id). */
   readonly passkeyId?: number;
@@ -78,6 +80,15 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
       body: { ...(x.refreshToken !== undefined && { token: x.refreshToken }), token_type_hint: 'refresh_token' },
       ...form(headers),
       parseAs: 'text',
+    }),
+  introspectToken: (c, x, headers) =>
+    c.POST('/token/introspect', {
+      body: {
+        token: x.refreshToken ?? EXAMPLE_ACCESS_TOKEN,
+        client_id: x.clientId ?? EXAMPLE_CLIENT_ID,
+        client_secret: x.clientSecret ?? EXAMPLE_CLIENT_SECRET,
+      },
+      ...form(headers),
     }),
   getJwks: (c, _x, headers) => c.GET('/.well-known/jwks.json', { headers }),
   getAuthorizationServerMetadata: (c, _x, headers) => c.GET('/.well-known/oauth-authorization-server', { headers }),
@@ -194,6 +205,8 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
 };
 
 const EXAMPLE_CLIENT_ID = '6mQ2uE1vY8kR3pZt0aLxWg';
+const EXAMPLE_CLIENT_SECRET = 'q7Zb1XyE0nRk3LmV8sTgUaWcJdHfPo2iQeYrNtKxM4s';
+const EXAMPLE_ACCESS_TOKEN = 'eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl';
 const EXAMPLE_AUTHORIZATION_ID = 'Zk9x1qYl0bP4cW2eR7tUvA';
 const EXAMPLE_REGISTRATION = {
   challenge_id: '3q2n8bXk4b1Yw0N5m7Qp6A',

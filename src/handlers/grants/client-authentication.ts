@@ -9,6 +9,9 @@ interface ClientCredentials {
   readonly client_secret?: string;
 }
 
+/** What client authentication reads of a request: the same at the token, revocation and introspection endpoints. */
+type ClientRequest = Omit<TokenInput, 'body' | 'path' | 'query' | 'principal'>;
+
 type Presented = { clientId: string; secret: string | undefined; basic: boolean } | undefined;
 
 /**
@@ -43,7 +46,7 @@ function formDecoded(part: string): string | undefined {
 /** The registered client the request authenticates as; a failure is 401 invalid_client. Required for the authorization code grant. */
 export async function requiredClient(
   body: ClientCredentials,
-  input: TokenInput,
+  input: ClientRequest,
   services: Pick<Dependencies, 'db'>,
 ): Promise<OAuthClientRow> {
   const presented = presentedCredentials(body, input.authorization);
@@ -57,7 +60,7 @@ export async function requiredClient(
  */
 export async function optionalClient(
   body: ClientCredentials,
-  input: TokenInput,
+  input: ClientRequest,
   services: Pick<Dependencies, 'db'>,
 ): Promise<OAuthClientRow | undefined> {
   const presented = presentedCredentials(body, input.authorization);

@@ -22,6 +22,9 @@ export const invalidClient = (basic: boolean): OAuthError =>
   );
 export const unauthorizedClient = (grant: string): OAuthError =>
   new OAuthError('unauthorized_client', `This client may not use the ${grant} grant.`);
+/** RFC 7009 §2.1: a registered client may revoke only the tokens issued to it. */
+export const tokenOfAnotherClient = (): OAuthError =>
+  new OAuthError('unauthorized_client', 'This token was not issued to this client.');
 export const invalidAuthorizationCode = (): OAuthError =>
   new OAuthError(
     'invalid_grant',

@@ -82,4 +82,8 @@ export function adminActor(input: { principal: Principal | undefined }): AdminAc
 }
 
 /** Operations that speak RFC 6749 §5.2 errors instead of problem details. */
-export const OAUTH_OPERATIONS: ReadonlySet<string> = new Set<OperationId>(['issueToken', 'revokeToken']);
+export const OAUTH_OPERATIONS: ReadonlySet<string> = new Set<OperationId>([
+  'issueToken',
+  'revokeToken',
+  'introspectToken',
+]);
