@@ -1,5 +1,6 @@
 import { movableClock } from '../support/clock';
-import { registeredUser, type OAuthErrorBody, type TestUser, type TokenBody } from '../support/flows';
+import { registeredAdmin, registeredUser, type OAuthErrorBody, type TestUser, type TokenBody } from '../support/flows';
+import { registeredClient } from '../support/oauth';
 import { codeNow, enrol, MFA_OTP, MFA_RECOVERY_CODE, passwordStep } from '../support/mfa';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -133,6 +134,26 @@ const FORM_OPERATIONS: FormOperation[] = [
       );
       expect(refreshed.status).toBe(400);
       expect(((await refreshed.json()) as OAuthErrorBody).error).toBe('invalid_grant');
+    },
+  },
+  {
+    name: 'introspectToken',
+    path: '/token/introspect',
+    errors: 'oauth',
+    form: async (user) => {
+      const client = await registeredClient(app, await registeredAdmin(app), { type: 'confidential' });
+      return [
+        ['token', user.token],
+        ['client_id', client.client_id],
+        ['client_secret', client.client_secret ?? ''],
+      ];
+    },
+    sends: ['token', 'client_id', 'client_secret'],
+    optional: { token_type_hint: 'access_token' },
+    required: { name: 'token', description: 'Missing parameter: token.' },
+    succeeded: async (_app, response, user) => {
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ active: true, username: user.username });
     },
   },
 ];
