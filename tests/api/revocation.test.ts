@@ -107,7 +107,7 @@ describe('revokeToken by clients', () => {
     const { code } = await authorizedCode(app, user, client, challenge, { scope: 'me' });
     const credentials: Record<string, string> =
       client.type === 'confidential' ? basicAuth(client.client_id, secretOf(client)) : {};
-    const fields = client.type === 'confidential' ? {} : { client_id: client.client_id };
+    const fields: Record<string, string> = client.type === 'confidential' ? {} : { client_id: client.client_id };
     const response = await exchange(app, { code, code_verifier: verifier, ...fields }, credentials);
     return ((await response.json()) as TokenBody).refresh_token ?? '';
   }
@@ -116,7 +116,7 @@ describe('revokeToken by clients', () => {
   async function stillRefreshes(client: OAuthClientCreated, token: string): Promise<boolean> {
     const credentials: Record<string, string> =
       client.type === 'confidential' ? basicAuth(client.client_id, secretOf(client)) : {};
-    const fields = client.type === 'confidential' ? {} : { client_id: client.client_id };
+    const fields: Record<string, string> = client.type === 'confidential' ? {} : { client_id: client.client_id };
     const response = await app.raw(
       '/token',
       form({ grant_type: 'refresh_token', refresh_token: token, ...fields }, credentials),
@@ -175,7 +175,8 @@ describe('revokeToken by clients', () => {
   test("no client named for a client's token → 401 invalid_client with the Basic challenge, and the token lives", async () => {
     const owner = await registeredClient(app, admin, { type: 'confidential' });
     const token = await clientRefreshToken(owner);
-    for (const fields of [{ token }, { token, client_id: 'web-app' }]) {
+    const unnamed: Record<string, string>[] = [{ token }, { token, client_id: 'web-app' }];
+    for (const fields of unnamed) {
       const response = await app.raw('/token/revoke', form(fields));
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="tollgate"');
       await expectOAuthError(response, 401, 'invalid_client');

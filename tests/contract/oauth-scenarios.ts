@@ -98,6 +98,22 @@ export const OAUTH_PROXIED = {
     run: async (s) =>
       EVERY_OPERATION.introspectToken(s.client, { ...s.context, clientId: await newClient(s, 'confidential') }),
   },
+  // RFC 7009 §2.1: a confidential client's credentials are checked first, whatever the token.
+  revokeToken401: {
+    status: 401,
+    admin: true,
+    run: async (s) =>
+      s.client.POST('/token/revoke', {
+        body: {
+          token: s.context.refreshToken ?? 'A'.repeat(43),
+          client_id: await newClient(s, 'confidential'),
+          client_secret: 'wrong',
+        },
+        bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        parseAs: 'text',
+      }),
+  },
   // A confidential client's failed authentication (RFC 6749 §5.2): an unknown client here.
   issueToken401: {
     status: 401,

@@ -143,6 +143,7 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
   revokeToken: [
     success('revokeToken', 200),
     { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) },
+    OAUTH_PROXIED.revokeToken401,
   ],
   introspectToken: [OAUTH_PROXIED.introspectToken200, OAUTH_PROXIED.introspectToken401],
   getJwks: [success('getJwks', 200)],
