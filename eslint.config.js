@@ -24,6 +24,11 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The runnable examples (examples/…): plain Node, CommonJS, as a reader copies them.
+    files: ['examples/**/*.js'],
+    languageOptions: { globals: { fetch: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
     // The pages' scripts (/ui/…): ES modules run by the browser as they are, no build step.
     files: ['ui/**/*.js'],
     languageOptions: {
