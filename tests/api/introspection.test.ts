@@ -57,6 +57,19 @@ async function introspectRaw(fields: Record<string, string>, headers: Record<str
   });
 }
 
+/** A form to `path` authenticated as `client` with client_secret_basic. */
+async function postAsClient(
+  path: string,
+  fields: Record<string, string>,
+  client: OAuthClientCreated,
+): Promise<Response> {
+  const request = tokenRequest(fields);
+  return app.raw(path, {
+    ...request,
+    headers: { ...(request.headers as Record<string, string>), ...basicAuth(client.client_id, secretOf(client)) },
+  });
+}
+
 async function introspect(token: string, client = rs, hint?: string): Promise<Introspected> {
   const response = await introspectRaw(
     { token, ...(hint !== undefined && { token_type_hint: hint }) },
@@ -163,6 +176,61 @@ describe('introspectToken', () => {
         body: { roles: ['user'] },
       });
       expect(await introspect(other.token)).toEqual(INACTIVE);
+    });
+  });
+
+  // The client credentials grant (issue 25): a machine-only client's own token, sub = client_id.
+  describe('a machine token', () => {
+    async function machineClient(): Promise<OAuthClientCreated> {
+      const response = await app.raw('/oauth/clients', {
+        method: 'POST',
+        headers: { ...(await currentAdmin()).auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Nightly job', type: 'confidential', grant_types: ['client_credentials'] }),
+      });
+      if (response.status !== 201) throw new Error(`machine client registration: ${response.status}`);
+      return (await response.json()) as OAuthClientCreated;
+    }
+
+    async function machineToken(client: OAuthClientCreated, scope: string): Promise<string> {
+      const response = await postAsClient('/token', { grant_type: 'client_credentials', scope }, client);
+      if (response.status !== 200) throw new Error(`client credentials grant: ${response.status}`);
+      return ((await response.json()) as TokenBody).access_token;
+    }
+
+    test('live: the client is the subject; no username, no session', async () => {
+      const machine = await machineClient();
+      const token = await machineToken(machine, 'todos:read');
+      const now = Math.floor(clock.now().getTime() / 1000);
+      expect(await introspect(token)).toEqual({
+        active: true,
+        token_type: 'Bearer',
+        scope: 'todos:read',
+        sub: machine.client_id,
+        client_id: machine.client_id,
+        exp: now + 900,
+        iat: now,
+        iss: 'tollgate',
+        aud: 'tollgate',
+      });
+      // A machine-only client may introspect too (it is confidential), its own token included.
+      expect((await introspect(token, machine)).active).toBe(true);
+    });
+
+    test('inactive at once when its client is deleted', async () => {
+      const machine = await machineClient();
+      const token = await machineToken(machine, 'todos:read');
+      const deleted = await app.client.DELETE('/oauth/clients/{client_id}', {
+        params: { path: { client_id: machine.client_id } },
+        headers: (await currentAdmin()).auth,
+      });
+      expect(deleted.response.status).toBe(204);
+      expect(await introspect(token)).toEqual(INACTIVE);
+    });
+
+    test('expired', async () => {
+      const token = await machineToken(await machineClient(), 'todos:read');
+      clock.advance(901);
+      expect(await introspect(token)).toEqual(INACTIVE);
     });
   });
 
