@@ -53,7 +53,8 @@ export type PasskeyRegistration = {
   readonly response: Response;
 };
 
-const TOKEN_PATHS = new Set(['/token', '/token/revoke']);
+/** The OAuth endpoints: a client authenticates there itself; the held bearer is never sent, nor refreshed on their 401. */
+const TOKEN_PATHS = new Set(['/token', '/token/revoke', '/token/introspect']);
 
 const formBody = {
   bodySerializer: (body: unknown) => new URLSearchParams(body as TokenForm).toString(),

@@ -99,6 +99,22 @@ describe('createClient', () => {
     expect(client.isLoggedIn()).toBe(false);
   });
 
+  test("introspection is the client's own call: the held bearer is not sent, and its 401 refreshes nothing", async () => {
+    const user = await registeredUser(app);
+    const { client, calls } = recordingClient();
+    await client.login(user.username, user.password);
+    calls.length = 0;
+    const { error, response } = await client.POST('/token/introspect', {
+      body: { token: user.token, client_id: 'nosuchclient', client_secret: 'wrong' },
+      bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(401);
+    expect(error).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+    expect(calls).toEqual(['POST /token/introspect']);
+    expect(client.isLoggedIn()).toBe(true);
+  });
+
   test('logout revokes the refresh token and forgets both tokens', async () => {
     const user = await registeredUser(app);
     const { client, calls } = recordingClient();
