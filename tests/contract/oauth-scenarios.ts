@@ -45,6 +45,18 @@ export const OAUTH_PROXIED = {
     admin: true,
     run: async (s) => EVERY_OPERATION.updateOauthClient(s.client, { ...s.context, clientId: await newClient(s) }),
   },
+  rotateOauthClientSecret: {
+    status: 200,
+    admin: true,
+    run: async (s) =>
+      EVERY_OPERATION.rotateOauthClientSecret(s.client, { ...s.context, clientId: await newClient(s, 'confidential') }),
+  },
+  // A public client has no secret to rotate.
+  rotateOauthClientSecret409: {
+    status: 409,
+    admin: true,
+    run: async (s) => EVERY_OPERATION.rotateOauthClientSecret(s.client, { ...s.context, clientId: await newClient(s) }),
+  },
   deleteOauthClient: {
     status: 204,
     admin: true,

@@ -185,6 +185,12 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     { status: 404, admin: true, run: call('updateOauthClient') },
     ...secured('updateOauthClient', 'me', true),
   ],
+  rotateOauthClientSecret: [
+    OAUTH_PROXIED.rotateOauthClientSecret,
+    OAUTH_PROXIED.rotateOauthClientSecret409,
+    { status: 404, admin: true, run: call('rotateOauthClientSecret') },
+    ...secured('rotateOauthClientSecret', 'me', true),
+  ],
   deleteOauthClient: [
     OAUTH_PROXIED.deleteOauthClient,
     { status: 404, admin: true, run: call('deleteOauthClient') },
@@ -318,6 +324,10 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   updateOauthClient: [
     ...jsonBodyErrors('PATCH', () => '/oauth/clients/abc', {}, true),
     noToken('PATCH', () => '/oauth/clients/abc'),
+  ],
+  rotateOauthClientSecret: [
+    ...jsonBodyErrors('POST', () => '/oauth/clients/abc/secret', { grace_seconds: 2592001 }, true),
+    noToken('POST', () => '/oauth/clients/abc/secret'),
   ],
   deleteOauthClient: [badId('DELETE', '/oauth/clients/a.b', true), noToken('DELETE', () => '/oauth/clients/abc')],
   authorize: [{ status: 400, request: () => ({ path: '/oauth/authorize?response_type=code', init: {} }) }],
