@@ -25,8 +25,7 @@ function presentedCredentials(body: ClientCredentials, authorization: string | u
     const colon = decoded.indexOf(':');
     if (colon < 0) throw invalidClient();
     const clientId = formDecoded(decoded.slice(0, colon));
-    if (clientId === undefined || (body.client_id !== undefined && body.client_id !== clientId))
-      throw invalidClient();
+    if (clientId === undefined || (body.client_id !== undefined && body.client_id !== clientId)) throw invalidClient();
     return { clientId, secret: formDecoded(decoded.slice(colon + 1)), basic: true };
   }
   if (body.client_id === undefined) return undefined;
@@ -58,7 +57,11 @@ export async function requiredClient(
   const presented = presentedCredentials(body, input.authorization);
   if (presented === undefined) throw invalidClient();
   const client = authenticated(
-    await authenticateClient(services, { clientId: presented.clientId, secret: presented.secret, clientIp: input.clientIp }),
+    await authenticateClient(services, {
+      clientId: presented.clientId,
+      secret: presented.secret,
+      clientIp: input.clientIp,
+    }),
   );
   if (options.confidential && client.type !== 'confidential') {
     failed(services, client, 'public_client');

@@ -18,7 +18,9 @@ export const invalidClientSettings = (problems: ReadonlyArray<{ field: string; m
  * not only when the client used Basic: it tells a client how to authenticate (RFC 9110 §15.5.2).
  */
 export const invalidClient = (): OAuthError =>
-  new OAuthError('invalid_client', 'Client authentication failed.', 401, { 'WWW-Authenticate': 'Basic realm="tollgate"' });
+  new OAuthError('invalid_client', 'Client authentication failed.', 401, {
+    'WWW-Authenticate': 'Basic realm="tollgate"',
+  });
 /** Too many failed authentications of this client from this IP: the secret was not compared (CLIENT_AUTH_MAX_FAILURES). */
 export const clientAuthenticationThrottled = (retryAfterSeconds: number): OAuthError =>
   new OAuthError(
