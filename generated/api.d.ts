@@ -3667,7 +3667,8 @@ export interface operations {
              * @description Too many failed password grants for this username from this client IP, or from this
              *     client IP altogether; or too many failed authentications of this client from this
              *     client IP (`CLIENT_AUTH_MAX_FAILURES` per `CLIENT_AUTH_FAILURE_WINDOW`). The password or
-             *     client secret was not checked; retry after `Retry-After` seconds.
+             *     client secret was not checked; retry after `Retry-After` seconds. A client's
+             *     `error_description` is `Too many failed client authentications. Try again later.`
              */
             429: {
                 headers: {
@@ -3677,6 +3678,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "temporarily_unavailable",
+                     *       "error_description": "Too many failed login attempts. Try again later."
+                     *     }
+                     */
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
