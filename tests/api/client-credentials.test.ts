@@ -274,6 +274,15 @@ describe('secret rotation', () => {
     expect((await basic(client, again.data!.client_secret)).status).toBe(200);
   });
 
+  test('two rotations at once with a grace period: both new secrets work (neither overwrote the other unseen)', async () => {
+    const client = await machineClient();
+    const [a, b] = await Promise.all([
+      rotate(client.client_id, { grace_seconds: 60 }),
+      rotate(client.client_id, { grace_seconds: 60 }),
+    ]);
+    for (const rotated of [a, b]) expect((await basic(client, rotated.data!.client_secret)).status).toBe(200);
+  });
+
   test('a public client is 409, an unknown one 404, a non-admin 403; grace_seconds is bounded', async () => {
     const publicClient = await registeredClient(app, admin);
     const conflict = await rotate(publicClient.client_id);

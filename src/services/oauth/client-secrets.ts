@@ -1,6 +1,6 @@
 import { audit, type AdminActor } from '../../audit';
 import type { Dependencies } from '../../dependencies';
-import { findOauthClient, updateOauthClient } from '../../repositories/oauth-clients.repository';
+import { findOauthClient, replaceOauthClientSecret } from '../../repositories/oauth-clients.repository';
 import { hashSecret, newOpaqueSecret } from '../../security/oauth-secrets';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
@@ -21,18 +21,22 @@ export async function rotateClientSecret(
   graceSeconds: number | undefined,
   actor: AdminActor,
 ): Promise<SecretRotation> {
-  const client = await findOauthClient(deps.db, clientId);
-  if (!client) return { outcome: 'not_found' };
-  if (client.type !== 'confidential' || client.secret_hash === null) return { outcome: 'public_client' };
   const secret = newOpaqueSecret();
   const previousExpiresAt =
     graceSeconds === undefined ? null : new Date(deps.clock.now().getTime() + graceSeconds * 1000).toISOString();
-  const updated = await updateOauthClient(deps.db, clientId, {
-    secret_hash: hashSecret(secret),
-    previous_secret_hash: previousExpiresAt === null ? null : client.secret_hash,
-    previous_secret_expires_at: previousExpiresAt,
-  });
-  if (!updated) return { outcome: 'not_found' };
+  // A conditional update, not read-then-write: a rotation that raced another one reads the winner's
+  // secret and replaces that, so with a grace period both secrets handed out work.
+  for (;;) {
+    const client = await findOauthClient(deps.db, clientId);
+    if (!client) return { outcome: 'not_found' };
+    if (client.type !== 'confidential' || client.secret_hash === null) return { outcome: 'public_client' };
+    const replaced = await replaceOauthClientSecret(deps.db, clientId, client.secret_hash, {
+      secret_hash: hashSecret(secret),
+      previous_secret_hash: previousExpiresAt === null ? null : client.secret_hash,
+      previous_secret_expires_at: previousExpiresAt,
+    });
+    if (replaced) break;
+  }
   audit(deps.logger, 'oauth_client_secret_rotated', {
     client_id: clientId,
     ...(graceSeconds !== undefined && { grace_seconds: graceSeconds }),
