@@ -41,6 +41,8 @@ function formDecoded(part: string): string | undefined {
 }
 
 type Services = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics'>;
+/** What client authentication reads of a request: the Authorization header and the client IP (the throttle's key). */
+type ClientRequest = Pick<TokenInput, 'authorization' | 'clientIp'>;
 
 /**
  * The registered client the request authenticates as; a failure is 401 invalid_client, and too
@@ -50,7 +52,7 @@ type Services = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metri
  */
 export async function requiredClient(
   body: ClientCredentials,
-  input: TokenInput,
+  input: ClientRequest,
   services: Services,
   options: { confidential?: boolean } = {},
 ): Promise<OAuthClientRow> {
@@ -76,7 +78,7 @@ export async function requiredClient(
  */
 export async function optionalClient(
   body: ClientCredentials,
-  input: TokenInput,
+  input: ClientRequest,
   services: Services,
 ): Promise<OAuthClientRow | undefined> {
   const presented = presentedCredentials(body, input.authorization);
