@@ -520,7 +520,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * OAuth2 token endpoint (password, refresh_token and second-factor grants)
+         * OAuth2 token endpoint (password, refresh_token, second-factor, authorization code, passkey and client credentials grants)
          * @description `grant_type=password` (RFC 6749 §4.3) logs a user in; `grant_type=refresh_token`
          *     (RFC 6749 §6) trades a refresh token for a new access token and a new refresh token: the
          *     one presented is dead from then on (rotation, RFC 9700 §4.14). Presenting an already
@@ -569,6 +569,17 @@ export interface paths {
          *     verification is one), and `amr` is `[hwk, user, mfa]` (`swk` for a synced passkey). Every
          *     failure is `invalid_grant` with one description and counts as a failed login (per client
          *     IP, and per account when the passkey names one; 429 as above).
+         *
+         *     `grant_type=client_credentials` (RFC 6749 §4.4) gives a confidential client a token of its
+         *     own ([docs/machine-clients.md](docs/machine-clients.md)): `sub` and `client_id` are the
+         *     client's `client_id`, no refresh token, no ID token. `scope` is limited to the client's
+         *     registration (`invalid_scope`); omitted, it is every scope registered but `openid`,
+         *     `profile` and `email`. A client whose `grant_types` lack `client_credentials` gets
+         *     `unauthorized_client`. Every failed client authentication (unknown client, wrong secret,
+         *     public client) answers `401 invalid_client` with `WWW-Authenticate: Basic`, and counts per
+         *     `client_id` and client IP (`CLIENT_AUTH_MAX_FAILURES`, default 10, per
+         *     `CLIENT_AUTH_FAILURE_WINDOW`, default 900 s); past the limit, 429 with `Retry-After`
+         *     without checking the secret.
          */
         post: operations["issueToken"];
         delete?: never;
@@ -764,7 +775,9 @@ export interface paths {
          *     No fragment. Required (non-empty) when `grant_types` include `authorization_code`.
          *     `grant_types` defaults to `[authorization_code, refresh_token]`; `scope` to every scope but
          *     `users:admin`, which a client gets only when listed. A `confidential` client gets a
-         *     `client_secret`, shown in this answer only (stored hashed).
+         *     `client_secret`, shown in this answer only (stored hashed). A client for machines
+         *     (`grant_types: [client_credentials]`, docs/machine-clients.md) must be `confidential` and
+         *     may have no redirect URIs.
          */
         post: operations["createOauthClient"];
         delete?: never;
@@ -799,9 +812,39 @@ export interface paths {
         head?: never;
         /**
          * Change a client's name, redirect URIs, grant types or scope
-         * @description The same rules as at registration. The type and the secret cannot change.
+         * @description The same rules as at registration. The type cannot change; the secret changes with `POST /oauth/clients/{client_id}/secret`.
          */
         patch: operations["updateOauthClient"];
+        trace?: never;
+    };
+    "/oauth/clients/{client_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a confidential client a new secret
+         * @description Admins only. The new `client_secret` (256 random bits, stored hashed) is shown in this
+         *     answer only. Without `grace_seconds` the old secret stops working at once; with it, both
+         *     work until `previous_secret_expires_at` (at most 30 days), time to roll the new one out.
+         *     Without a grace period `previous_secret_expires_at` is null. Rotating again replaces the
+         *     previous secret: only the last two live. A public client has no secret (`409 public_client`).
+         */
+        post: operations["rotateOauthClientSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/oauth/authorize": {
@@ -1062,7 +1105,7 @@ export interface components {
          *     3. a defined parameter sent more than once is `invalid_request`, and `error_description`
          *        names it (`username was sent more than once.`).
          */
-        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["AuthorizationCodeGrantRequest"] | components["schemas"]["PasskeyGrantRequest"];
+        TokenRequest: components["schemas"]["PasswordGrantRequest"] | components["schemas"]["RefreshTokenGrantRequest"] | components["schemas"]["MfaOtpGrantRequest"] | components["schemas"]["MfaRecoveryCodeGrantRequest"] | components["schemas"]["AuthorizationCodeGrantRequest"] | components["schemas"]["PasskeyGrantRequest"] | components["schemas"]["ClientCredentialsGrantRequest"];
         /** @description `grant_type` may be left out: a form with `username` and `password` and no `grant_type` is a password grant. */
         PasswordGrantRequest: {
             /** @constant */
@@ -1297,7 +1340,7 @@ export interface components {
             introspection_endpoint: string;
             /** Format: uri */
             jwks_uri: string;
-            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code" | "urn:tollgate:params:oauth:grant-type:passkey")[];
+            grant_types_supported: ("password" | "refresh_token" | "urn:tollgate:params:oauth:grant-type:mfa-otp" | "urn:tollgate:params:oauth:grant-type:mfa-recovery-code" | "authorization_code" | "urn:tollgate:params:oauth:grant-type:passkey" | "client_credentials")[];
             response_types_supported: "code"[];
             response_modes_supported: "query"[];
             code_challenge_methods_supported: "S256"[];
@@ -1407,12 +1450,13 @@ export interface components {
         /** @example Example Notes */
         OAuthClientName: string;
         /**
+         * @description `client_credentials` needs a `confidential` client.
          * @example [
          *       "authorization_code",
          *       "refresh_token"
          *     ]
          */
-        OAuthClientGrantTypes: ("authorization_code" | "refresh_token")[];
+        OAuthClientGrantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
         OAuthClientRedirectUris: components["schemas"]["RedirectUri"][];
         OAuthClientCreate: {
             name: components["schemas"]["OAuthClientName"];
@@ -1449,6 +1493,19 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             /** @description Confidential clients only; shown in this answer and never again. */
             client_secret?: components["schemas"]["OAuthClientSecret"];
+        };
+        OAuthClientSecretRotation: {
+            /**
+             * @description How long the previous secret keeps working; at most 30 days. Omitted, it stops at once.
+             * @example 86400
+             */
+            grace_seconds?: number;
+        };
+        OAuthClientSecretRotated: {
+            client_id: components["schemas"]["OAuthClientId"];
+            client_secret: components["schemas"]["OAuthClientSecret"];
+            /** @description When the previous secret stops working; null when it already has (no grace period). */
+            previous_secret_expires_at: components["schemas"]["Timestamp"] | null;
         };
         OAuthClientPage: {
             items: components["schemas"]["OAuthClient"][];
@@ -1639,10 +1696,25 @@ export interface components {
             [key: string]: components["schemas"]["IgnoredParameter"];
         };
         /**
+         * @description RFC 6749 §4.4: a confidential client asks for a token of its own (no user). It
+         *     authenticates with HTTP Basic (`client_secret_basic`) or `client_id` and `client_secret` in
+         *     the form (`client_secret_post`), not both. `scope`, omitted, is every scope of the
+         *     client's registration except `openid`, `profile` and `email` (they describe a user).
+         */
+        ClientCredentialsGrantRequest: {
+            /** @constant */
+            grant_type: "client_credentials";
+            scope?: components["schemas"]["Scope"];
+            client_id?: components["schemas"]["ClientId"];
+            client_secret?: components["schemas"]["OAuthClientSecret"];
+        } & {
+            [key: string]: components["schemas"]["IgnoredParameter"];
+        };
+        /**
          * @description Stable, machine-readable identity of the problem.
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached" | "user_required";
+        ProblemCode: "validation_failed" | "malformed_body" | "unsupported_media_type" | "payload_too_large" | "malformed_request" | "headers_too_large" | "request_timeout" | "not_found" | "method_not_allowed" | "missing_token" | "invalid_token" | "insufficient_scope" | "user_exists" | "wrong_password" | "self_lockout" | "insufficient_authentication" | "mfa_already_enabled" | "mfa_not_enabled" | "invalid_otp" | "mfa_unavailable" | "too_many_requests" | "invalid_mail_token" | "internal_error" | "database_unavailable" | "reauthentication_required" | "invalid_credentials" | "password_too_common" | "invalid_authorization_request" | "login_required" | "passkey_challenge_invalid" | "passkey_origin_mismatch" | "passkey_rp_id_mismatch" | "passkey_user_verification_missing" | "passkey_already_registered" | "passkey_invalid" | "passkey_limit_reached" | "user_required" | "public_client";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** Format: uri */
@@ -2128,15 +2200,37 @@ export interface components {
             };
         };
         /**
-         * @description Client authentication failed (RFC 6749 §5.2): a wrong secret, an unknown client, or none
-         *     where one is required.
+         * @description Too many failed authentications of this client from this client IP
+         *     (`CLIENT_AUTH_MAX_FAILURES` per `CLIENT_AUTH_FAILURE_WINDOW`, counted with the token
+         *     endpoint's): the secret was not checked; retry after `Retry-After` seconds.
+         */
+        ClientAuthenticationThrottled: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
+                Pragma: components["headers"]["PragmaNoCache"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "temporarily_unavailable",
+                 *       "error_description": "Too many failed client authentications. Try again later."
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
+        /**
+         * @description Client authentication failed (RFC 6749 §5.2): a wrong secret, an unknown client, a public
+         *     client where a confidential one is required, or none where one is required.
          */
         InvalidClient: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControlNoStore"];
                 Pragma: components["headers"]["PragmaNoCache"];
                 /**
-                 * @description `Basic realm="tollgate"`: present when the client used HTTP Basic, or sent no credentials where they are required.
+                 * @description `Basic realm="tollgate"`, always: the scheme a client authenticates with here.
                  * @example Basic realm="tollgate"
                  */
                 "WWW-Authenticate"?: string;
@@ -3632,7 +3726,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An access token and a refresh token (RFC 6749 §5.1). */
+            /** @description An access token and a refresh token (RFC 6749 §5.1); the client credentials grant answers no refresh token. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
@@ -3674,12 +3768,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A confidential client's authentication failed (wrong or missing secret), RFC 6749 §5.2. */
+            /**
+             * @description Client authentication failed (RFC 6749 §5.2): an unknown client, a wrong or missing
+             *     secret, a public client where a confidential one is needed (client credentials), or a
+             *     secret sent by a public client.
+             */
             401: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
                     Pragma: components["headers"]["PragmaNoCache"];
-                    /** @description `Basic realm="tollgate"` when the client authenticated with HTTP Basic. */
+                    /** @description `Basic realm="tollgate"`, always: the scheme a client authenticates with here. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -3729,7 +3827,10 @@ export interface operations {
             };
             /**
              * @description Too many failed password grants for this username from this client IP, or from this
-             *     client IP altogether. The password was not checked; retry after `Retry-After` seconds.
+             *     client IP altogether; or too many failed authentications of this client from this
+             *     client IP (`CLIENT_AUTH_MAX_FAILURES` per `CLIENT_AUTH_FAILURE_WINDOW`). The password or
+             *     client secret was not checked; retry after `Retry-After` seconds. A client's
+             *     `error_description` is `Too many failed client authentications. Try again later.`
              */
             429: {
                 headers: {
@@ -3845,6 +3946,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            429: components["responses"]["ClientAuthenticationThrottled"];
             431: components["responses"]["HeadersTooLarge"];
             /** @description Unexpected server error. */
             500: {
@@ -3938,6 +4040,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            429: components["responses"]["ClientAuthenticationThrottled"];
             431: components["responses"]["HeadersTooLarge"];
             /** @description Unexpected server error. */
             500: {
@@ -4027,7 +4130,8 @@ export interface operations {
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
                      *         "authorization_code",
-                     *         "urn:tollgate:params:oauth:grant-type:passkey"
+                     *         "urn:tollgate:params:oauth:grant-type:passkey",
+                     *         "client_credentials"
                      *       ],
                      *       "response_types_supported": [
                      *         "code"
@@ -4616,6 +4720,77 @@ export interface operations {
             503: components["responses"]["DatabaseUnavailable"];
         };
     };
+    rotateOauthClientSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The client's `client_id`.
+                 * @example 6mQ2uE1vY8kR3pZt0aLxWg
+                 */
+                client_id: components["parameters"]["OAuthClientIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "grace_seconds": 86400
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthClientSecretRotation"];
+            };
+        };
+        responses: {
+            /** @description The new secret, shown here once and never again. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "6mQ2uE1vY8kR3pZt0aLxWg",
+                     *       "client_secret": "Zr8pQ1mW3vT6yN0bK4xH7cJ2fL9sD5gA1eU8iO3nB6w",
+                     *       "previous_secret_expires_at": "2026-12-08T14:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthClientSecretRotated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenAdmin"];
+            404: components["responses"]["ClientNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description A public client has no secret to rotate. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:tollgate:problem:public_client",
+                     *       "title": "Public client",
+                     *       "status": 409,
+                     *       "code": "public_client",
+                     *       "detail": "A public client has no secret."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
     authorize: {
         parameters: {
             query: {
@@ -4973,7 +5148,8 @@ export interface operations {
                      *         "refresh_token",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
-                     *         "authorization_code"
+                     *         "authorization_code",
+                     *         "client_credentials"
                      *       ],
                      *       "response_types_supported": [
                      *         "code"

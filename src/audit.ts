@@ -75,6 +75,19 @@ export interface OAuthAuditEvents {
   oauth_consent_withdrawn: { user_id: number; client_id: string };
   /** A code presented a second time: what its first use issued has been ended. */
   oauth_code_reuse_detected: { user_id: number; client_id: string };
+  /** A client's secret replaced (POST /oauth/clients/{client_id}/secret); grace_seconds when the old one lives on a while. */
+  oauth_client_secret_rotated: { client_id: string; grace_seconds?: number } & AdminActor;
+  /** A client credentials grant answered a token of the client's own. */
+  client_token_issued: { client_id: string; scope: string };
+  /**
+   * A client authentication refused. client_id is absent for an unknown client (the caller's free
+   * text is not logged); throttled: past CLIENT_AUTH_MAX_FAILURES, the secret was not compared.
+   */
+  client_authentication_failed: {
+    client_id?: string;
+    reason: 'unknown_client' | 'wrong_secret' | 'public_client' | 'throttled';
+    retry_after?: number;
+  };
 }
 
 export interface AuditEvents extends MfaAuditEvents, OAuthAuditEvents {

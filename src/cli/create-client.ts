@@ -4,7 +4,7 @@ import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { presentOauthClient } from '../handlers/presenters';
 import { createLogger } from '../logger';
-import { registerClient } from '../services/oauth/clients';
+import { CLIENT_GRANT_TYPES, registerClient, type ClientGrantType } from '../services/oauth/clients';
 import { EXIT, UsageError, type Command, type Flags } from './command';
 
 /**
@@ -12,10 +12,12 @@ import { EXIT, UsageError, type Command, type Flags } from './command';
  * prints it as JSON on its last line, the secret of a confidential client included: the only time it is shown.
  */
 export const createClient: Command = {
-  usage: '--name NAME --redirect-uri URI [--redirect-uri URI…] [--confidential] [--scope "openid profile…"]',
+  usage:
+    '--name NAME [--redirect-uri URI…] [--confidential] [--grant-type authorization_code|refresh_token|client_credentials…] [--scope "openid profile…"]',
   options: {
     name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
+    'grant-type': { type: 'string', multiple: true },
     confidential: { type: 'boolean' },
     scope: { type: 'string' },
   },
@@ -43,21 +45,30 @@ export const createClient: Command = {
   },
 };
 
+/** Whether redirect URIs are needed is the service's rule (the authorization_code grant needs one): it names the field. */
 function readFlags(flags: Flags): {
   name: string;
   type: 'public' | 'confidential';
   redirect_uris: string[];
+  grant_types?: ClientGrantType[];
   scope?: string;
 } {
   const { name, scope } = flags;
   const redirectUris = flags['redirect-uri'];
   if (typeof name !== 'string' || name.trim() === '') throw new UsageError('--name is required');
-  if (!Array.isArray(redirectUris) || redirectUris.length === 0)
-    throw new UsageError('--redirect-uri is required (repeat it for several)');
   return {
     name,
     type: flags.confidential === true ? 'confidential' : 'public',
-    redirect_uris: redirectUris.map(String),
+    redirect_uris: Array.isArray(redirectUris) ? redirectUris.map(String) : [],
+    ...grantTypes(flags['grant-type']),
     ...(typeof scope === 'string' && { scope }),
   };
+}
+
+function grantTypes(flag: Flags[string]): { grant_types?: ClientGrantType[] } {
+  if (!Array.isArray(flag)) return {};
+  const unknown = flag.filter((g) => !(CLIENT_GRANT_TYPES as readonly unknown[]).includes(g));
+  if (unknown.length > 0)
+    throw new UsageError(`--grant-type must be one of ${CLIENT_GRANT_TYPES.join(', ')} (not ${unknown.join(', ')})`);
+  return { grant_types: [...new Set(flag as ClientGrantType[])] };
 }

@@ -8,6 +8,10 @@ export interface ThrottlingConfig {
   readonly loginFailureWindow: number;
   readonly registrationMaxPerIp: number;
   readonly registrationWindow: number;
+  /** Failed client authentications allowed per client_id and client IP within `clientAuthFailureWindow`. */
+  readonly clientAuthMaxFailures: number;
+  /** Seconds; a sliding window. */
+  readonly clientAuthFailureWindow: number;
 }
 
 export function readThrottlingConfig(read: EnvReader): ThrottlingConfig {
@@ -17,5 +21,7 @@ export function readThrottlingConfig(read: EnvReader): ThrottlingConfig {
     loginFailureWindow: read.integer('LOGIN_FAILURE_WINDOW', 900, 1, 86400),
     registrationMaxPerIp: read.integer('REGISTRATION_MAX_PER_IP', 20, 1, 1_000_000),
     registrationWindow: read.integer('REGISTRATION_WINDOW', 3600, 1, 86400),
+    clientAuthMaxFailures: read.integer('CLIENT_AUTH_MAX_FAILURES', 10, 1, 1000),
+    clientAuthFailureWindow: read.integer('CLIENT_AUTH_FAILURE_WINDOW', 900, 1, 86400),
   };
 }

@@ -8,6 +8,9 @@ export interface OAuthClientTable {
   type: 'public' | 'confidential';
   /** SHA-256 (hex) of the secret; null for public clients. */
   secret_hash: string | null;
+  /** The secret a rotation with a grace period replaced, working until previous_secret_expires_at. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | null;
   /** JSON array of exact redirect URIs. */
   redirect_uris: string;
   /** Space-separated. */

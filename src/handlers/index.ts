@@ -13,6 +13,7 @@ import {
   deleteOauthClient,
   getOauthClient,
   listOauthClients,
+  rotateOauthClientSecret,
   updateOauthClient,
 } from './oauth-clients';
 import { getUser, listUsers, updateUser } from './admin';
@@ -39,6 +40,7 @@ export const handlers: HandlerMap = {
   getOauthClient,
   updateOauthClient,
   deleteOauthClient,
+  rotateOauthClientSecret,
   authorize,
   getAuthorization,
   decideAuthorization,

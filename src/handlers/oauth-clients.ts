@@ -1,6 +1,7 @@
-import { clientNotFound, invalidClientSettings } from '../http/errors';
-import type { OperationHandler } from '../http/openapi/operation-types';
+import { clientNotFound, invalidClientSettings, publicClient } from '../http/errors';
+import { adminActor, unhandledOutcome, type OperationHandler } from '../http/openapi/operation-types';
 import { findOauthClient, selectOauthClients } from '../repositories/oauth-clients.repository';
+import { rotateClientSecret } from '../services/oauth/client-secrets';
 import { changeClient, registerClient, removeClient } from '../services/oauth/clients';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from './cursor';
 import { presentOauthClient } from './presenters';
@@ -40,4 +41,27 @@ export const updateOauthClient: OperationHandler<'updateOauthClient'> = async ({
 export const deleteOauthClient: OperationHandler<'deleteOauthClient'> = async ({ path }, services) => {
   if (!(await removeClient(services, path.client_id))) throw clientNotFound();
   return { status: 204, body: undefined };
+};
+
+/** The new secret is shown in this answer only; the body is optional (no grace period). */
+export const rotateOauthClientSecret: OperationHandler<'rotateOauthClientSecret'> = async (input, services) => {
+  const result = await rotateClientSecret(services, input.path.client_id, input.body?.grace_seconds, adminActor(input));
+  switch (result.outcome) {
+    case 'rotated':
+      return {
+        status: 200,
+        headers: { 'Cache-Control': 'no-store' },
+        body: {
+          client_id: result.clientId,
+          client_secret: result.secret,
+          previous_secret_expires_at: result.previousExpiresAt,
+        },
+      };
+    case 'not_found':
+      throw clientNotFound();
+    case 'public_client':
+      throw publicClient();
+    default:
+      return unhandledOutcome(result);
+  }
 };

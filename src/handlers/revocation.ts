@@ -45,7 +45,7 @@ async function revoke(input: OperationInput<'revokeToken'>, services: Dependenci
     case 'unknown':
       return;
     case 'another_client':
-      throw client === undefined ? invalidClient(true) : tokenOfAnotherClient();
+      throw client === undefined ? invalidClient() : tokenOfAnotherClient();
     default:
       return unhandledOutcome(result);
   }

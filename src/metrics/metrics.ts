@@ -8,6 +8,10 @@ export interface Metrics {
   requestFinished(operationId: string, status: number, seconds: number): void;
   /** A login's answer, by grant (`password`, `passkey`): `success`, an RFC 6749 error code, or `error` (unexpected). */
   loginFinished(grant: string, outcome: string): void;
+  /** A client credentials grant's token, by client_id (registered clients only: a bounded label). */
+  clientTokenIssued(clientId: string): void;
+  /** A refused client authentication, by client_id (`unknown` for a client_id naming no client) and reason. */
+  clientAuthenticationFailed(clientId: string | undefined, reason: string): void;
   /** A rotated refresh token came back outside its grace window: its family was revoked. */
   refreshReuseDetected(): void;
   /** Time a password task waited for a free hashing thread. */
@@ -76,6 +80,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     ...database,
+    ...clientMetrics(registry),
     requestFinished: (operationId, status, seconds) =>
       requestDuration.observe({ operation_id: operationId, status: String(status) }, seconds),
     loginFinished: (grant, outcome) => logins.inc({ grant, outcome }),
@@ -86,6 +91,29 @@ export function createMetrics(): Metrics {
       queueDepth = depth;
     },
     mail: createMailMetrics(registry),
+  };
+}
+
+/**
+ * Labelled by client_id: only registered clients' ids become label values, so the series are
+ * bounded by the registry. An unknown client_id, which anyone can make up, is the fixed `unknown`.
+ */
+function clientMetrics(registry: Registry): Pick<Metrics, 'clientTokenIssued' | 'clientAuthenticationFailed'> {
+  const issued = new Counter({
+    name: 'tollgate_client_tokens_issued_total',
+    help: 'Access tokens issued to clients for themselves (client credentials grant), by client_id.',
+    labelNames: ['client_id'] as const,
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'tollgate_client_authentication_failures_total',
+    help: 'Refused client authentications by client_id (unknown: no such client) and reason.',
+    labelNames: ['client_id', 'reason'] as const,
+    registers: [registry],
+  });
+  return {
+    clientTokenIssued: (clientId) => issued.inc({ client_id: clientId }),
+    clientAuthenticationFailed: (clientId, reason) => failures.inc({ client_id: clientId ?? 'unknown', reason }),
   };
 }
 

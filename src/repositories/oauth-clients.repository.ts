@@ -35,6 +35,22 @@ export async function updateOauthClient(
     .executeTakeFirst();
 }
 
+/** Replaces the secret only if it is still `currentHash`: of two concurrent rotations, one wins and the other finds no row. */
+export async function replaceOauthClientSecret(
+  db: Db,
+  clientId: string,
+  currentHash: string,
+  changes: Pick<Updateable<OAuthClientTable>, 'secret_hash' | 'previous_secret_hash' | 'previous_secret_expires_at'>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('oauth_clients')
+    .set(changes)
+    .where('client_id', '=', clientId)
+    .where('secret_hash', '=', currentHash)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Deletes the client and, first, what refers to it (no engine-specific cascade relied upon). */
 export async function deleteOauthClient(db: Db, clientId: string): Promise<boolean> {
   await db.deleteFrom('oauth_consents').where('client_id', '=', clientId).execute();

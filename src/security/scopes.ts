@@ -35,6 +35,20 @@ export function grantScopes(role: Role, requested: string | undefined): ScopeGra
 }
 
 /**
+ * RFC 6749 §4.4 for a client's own token: within the client's registered scope; none asked = all
+ * of it. The OpenID Connect scopes are never granted (asked or not): they describe a user, and
+ * there is none.
+ */
+export function clientScopes(registered: string, requested: string | undefined): ScopeGrant {
+  const allowed = ALL_SCOPES.filter((s) => parseScope(registered).includes(s) && !OIDC_SCOPES.includes(s));
+  const asked = parseScope(requested);
+  const refused = asked.filter((s) => !(allowed as readonly string[]).includes(s));
+  if (refused.length > 0) return { refused };
+  const granted = asked.length === 0 ? allowed : allowed.filter((s) => asked.includes(s));
+  return granted.length > 0 ? { granted } : { refused: parseScope(registered) };
+}
+
+/**
  * RFC 6749 §6 for the refresh grant: the scope may narrow the original grant, never widen it
  * (omitted = the original); a role that has since lost a scope silently loses it here too.
  */

@@ -15,6 +15,9 @@ export type LoginAdmission =
   | { outcome: 'admitted'; succeeded(): Promise<void> }
   | { outcome: 'throttled'; limit: LoginLimitName; retryAfter: number };
 
+export type ClientAuthenticationAdmission =
+  { outcome: 'admitted'; succeeded(): Promise<void> } | { outcome: 'throttled'; retryAfter: number };
+
 export type RegistrationAdmission = { outcome: 'admitted' } | { outcome: 'throttled'; retryAfter: number };
 
 /**
@@ -52,6 +55,25 @@ export async function admitLoginOf(
   if (!admission.admitted)
     return { outcome: 'throttled', limit: admission.exceeded.name, retryAfter: admission.retryAfter };
   return { outcome: 'admitted', succeeded: () => forget(deps, admission.eventIds) };
+}
+
+/**
+ * Client authentication (client secrets) counts as a password grant does, per client_id and client
+ * IP: every attempt is a failure until it succeeds, and success clears the count.
+ */
+export async function admitClientAuthentication(
+  deps: Deps,
+  clientId: string,
+  clientIp: string,
+): Promise<ClientAuthenticationAdmission> {
+  const limit: Limit = {
+    subject: ['client_authentication', clientId, clientIp],
+    max: deps.config.clientAuthMaxFailures,
+    windowSeconds: deps.config.clientAuthFailureWindow,
+  };
+  const admission = await admit(deps, [limit]);
+  if (!admission.admitted) return { outcome: 'throttled', retryAfter: admission.retryAfter };
+  return { outcome: 'admitted', succeeded: () => reset(deps, limit) };
 }
 
 /** Every registration attempt counts, refused ones included: a 409 tells whether a name is taken. */

@@ -61,6 +61,7 @@ describe('getAuthorizationServerMetadata', () => {
       'urn:tollgate:params:oauth:grant-type:mfa-recovery-code',
       'authorization_code',
       'urn:tollgate:params:oauth:grant-type:passkey',
+      'client_credentials',
     ],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

@@ -1,7 +1,7 @@
 import { movableClock } from '../support/clock';
 import { registeredAdmin, registeredUser, type OAuthErrorBody, type TestUser, type TokenBody } from '../support/flows';
-import { registeredClient } from '../support/oauth';
 import { codeNow, enrol, MFA_OTP, MFA_RECOVERY_CODE, passwordStep } from '../support/mfa';
+import { registeredClient } from '../support/oauth';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Issue 28: every application/x-www-form-urlencoded operation reads its form by the same rules
@@ -111,6 +111,29 @@ const FORM_OPERATIONS: FormOperation[] = [
     sends: ['grant_type', 'mfa_token', 'recovery_code'],
     optional: { client_id: 'web-app' },
     required: { name: 'recovery_code', description: 'Missing parameter: recovery_code.' },
+    succeeded: issuedTokens,
+  },
+  {
+    name: 'issueToken, client credentials grant (client_secret_post)',
+    path: '/token',
+    errors: 'oauth',
+    form: async () => {
+      const client = await registeredClient(app, await registeredAdmin(app), {
+        type: 'confidential',
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        scope: 'users:admin todos:read',
+      });
+      return [
+        ['grant_type', 'client_credentials'],
+        ['client_id', client.client_id],
+        ['client_secret', client.client_secret ?? ''],
+      ];
+    },
+    sends: ['grant_type', 'client_id', 'client_secret'],
+    optional: { scope: 'todos:read' },
+    // Without grant_type the form is a password grant (the implied one), which misses its username.
+    required: { name: 'grant_type', description: 'Missing parameter: username.' },
     succeeded: issuedTokens,
   },
   {

@@ -93,9 +93,9 @@ describe('issueToken', () => {
     ],
     [
       'another grant type',
-      { grant_type: 'client_credentials' },
+      { grant_type: 'implicit' },
       'unsupported_grant_type',
-      'Grant type "client_credentials" is not supported.',
+      'Grant type "implicit" is not supported.',
     ],
     [
       'a NUL byte in the username',

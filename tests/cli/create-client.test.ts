@@ -79,3 +79,49 @@ test('a public client has no secret; a redirect URI over plain http is refused (
   const usage = await runCli(databaseUrl, ['create-client', '--name', 'No URI']);
   expect(usage.code).toBe(2);
 }, 60_000);
+
+test('a machine client: --grant-type client_credentials --confidential, no redirect URI; its secret gets a token of its own', async () => {
+  const run = await runCli(databaseUrl, [
+    'create-client',
+    '--name',
+    'Billing',
+    '--confidential',
+    '--grant-type',
+    'client_credentials',
+    '--scope',
+    'users:admin',
+  ]);
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  const client = lastLine(run.stdout);
+  expect(client).toMatchObject({ redirect_uris: [], grant_types: ['client_credentials'], scope: 'users:admin' });
+  const server = await startServer(
+    loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '4' }),
+    createLogger('silent'),
+  );
+  try {
+    const response = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(client.client_id),
+        client_secret: String(client.client_secret),
+      }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ scope: 'users:admin' });
+  } finally {
+    await server.close();
+  }
+  const publicMachine = await runCli(databaseUrl, [
+    'create-client',
+    '--name',
+    'X',
+    '--grant-type',
+    'client_credentials',
+  ]);
+  expect(publicMachine.code).toBe(2);
+  expect(publicMachine.stderr).toContain('grant_types: client_credentials needs a confidential client');
+  const unknown = await runCli(databaseUrl, ['create-client', '--name', 'X', '--grant-type', 'implicit']);
+  expect(unknown.code).toBe(2);
+}, 60_000);

@@ -2,6 +2,8 @@ import type { components } from '../../generated/api';
 import { EVERY_OPERATION } from '../support/every-operation';
 import type { ProxiedScenario, Setup } from './proxy-scenarios';
 
+type Result = { data?: unknown; error?: unknown; response: Response };
+
 /** The redirect URI EVERY_OPERATION.authorize sends. */
 const REDIRECT = 'https://notes.example.com/callback';
 
@@ -22,6 +24,25 @@ async function registered(s: Setup, type: 'public' | 'confidential') {
 async function confidential(s: Setup): Promise<{ clientId: string; clientSecret: string }> {
   const { client_id, client_secret } = await registered(s, 'confidential');
   return { clientId: client_id, clientSecret: client_secret ?? '' };
+}
+
+let address = 0;
+
+/** Failed authentications of one confidential client from one (forwarded) address until the throttle answers 429. */
+function clientThrottled(send: (s: Setup, clientId: string, headers: Record<string, string>) => Promise<Result>) {
+  return {
+    status: 429,
+    admin: true,
+    async run(s: Setup) {
+      address += 1;
+      const clientId = await newClient(s, 'confidential');
+      for (let n = 0; n < 50; n += 1) {
+        const result = await send(s, clientId, { 'x-forwarded-for': `198.51.100.${address}` });
+        if (result.response.status === 429) return result;
+      }
+      throw new Error('client authentication was never throttled in 50 attempts');
+    },
+  } satisfies ProxiedScenario;
 }
 
 /** A pending authorization request of a new client: its id, from the sign-in page's URL. */
@@ -54,6 +75,18 @@ export const OAUTH_PROXIED = {
     status: 200,
     admin: true,
     run: async (s) => EVERY_OPERATION.updateOauthClient(s.client, { ...s.context, clientId: await newClient(s) }),
+  },
+  rotateOauthClientSecret: {
+    status: 200,
+    admin: true,
+    run: async (s) =>
+      EVERY_OPERATION.rotateOauthClientSecret(s.client, { ...s.context, clientId: await newClient(s, 'confidential') }),
+  },
+  // A public client has no secret to rotate.
+  rotateOauthClientSecret409: {
+    status: 409,
+    admin: true,
+    run: async (s) => EVERY_OPERATION.rotateOauthClientSecret(s.client, { ...s.context, clientId: await newClient(s) }),
   },
   deleteOauthClient: {
     status: 204,
@@ -114,6 +147,17 @@ export const OAUTH_PROXIED = {
         parseAs: 'text',
       }),
   },
+  revokeToken429: clientThrottled((s, clientId, headers) =>
+    s.client.POST('/token/revoke', {
+      body: { token: 'A'.repeat(43), client_id: clientId, client_secret: 'wrong' },
+      bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>).toString(),
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      parseAs: 'text',
+    }),
+  ),
+  introspectToken429: clientThrottled((s, clientId, headers) =>
+    EVERY_OPERATION.introspectToken(s.client, { ...s.context, clientId, clientSecret: 'wrong' }, headers),
+  ),
   // A confidential client's failed authentication (RFC 6749 §5.2): an unknown client here.
   issueToken401: {
     status: 401,

@@ -144,8 +144,13 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     success('revokeToken', 200),
     { status: 400, run: call('revokeToken', () => ({ refreshToken: undefined })) },
     OAUTH_PROXIED.revokeToken401,
+    OAUTH_PROXIED.revokeToken429,
   ],
-  introspectToken: [OAUTH_PROXIED.introspectToken200, OAUTH_PROXIED.introspectToken401],
+  introspectToken: [
+    OAUTH_PROXIED.introspectToken200,
+    OAUTH_PROXIED.introspectToken401,
+    OAUTH_PROXIED.introspectToken429,
+  ],
   getJwks: [success('getJwks', 200)],
   getAuthorizationServerMetadata: [success('getAuthorizationServerMetadata', 200)],
   listTodos: [success('listTodos', 200), ...secured('listTodos', 'me')],
@@ -186,6 +191,12 @@ export const PROXIED: { readonly [Id in OperationId]: readonly ProxiedScenario[]
     OAUTH_PROXIED.updateOauthClient,
     { status: 404, admin: true, run: call('updateOauthClient') },
     ...secured('updateOauthClient', 'me', true),
+  ],
+  rotateOauthClientSecret: [
+    OAUTH_PROXIED.rotateOauthClientSecret,
+    OAUTH_PROXIED.rotateOauthClientSecret409,
+    { status: 404, admin: true, run: call('rotateOauthClientSecret') },
+    ...secured('rotateOauthClientSecret', 'me', true),
   ],
   deleteOauthClient: [
     OAUTH_PROXIED.deleteOauthClient,
@@ -324,6 +335,10 @@ export const INVALID: { readonly [Id in OperationId]: readonly InvalidScenario[]
   updateOauthClient: [
     ...jsonBodyErrors('PATCH', () => '/oauth/clients/abc', {}, true),
     noToken('PATCH', () => '/oauth/clients/abc'),
+  ],
+  rotateOauthClientSecret: [
+    ...jsonBodyErrors('POST', () => '/oauth/clients/abc/secret', { grace_seconds: 2592001 }, true),
+    noToken('POST', () => '/oauth/clients/abc/secret'),
   ],
   deleteOauthClient: [badId('DELETE', '/oauth/clients/a.b', true), noToken('DELETE', () => '/oauth/clients/abc')],
   authorize: [{ status: 400, request: () => ({ path: '/oauth/authorize?response_type=code', init: {} }) }],

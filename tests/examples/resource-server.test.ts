@@ -22,15 +22,24 @@ beforeAll(async () => {
   const pair = await keyPair(keyDir, 'EdDSA');
   app = await startTestApp({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: pair.privateKeyFile });
   admin = await registeredAdmin(app);
-  // The resource server's own credentials, for introspection: a confidential client.
-  const client = await registeredClient(app, admin, { type: 'confidential', name: 'Todo stats' });
-  resourceServer = await startExample(client);
+  // The resource server's own credentials, for introspection: a client for machines, no redirect URI.
+  resourceServer = await startExample(await machineClient('Todo stats'));
 });
 afterAll(async () => {
   resourceServer?.process.kill('SIGTERM');
   await app?.close();
   rmSync(keyDir, { recursive: true, force: true });
 });
+
+/** A confidential client for machines only (client credentials, no redirect URIs). */
+function machineClient(name: string): Promise<OAuthClientCreated> {
+  return registeredClient(app, admin, {
+    type: 'confidential',
+    name,
+    grant_types: ['client_credentials'],
+    redirect_uris: [],
+  });
+}
 
 function startExample(client: OAuthClientCreated): Promise<{ process: ChildProcess; url: string }> {
   const env = {
@@ -99,13 +108,7 @@ describe('examples/resource-server', () => {
 
   // The client credentials grant (issue 25): a machine-only client's own token.
   async function machineToken(scope: string): Promise<{ token: string; clientId: string }> {
-    const registration = await app.raw('/oauth/clients', {
-      method: 'POST',
-      headers: { ...admin.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Nightly job', type: 'confidential', grant_types: ['client_credentials'] }),
-    });
-    if (registration.status !== 201) throw new Error(`machine client registration: ${registration.status}`);
-    const machine = (await registration.json()) as OAuthClientCreated;
+    const machine = await machineClient('Nightly job');
     const request = tokenRequest({ grant_type: 'client_credentials', scope });
     const response = await app.raw('/token', {
       ...request,

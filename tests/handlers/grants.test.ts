@@ -19,7 +19,7 @@ const tokenRequest = { oneOf: (schemas.TokenRequest?.oneOf ?? []).map(resolved) 
 describe('the grant registry (handlers/grants)', () => {
   it("has one grant per branch of the spec's TokenRequest, in the spec's order", () => {
     const { names } = grantTypesOf(tokenRequest);
-    expect(names).toHaveLength(6);
+    expect(names).toHaveLength(7);
     expect(Object.keys(GRANTS)).toEqual(names);
     expect(GRANT_TYPES).toEqual(names);
   });

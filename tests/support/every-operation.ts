@@ -160,6 +160,12 @@ export const EVERY_OPERATION: { readonly [Id in OperationId]: OperationCall } = 
       body: { name: 'Renamed Notes' },
       headers,
     }),
+  rotateOauthClientSecret: (c, x, headers) =>
+    c.POST('/oauth/clients/{client_id}/secret', {
+      params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } },
+      body: { grace_seconds: 3600 },
+      headers,
+    }),
   deleteOauthClient: (c, x, headers) =>
     c.DELETE('/oauth/clients/{client_id}', {
       params: { path: { client_id: x.clientId ?? EXAMPLE_CLIENT_ID } },

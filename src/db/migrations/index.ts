@@ -19,6 +19,7 @@ import * as accountMail from './2026_11_29_0001_account_mail';
 import * as sessionsAndMfa from './2026_11_29_0001_sessions_and_mfa';
 import * as passkeys from './2026_12_07_0001_passkeys';
 import * as oauthClients from './2026_12_07_0002_oauth_clients';
+import * as clientSecretRotation from './2026_12_07_0003_client_secret_rotation';
 import { forDialect, type PortableMigration, type SqlDialect } from './portable';
 
 /**
@@ -36,6 +37,7 @@ const migrations: Record<string, PortableMigration> = {
   '2026_11_29_0001_sessions_and_mfa': sessionsAndMfa,
   '2026_12_07_0001_passkeys': passkeys,
   '2026_12_07_0002_oauth_clients': oauthClients,
+  '2026_12_07_0003_client_secret_rotation': clientSecretRotation,
 };
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {

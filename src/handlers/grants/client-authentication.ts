@@ -1,16 +1,14 @@
 import type { OAuthClientRow } from '../../db/oauth-schema';
 import type { Dependencies } from '../../dependencies';
-import { invalidClient, OAuthError } from '../../http/errors';
-import { authenticateClient } from '../../services/oauth/clients';
+import { clientAuthenticationThrottled, invalidClient, OAuthError } from '../../http/errors';
+import { unhandledOutcome } from '../../http/openapi/operation-types';
+import { authenticateClient, failed, type ClientAuthentication } from '../../services/oauth/client-authentication';
 import type { TokenInput } from './grant';
 
 interface ClientCredentials {
   readonly client_id?: string;
   readonly client_secret?: string;
 }
-
-/** What client authentication reads of a request: the same at the token, revocation and introspection endpoints. */
-type ClientRequest = Omit<TokenInput, 'body' | 'path' | 'query' | 'principal'>;
 
 type Presented = { clientId: string; secret: string | undefined; basic: boolean } | undefined;
 
@@ -25,10 +23,9 @@ function presentedCredentials(body: ClientCredentials, authorization: string | u
       throw new OAuthError('invalid_request', 'Use one client authentication method, not two.');
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw invalidClient(true);
+    if (colon < 0) throw invalidClient();
     const clientId = formDecoded(decoded.slice(0, colon));
-    if (clientId === undefined || (body.client_id !== undefined && body.client_id !== clientId))
-      throw invalidClient(true);
+    if (clientId === undefined || (body.client_id !== undefined && body.client_id !== clientId)) throw invalidClient();
     return { clientId, secret: formDecoded(decoded.slice(colon + 1)), basic: true };
   }
   if (body.client_id === undefined) return undefined;
@@ -43,15 +40,36 @@ function formDecoded(part: string): string | undefined {
   }
 }
 
-/** The registered client the request authenticates as; a failure is 401 invalid_client. Required for the authorization code grant. */
+type Services = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics'>;
+/** What client authentication reads of a request: the Authorization header and the client IP (the throttle's key). */
+type ClientRequest = Pick<TokenInput, 'authorization' | 'clientIp'>;
+
+/**
+ * The registered client the request authenticates as; a failure is 401 invalid_client, and too
+ * many failures for this client from this IP are 429 before the secret is looked at. Required for
+ * the authorization code grant; `confidential` (client credentials, introspection) refuses a
+ * public client as a failed authentication.
+ */
 export async function requiredClient(
   body: ClientCredentials,
   input: ClientRequest,
-  services: Pick<Dependencies, 'db'>,
+  services: Services,
+  options: { confidential?: boolean } = {},
 ): Promise<OAuthClientRow> {
   const presented = presentedCredentials(body, input.authorization);
-  if (presented === undefined) throw invalidClient(false);
-  return authenticated(presented, services);
+  if (presented === undefined) throw invalidClient();
+  const client = authenticated(
+    await authenticateClient(services, {
+      clientId: presented.clientId,
+      secret: presented.secret,
+      clientIp: input.clientIp,
+    }),
+  );
+  if (options.confidential && client.type !== 'confidential') {
+    failed(services, client, 'public_client');
+    throw invalidClient();
+  }
+  return client;
 }
 
 /**
@@ -61,21 +79,30 @@ export async function requiredClient(
 export async function optionalClient(
   body: ClientCredentials,
   input: ClientRequest,
-  services: Pick<Dependencies, 'db'>,
+  services: Services,
 ): Promise<OAuthClientRow | undefined> {
   const presented = presentedCredentials(body, input.authorization);
   if (presented === undefined) return undefined;
-  const result = await authenticateClient(services, presented.clientId, presented.secret);
-  if (result.outcome === 'unknown_client' && !presented.basic && presented.secret === undefined) return undefined;
-  return authenticated(presented, services, result);
+  const result = await authenticateClient(services, {
+    clientId: presented.clientId,
+    secret: presented.secret,
+    clientIp: input.clientIp,
+    anonymousUnknown: !presented.basic,
+  });
+  return result.outcome === 'anonymous' ? undefined : authenticated(result);
 }
 
-async function authenticated(
-  presented: NonNullable<Presented>,
-  services: Pick<Dependencies, 'db'>,
-  known?: Awaited<ReturnType<typeof authenticateClient>>,
-): Promise<OAuthClientRow> {
-  const result = known ?? (await authenticateClient(services, presented.clientId, presented.secret));
-  if (result.outcome !== 'authenticated') throw invalidClient(presented.basic);
-  return result.client;
+function authenticated(result: ClientAuthentication): OAuthClientRow {
+  switch (result.outcome) {
+    case 'authenticated':
+      return result.client;
+    case 'throttled':
+      throw clientAuthenticationThrottled(result.retryAfter);
+    case 'anonymous':
+    case 'unknown_client':
+    case 'invalid_secret':
+      throw invalidClient();
+    default:
+      return unhandledOutcome(result);
+  }
 }

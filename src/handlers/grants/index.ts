@@ -1,4 +1,5 @@
 import { authorizationCodeGrant } from './authorization-code';
+import { clientCredentialsGrant } from './client-credentials';
 import type { Grant, GrantType, ImpliedGrantType } from './grant';
 import { mfaOtpGrant } from './mfa-otp';
 import { mfaRecoveryCodeGrant } from './mfa-recovery-code';
@@ -19,6 +20,7 @@ export const GRANTS: { readonly [G in GrantType]: Grant<G> } = {
   'urn:tollgate:params:oauth:grant-type:mfa-recovery-code': mfaRecoveryCodeGrant,
   authorization_code: authorizationCodeGrant,
   'urn:tollgate:params:oauth:grant-type:passkey': passkeyGrant,
+  client_credentials: clientCredentialsGrant,
 };
 
 /** The grant types in the spec's order, for the metadata document's `grant_types_supported`. */

@@ -1,5 +1,5 @@
 // The authorization server (docs/oauth.md): clients, authorization requests, codes, client authentication.
-import { ApiError, OAuthError, notFound, validationFailed } from './problem';
+import { ApiError, OAuthError, notFound, retryAfter, validationFailed } from './problem';
 
 export const invalidAuthorizationRequest = (detail: string): ApiError =>
   new ApiError(400, 'invalid_authorization_request', detail);
@@ -8,17 +8,26 @@ export const loginRequired = (): ApiError =>
     headers: { 'WWW-Authenticate': 'Bearer' },
   });
 export const clientNotFound = (): ApiError => notFound('No client with this client_id.');
+export const publicClient = (): ApiError => new ApiError(409, 'public_client', 'A public client has no secret.');
 export const authorizationNotFound = (): ApiError =>
   notFound('This authorization request is unknown, expired or already used.');
 export const invalidClientSettings = (problems: ReadonlyArray<{ field: string; message: string }>): ApiError =>
   validationFailed(problems.map((p) => ({ location: 'body', ...p })));
-/** RFC 6749 §5.2: 401 for a failed client authentication, with the Basic challenge when the client used Basic. */
-export const invalidClient = (basic: boolean): OAuthError =>
+/**
+ * RFC 6749 §5.2: 401 for a failed client authentication. The Basic challenge goes with every one,
+ * not only when the client used Basic: it tells a client how to authenticate (RFC 9110 §15.5.2).
+ */
+export const invalidClient = (): OAuthError =>
+  new OAuthError('invalid_client', 'Client authentication failed.', 401, {
+    'WWW-Authenticate': 'Basic realm="tollgate"',
+  });
+/** Too many failed authentications of this client from this IP: the secret was not compared (CLIENT_AUTH_MAX_FAILURES). */
+export const clientAuthenticationThrottled = (retryAfterSeconds: number): OAuthError =>
   new OAuthError(
-    'invalid_client',
-    'Client authentication failed.',
-    401,
-    basic ? { 'WWW-Authenticate': 'Basic realm="tollgate"' } : {},
+    'temporarily_unavailable',
+    'Too many failed client authentications. Try again later.',
+    429,
+    retryAfter(retryAfterSeconds),
   );
 export const unauthorizedClient = (grant: string): OAuthError =>
   new OAuthError('unauthorized_client', `This client may not use the ${grant} grant.`);

@@ -44,6 +44,7 @@ const TITLES: Record<ProblemCode, string> = {
   passkey_already_registered: 'Passkey already registered',
   passkey_invalid: 'Invalid passkey response',
   passkey_limit_reached: 'Too many passkeys',
+  public_client: 'Public client',
 };
 
 /** An error meant for the client, rendered as RFC 9457 problem details by the error middleware. */

@@ -9,16 +9,19 @@ import {
   updateOauthClient,
 } from '../../repositories/oauth-clients.repository';
 import { endClientSessions } from '../../repositories/oauth-sessions.repository';
-import { hashSecret, newClientId, newOpaqueSecret, secretMatches } from '../../security/oauth-secrets';
+import { hashSecret, newClientId, newOpaqueSecret } from '../../security/oauth-secrets';
 import { redirectUriProblem } from '../../security/redirect-uris';
 import { ALL_SCOPES, isScope, parseScope } from '../../security/scopes';
 
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'logger'>;
 
+export const CLIENT_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
+
 export interface ClientSettings {
   readonly name?: string;
   readonly redirect_uris?: readonly string[];
-  readonly grant_types?: readonly ('authorization_code' | 'refresh_token')[];
+  readonly grant_types?: readonly ClientGrantType[];
   readonly scope?: string;
 }
 
@@ -41,7 +44,7 @@ export async function registerClient(
 ): Promise<CreateClientOutcome> {
   const grantTypes = settings.grant_types ?? DEFAULT_GRANT_TYPES;
   const redirectUris = settings.redirect_uris ?? [];
-  const problems = settingsProblems(redirectUris, grantTypes, settings.scope);
+  const problems = settingsProblems(settings.type, redirectUris, grantTypes, settings.scope);
   if (problems.length > 0) return { outcome: 'invalid', problems };
   const secret = settings.type === 'confidential' ? newOpaqueSecret() : undefined;
   const client = await insertOauthClient(deps.db, {
@@ -53,6 +56,8 @@ export async function registerClient(
     grant_types: grantTypes.join(' '),
     scope: settings.scope === undefined ? DEFAULT_SCOPE : parseScope(settings.scope).join(' '),
     created_at: deps.clock.now().toISOString(),
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
   });
   audit(deps.logger, 'oauth_client_created', { client_id: client.client_id });
   return { outcome: 'created', client, secret };
@@ -67,7 +72,7 @@ export async function changeClient(
   if (!current) return { outcome: 'not_found' };
   const redirectUris = settings.redirect_uris ?? redirectUrisOf(current);
   const grantTypes = settings.grant_types ?? grantTypesOf(current);
-  const problems = settingsProblems(redirectUris, grantTypes, settings.scope);
+  const problems = settingsProblems(current.type, redirectUris, grantTypes, settings.scope);
   if (problems.length > 0) return { outcome: 'invalid', problems };
   const changes: Updateable<OAuthClientTable> = {
     ...(settings.name !== undefined && { name: settings.name }),
@@ -90,27 +95,6 @@ export async function removeClient(deps: Deps, clientId: string): Promise<boolea
   return deleted;
 }
 
-export type ClientAuthentication =
-  { outcome: 'authenticated'; client: OAuthClientRow } | { outcome: 'unknown_client' } | { outcome: 'invalid_secret' };
-
-/**
- * RFC 6749 §2.3: a confidential client proves itself with its secret; a public client sends none
- * (and one that sends a secret is refused: it has nothing to compare with).
- */
-export async function authenticateClient(
-  deps: Pick<Dependencies, 'db'>,
-  clientId: string,
-  secret: string | undefined,
-): Promise<ClientAuthentication> {
-  const client = await findOauthClient(deps.db, clientId);
-  if (!client) return { outcome: 'unknown_client' };
-  if (client.secret_hash === null)
-    return secret === undefined ? { outcome: 'authenticated', client } : { outcome: 'invalid_secret' };
-  return secret !== undefined && secretMatches(secret, client.secret_hash)
-    ? { outcome: 'authenticated', client }
-    : { outcome: 'invalid_secret' };
-}
-
 export function redirectUrisOf(client: OAuthClientRow): string[] {
   return JSON.parse(client.redirect_uris) as string[];
 }
@@ -120,13 +104,14 @@ export function allowsGrant(client: OAuthClientRow, grantType: string): boolean 
   return client.grant_types.split(' ').includes(grantType);
 }
 
-export function grantTypesOf(client: OAuthClientRow): Array<'authorization_code' | 'refresh_token'> {
+export function grantTypesOf(client: OAuthClientRow): ClientGrantType[] {
   return client.grant_types
     .split(' ')
-    .filter((g): g is 'authorization_code' | 'refresh_token' => g === 'authorization_code' || g === 'refresh_token');
+    .filter((g): g is ClientGrantType => (CLIENT_GRANT_TYPES as readonly string[]).includes(g));
 }
 
 function settingsProblems(
+  type: 'public' | 'confidential',
   redirectUris: readonly string[],
   grantTypes: readonly string[],
   scope: string | undefined,
@@ -138,6 +123,9 @@ function settingsProblems(
   });
   if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
     problems.push({ field: 'redirect_uris', message: 'must list at least one URI for the authorization_code grant' });
+  // RFC 6749 §4.4: only a client that can keep a secret may get tokens on its own word.
+  if (grantTypes.includes('client_credentials') && type !== 'confidential')
+    problems.push({ field: 'grant_types', message: 'client_credentials needs a confidential client' });
   const unknown = parseScope(scope).filter((s) => !isScope(s));
   if (unknown.length > 0)
     problems.push({ field: 'scope', message: `names scopes this server does not have: ${unknown.join(' ')}` });

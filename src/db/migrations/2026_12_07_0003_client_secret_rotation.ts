@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+
+// Migrations run on Kysely<any> and never import app code: they must keep working as the app changes.
+export async function up(db: Kysely<any>): Promise<void> {
+  // After a rotation with a grace period (POST /oauth/clients/{client_id}/secret), the secret it
+  // replaced keeps working until previous_secret_expires_at; both null otherwise.
+  await db.schema.alterTable('oauth_clients').addColumn('previous_secret_hash', 'text').execute();
+  await db.schema.alterTable('oauth_clients').addColumn('previous_secret_expires_at', 'text').execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('oauth_clients').dropColumn('previous_secret_expires_at').execute();
+  await db.schema.alterTable('oauth_clients').dropColumn('previous_secret_hash').execute();
+}
