@@ -5149,6 +5149,7 @@ export interface operations {
                      *         "urn:tollgate:params:oauth:grant-type:mfa-otp",
                      *         "urn:tollgate:params:oauth:grant-type:mfa-recovery-code",
                      *         "authorization_code",
+                     *         "urn:tollgate:params:oauth:grant-type:passkey",
                      *         "client_credentials"
                      *       ],
                      *       "response_types_supported": [
