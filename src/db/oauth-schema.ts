@@ -11,6 +11,8 @@ export interface OAuthClientTable {
   /** The secret a rotation with a grace period replaced, working until previous_secret_expires_at. */
   previous_secret_hash: string | null;
   previous_secret_expires_at: string | null;
+  /** Client tokens name it (`gen`); a rotation without grace bumps it, so the tokens minted before end at once. */
+  token_generation: Generated<number>;
   /** JSON array of exact redirect URIs. */
   redirect_uris: string;
   /** Space-separated. */

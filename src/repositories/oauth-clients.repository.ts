@@ -40,7 +40,10 @@ export async function replaceOauthClientSecret(
   db: Db,
   clientId: string,
   currentHash: string,
-  changes: Pick<Updateable<OAuthClientTable>, 'secret_hash' | 'previous_secret_hash' | 'previous_secret_expires_at'>,
+  changes: Pick<
+    Updateable<OAuthClientTable>,
+    'secret_hash' | 'previous_secret_hash' | 'previous_secret_expires_at' | 'token_generation'
+  >,
 ): Promise<boolean> {
   const result = await db
     .updateTable('oauth_clients')

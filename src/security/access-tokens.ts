@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { epochSeconds, type Clock } from '../clock';
 import type { KeyRing } from './keys/key-ring';
+import { CLIENT_ID } from './oauth-secrets';
 
 interface CommonClaims {
   sub: string;
@@ -23,11 +24,14 @@ export interface UserAccessTokenClaims extends CommonClaims {
   amr?: string[];
   /** RFC 9068 §2.2: the OAuth client the token was issued to; absent for first-party logins. */
   client_id?: string;
+  gen?: never;
 }
 
 /** A client's own token (client credentials grant): RFC 9068 §2.2 `sub` = `client_id`, no user, no session. */
 export interface ClientAccessTokenClaims extends CommonClaims {
   client_id: string;
+  /** The client's token_generation at issue: a rotation of a leaked secret ends the tokens it minted. */
+  gen: number;
   ver?: never;
   sid?: never;
   amr?: never;
@@ -44,6 +48,11 @@ export interface TokenSession {
   readonly clientId?: string;
 }
 
+export interface TokenClient {
+  readonly client_id: string;
+  readonly token_generation: number;
+}
+
 export interface TokenSubject {
   readonly id: number;
   readonly token_version: number;
@@ -54,7 +63,7 @@ export interface AccessTokens {
   /** Async because some signing algorithms (EdDSA) are only available through async APIs. */
   issue(user: TokenSubject, scopes: readonly string[], session?: TokenSession): Promise<string>;
   /** A client's own token (RFC 6749 §4.4): no refresh token, no session. */
-  issueForClient(clientId: string, scopes: readonly string[]): Promise<string>;
+  issueForClient(client: TokenClient, scopes: readonly string[]): Promise<string>;
   /** The token's claims, or undefined for any token that is not one of ours and currently valid. */
   verify(token: string): Promise<AccessTokenClaims | undefined>;
 }
@@ -98,8 +107,12 @@ export function createAccessTokens(options: {
         );
       return sign(claims);
     },
-    async issueForClient(clientId, scopes) {
-      const claims: ClientAccessTokenClaims = { ...commonClaims(clientId, scopes), client_id: clientId };
+    async issueForClient(client, scopes) {
+      const claims: ClientAccessTokenClaims = {
+        ...commonClaims(client.client_id, scopes),
+        client_id: client.client_id,
+        gen: client.token_generation,
+      };
       return sign(claims);
     },
     async verify(token) {
@@ -150,7 +163,6 @@ function plausibleLifetime(claims: AccessTokenClaims, now: number, ttlSeconds: n
 }
 
 const USER_ID = /^[1-9]\d{0,9}$/;
-const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
@@ -165,9 +177,16 @@ function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (!common) return false;
   if (p.ver === undefined)
     // A client's token names nothing but the client: no user, session or login methods.
-    return p.client_id === p.sub && CLIENT_ID.test(p.sub as string) && p.sid === undefined && p.amr === undefined;
+    return (
+      p.client_id === p.sub &&
+      CLIENT_ID.test(p.sub as string) &&
+      Number.isSafeInteger(p.gen) &&
+      p.sid === undefined &&
+      p.amr === undefined
+    );
   return (
     USER_ID.test(p.sub as string) &&
+    p.gen === undefined &&
     Number.isSafeInteger(p.ver) &&
     (p.sid === undefined || typeof p.sid === 'string') &&
     (p.amr === undefined || (Array.isArray(p.amr) && p.amr.every((m) => typeof m === 'string')))

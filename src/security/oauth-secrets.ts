@@ -9,6 +9,9 @@ export function newOpaqueSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** What a client_id can be (the spec's OAuthClientId): ours are 22 base64url characters. */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** 128 random bits: a public identifier (client_id), not a secret. */
 export function newClientId(): string {
   return randomBytes(16).toString('base64url');

@@ -43,13 +43,15 @@ export async function liveAccessToken(
   return { kind: 'user', claims, user, scopes: parseScope(claims.scope).filter((s) => allowed.includes(s)) };
 }
 
-/** A deleted client, or one no longer allowed the grant, ends its tokens at once; narrowed scopes apply on the next use. */
+/** A deleted client, one no longer allowed the grant, or a rotation without grace ends its tokens at once; narrowed scopes apply on the next use. */
 async function liveClientToken(
   db: Kysely<Database>,
   claims: ClientAccessTokenClaims,
 ): Promise<LiveAccessToken | undefined> {
   const client = await findOauthClient(db, claims.client_id);
   if (!client || client.type !== 'confidential' || !allowsGrant(client, 'client_credentials')) return undefined;
+  // A rotation without grace (a leaked secret) ends what the old secret minted.
+  if (client.token_generation !== claims.gen) return undefined;
   const allowed = parseScope(client.scope);
   return { kind: 'client', claims, client, scopes: parseScope(claims.scope).filter((s) => allowed.includes(s)) };
 }

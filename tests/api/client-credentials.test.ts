@@ -122,6 +122,28 @@ describe('the grant', () => {
     expect(metrics).toContain(`tollgate_client_tokens_issued_total{client_id="`);
   });
 
+  test('a client_id no client can have (a NUL byte, a space) is 401 before any lookup, by Basic and by form', async () => {
+    for (const clientId of ['a\u0000b', 'a%00b', 'a b', 'x'.repeat(65)]) {
+      const viaBasic = await grant(
+        {},
+        { Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}` },
+      );
+      await expectInvalidClient(viaBasic);
+      expect((await grant({ client_id: clientId, client_secret: 'secret' })).status).toBeLessThan(500);
+    }
+    for (const path of ['/token/introspect', '/token/revoke']) {
+      const request = tokenRequest({ token: 'anything' });
+      const response = await app.raw(path, {
+        ...request,
+        headers: {
+          ...(request.headers as Record<string, string>),
+          Authorization: `Basic ${Buffer.from('a\u0000b:s').toString('base64')}`,
+        },
+      });
+      await expectInvalidClient(response);
+    }
+  });
+
   test('a confidential client not registered for the grant is 400 unauthorized_client', async () => {
     const client = await registeredClient(app, admin, { type: 'confidential' });
     const response = await basic(client);
@@ -256,6 +278,22 @@ describe('secret rotation', () => {
     await expectInvalidClient(await basic(client));
     expect((await basic(client, data!.client_secret)).status).toBe(200);
     expect(auditLines('oauth_client_secret_rotated').at(-1)).toMatchObject({ client_id: client.client_id });
+  });
+
+  test('without grace_seconds (a leak) the tokens the old secret minted end too; with grace they live on', async () => {
+    const leaked = await machineClient();
+    const mintedByThief = await tokenOf(leaked);
+    expect((await app.raw('/users', { headers: bearer(mintedByThief) })).status).toBe(200);
+    const { data } = await rotate(leaked.client_id);
+    expect((await app.raw('/users', { headers: bearer(mintedByThief) })).status).toBe(401);
+    const fresh = await tokenOf({ ...leaked, client_secret: data!.client_secret });
+    expect((await app.raw('/users', { headers: bearer(fresh) })).status).toBe(200);
+
+    // A planned rollover keeps its deployments' tokens working.
+    const rolling = await machineClient();
+    const held = await tokenOf(rolling);
+    await rotate(rolling.client_id, { grace_seconds: 60 });
+    expect((await app.raw('/users', { headers: bearer(held) })).status).toBe(200);
   });
 
   test('with grace_seconds both work until then, then only the new one', async () => {

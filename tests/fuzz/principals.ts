@@ -64,8 +64,8 @@ export function principals(app: TestApp) {
       if (required.includes('users:admin') && machineTurn) {
         const clientId = await machine();
         return {
-          token: await services.tokens.issueForClient(clientId, ['users:admin']),
-          unscopedToken: await services.tokens.issueForClient(clientId, []),
+          token: await services.tokens.issueForClient({ client_id: clientId, token_generation: 0 }, ['users:admin']),
+          unscopedToken: await services.tokens.issueForClient({ client_id: clientId, token_generation: 0 }, []),
         };
       }
       const role: Role = required.every((s) => (scopesOfRole('user') as readonly string[]).includes(s))

@@ -3,6 +3,7 @@ import type { Dependencies } from '../../dependencies';
 import { clientAuthenticationThrottled, invalidClient, OAuthError } from '../../http/errors';
 import { unhandledOutcome } from '../../http/openapi/operation-types';
 import { authenticateClient, failed, type ClientAuthentication } from '../../services/oauth/client-authentication';
+import { CLIENT_ID } from '../../security/oauth-secrets';
 import type { TokenInput } from './grant';
 
 interface ClientCredentials {
@@ -25,8 +26,12 @@ function presentedCredentials(body: ClientCredentials, authorization: string | u
     const colon = decoded.indexOf(':');
     if (colon < 0) throw invalidClient();
     const clientId = formDecoded(decoded.slice(0, colon));
-    if (clientId === undefined || (body.client_id !== undefined && body.client_id !== clientId)) throw invalidClient();
-    return { clientId, secret: formDecoded(decoded.slice(colon + 1)), basic: true };
+    const secret = formDecoded(decoded.slice(colon + 1));
+    // The form's client_id is held to the spec's pattern by validation; the header's is checked here,
+    // before any lookup (a NUL byte is not even a valid PostgreSQL text parameter).
+    if (clientId === undefined || !CLIENT_ID.test(clientId) || secret === undefined) throw invalidClient();
+    if (body.client_id !== undefined && body.client_id !== clientId) throw invalidClient();
+    return { clientId, secret, basic: true };
   }
   if (body.client_id === undefined) return undefined;
   return { clientId: body.client_id, secret: body.client_secret, basic: false };

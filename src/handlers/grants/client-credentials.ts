@@ -21,7 +21,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
     const grant = clientScopes(client.scope, body.scope);
     if ('refused' in grant) throw scopeNotAllowed(grant.refused);
     const { tokens, logger, metrics } = services;
-    const accessToken = await tokens.issueForClient(client.client_id, grant.granted);
+    const accessToken = await tokens.issueForClient(client, grant.granted);
     audit(logger, 'client_token_issued', { client_id: client.client_id, scope: grant.granted.join(' ') });
     metrics.clientTokenIssued(client.client_id);
     return {

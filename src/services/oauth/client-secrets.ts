@@ -12,7 +12,7 @@ export type SecretRotation =
 
 /**
  * A new secret for a confidential client. Without a grace period the old one stops at once (a
- * leak); with one, it keeps working until then, so the client's deployments can roll over. Only
+ * leak), and so do the tokens it minted; with one, it keeps working until then, so the client's deployments can roll over. Only
  * the current and the one previous secret ever live: rotating again drops the older one.
  */
 export async function rotateClientSecret(
@@ -34,6 +34,8 @@ export async function rotateClientSecret(
       secret_hash: hashSecret(secret),
       previous_secret_hash: previousExpiresAt === null ? null : client.secret_hash,
       previous_secret_expires_at: previousExpiresAt,
+      // Without grace this is a leak: the tokens the old secret minted end now too.
+      ...(previousExpiresAt === null && { token_generation: client.token_generation + 1 }),
     });
     if (replaced) break;
   }
