@@ -90,10 +90,7 @@ export function createAccessTokens(options: {
     const iat = epochSeconds(clock);
     return { sub, scope: scopes.join(' '), iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: randomUUID() };
   };
-  const sign = (claims: AccessTokenClaims): Promise<string> =>
-    new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
-      .sign(signing.key);
+  const sign = (claims: AccessTokenClaims): Promise<string> => signed(claims, signing);
 
   return {
     ttlSeconds,
@@ -108,12 +105,11 @@ export function createAccessTokens(options: {
       return sign(claims);
     },
     async issueForClient(client, scopes) {
-      const claims: ClientAccessTokenClaims = {
+      return sign({
         ...commonClaims(client.client_id, scopes),
         client_id: client.client_id,
         gen: client.token_generation,
-      };
-      return sign(claims);
+      });
     },
     async verify(token) {
       if (!isCanonicalCompactJws(token)) return undefined;
@@ -137,6 +133,12 @@ export function createAccessTokens(options: {
       }
     },
   };
+}
+
+function signed(claims: AccessTokenClaims, signing: KeyRing['signing']): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
+    .sign(signing.key);
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
