@@ -1,17 +1,24 @@
 /**
- * `npm run bench`: bare Koa "hello" (the ceiling) and tollgate on a fresh database, driven by
- * autocannon on loopback, one table at the end. A script, never a timed test: figures depend on
- * the machine. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_BCRYPT_COST,
- * WORKERS and PASSWORD_THREADS (passed to the server), DATABASE_URL=postgres://… for PostgreSQL.
+ * `npm run bench`: tollgate on a fresh database beside the servers it is measured against, driven
+ * by autocannon on loopback, one table at the end: bare Koa "hello" (the ceiling), and for
+ * GET /users/me Fastify 5 + @fastify/jwt and a hand-made Koa + jsonwebtoken server (the floor),
+ * each verifying a real JWT and reading the user with the token's session from SQLite as tollgate
+ * does. Besides requests/s and latency, each row has the server's CPU time per request (process
+ * CPU ÷ requests answered), steadier than the load figures on a shared machine. A script, never a
+ * timed test: figures depend on the machine. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
+ * BENCH_CONNECTIONS, BENCH_BCRYPT_COST, WORKERS and PASSWORD_THREADS (passed to the server),
+ * DATABASE_URL=postgres://… for tollgate on PostgreSQL (the peers read SQLite either way).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import type autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import { FLOOR_AUDIENCE, FLOOR_ISSUER, FLOOR_USERS, floorSessionOf } from './support/floor-db';
 import { FORM, passwordGrant, seed, type Seed } from './support/bench-seed';
 import { load, warmedLoad, type LoadFigures } from './support/load';
-import { LOAD_FROM_ONE_IP, MAIL_FOR_LOAD, startServerProcess } from './support/server-process';
+import { LOAD_FROM_ONE_IP, MAIL_FOR_LOAD, startServerProcess, type ServerProcess } from './support/server-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -21,7 +28,9 @@ const LOGIN_FLOOD_CONNECTIONS = 16;
 const USERS = 50;
 const TODOS_EACH = 20;
 const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
-const USER_READ = path.resolve(__dirname, 'support/koa-user-read.js');
+const KOA_USER_READ = path.resolve(__dirname, 'support/koa-user-read.js');
+const FASTIFY_USER_READ = path.resolve(__dirname, 'support/fastify-user-read.js');
+const FLOOR_JWT_SECRET = 'bench-floor-secret-bench-floor-secret-0123';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 // A run that stops abandons up to one refresh token per connection (consumed, answer unread):
 // enough sessions for the warm-up's losses and a full measured run.
@@ -55,22 +64,50 @@ function bearerRequestWith(
   };
 }
 
-/** The floor: bare Koa reading one user row per request, driven exactly as GET /users/me is. */
-async function koaUserRead(dir: string): Promise<LoadFigures> {
-  const floor = await startServerProcess({ DATABASE_FILE: path.join(dir, 'floor.db') }, { main: USER_READ });
-  const tokens = Array.from({ length: USERS }, (_, i) => `user-${i + 1}`);
+/** Figures of one measured run, with the server's CPU time per request answered. */
+interface Measured extends LoadFigures {
+  readonly cpuMicrosPerRequest: number | undefined;
+}
+
+/** `run` between two readings of the server's CPU time. */
+async function withCpu(server: ServerProcess, run: () => Promise<LoadFigures>): Promise<Measured> {
+  const before = server.cpuMicros();
+  const figures = await run();
+  const after = server.cpuMicros();
+  const cpuMicrosPerRequest =
+    before === undefined || after === undefined || figures.requests === 0
+      ? undefined
+      : (after - before) / figures.requests;
+  return { ...figures, cpuMicrosPerRequest };
+}
+
+/** Real HS256 JWTs for the peers' users, one each, valid for the run. */
+function floorTokens(): string[] {
+  return Array.from({ length: FLOOR_USERS }, (_, i) =>
+    jwt.sign({ sid: floorSessionOf(i + 1), ver: 0, scope: 'me' }, FLOOR_JWT_SECRET, {
+      algorithm: 'HS256',
+      subject: String(i + 1),
+      issuer: FLOOR_ISSUER,
+      audience: FLOOR_AUDIENCE,
+      expiresIn: '1h',
+      jwtid: `floor-${i + 1}`,
+    }),
+  );
+}
+
+/** A peer server (`main`) answering GET /users/me, driven exactly as tollgate's GET /users/me is. */
+async function peerUserRead(main: string, dir: string, name: string): Promise<Measured> {
+  const server = await startServerProcess({ DATABASE_FILE: path.join(dir, `${name}.db`), FLOOR_JWT_SECRET }, { main });
+  const request = bearerRequestWith('GET', '/users/me', undefined, rotating(floorTokens()));
   try {
-    return await warmedLoad(
-      {
-        url: floor.url,
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        request: bearerRequestWith('GET', '/users/me', undefined, rotating(tokens)),
-      },
-      WARMUP,
+    await load({ url: server.url, connections: CONNECTIONS, seconds: WARMUP, request });
+    const figures = await withCpu(server, () =>
+      load({ url: server.url, connections: CONNECTIONS, seconds: SECONDS, request }),
     );
+    if (figures.errors > 0) throw new Error(`${name}: ${figures.errors} requests failed; the peer is broken`);
+    return figures;
   } finally {
-    await floor.stop();
+    await server.stop();
   }
 }
 
@@ -138,16 +175,18 @@ async function drained(url: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
-async function measure(url: string, request: autocannon.Request): Promise<LoadFigures> {
+async function measure(server: ServerProcess, request: autocannon.Request): Promise<Measured> {
+  const { url } = server;
   await load({ url, connections: CONNECTIONS, seconds: WARMUP, request });
   await drained(url);
-  const figures = await load({ url, connections: CONNECTIONS, seconds: SECONDS, request });
+  const figures = await withCpu(server, () => load({ url, connections: CONNECTIONS, seconds: SECONDS, request }));
   await drained(url);
   return figures;
 }
 
 /** Logins flood the hash pool for the whole run while GET /users/me is measured. */
-async function mixed(url: string, seeded: Seed): Promise<LoadFigures> {
+async function mixed(server: ServerProcess, seeded: Seed): Promise<Measured> {
+  const { url } = server;
   const flood = load({
     url,
     connections: LOGIN_FLOOD_CONNECTIONS,
@@ -160,26 +199,42 @@ async function mixed(url: string, seeded: Seed): Promise<LoadFigures> {
   );
   await flood;
   await drained(url);
-  return measured;
+  // The CPU time here is mostly hashing: not a figure of GET /users/me.
+  return { ...measured, cpuMicrosPerRequest: undefined };
 }
 
 const ms = (value: number) => value.toFixed(1).padStart(8);
 const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 2 ** 20).toFixed(1)} MB`;
 
-function row(name: string, figures: LoadFigures, hello: LoadFigures): string {
+const NAME_WIDTH = 44;
+
+function row(name: string, figures: Measured, hello: Measured): string {
   const ratio = figures.requestsPerSecond / hello.requestsPerSecond;
-  return `${name.padEnd(34)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${ms(figures.p50Ms)} ${ms(figures.p99Ms)} ${String(figures.errors).padStart(7)} ${ratio.toFixed(2).padStart(8)}`;
+  const cpu = figures.cpuMicrosPerRequest === undefined ? '-' : figures.cpuMicrosPerRequest.toFixed(0);
+  return `${name.padEnd(NAME_WIDTH)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${ms(figures.p50Ms)} ${ms(figures.p99Ms)} ${String(figures.errors).padStart(7)} ${cpu.padStart(10)} ${ratio.toFixed(2).padStart(8)}`;
+}
+
+/** tollgate's GET /users/me against a peer's: by requests/s, and by CPU time per request (the peer's ÷ ours). */
+function ratio(name: string, ours: Measured, theirs: Measured): string {
+  const byLoad = (ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2);
+  const byCpu =
+    ours.cpuMicrosPerRequest && theirs.cpuMicrosPerRequest
+      ? (theirs.cpuMicrosPerRequest / ours.cpuMicrosPerRequest).toFixed(2)
+      : '-';
+  return `GET /users/me ÷ ${name.padEnd(36)} ${byLoad.padStart(5)}× by req/s, ${byCpu.padStart(5)}× by CPU per request`;
 }
 
 async function main(): Promise<void> {
   const comparesPerSecond = singleThreadCompares(BCRYPT_COST);
   const hello = await startServerProcess({}, { main: HELLO });
-  const helloFigures = await warmedLoad({ url: hello.url, connections: CONNECTIONS, seconds: SECONDS }, WARMUP);
+  await load({ url: hello.url, connections: CONNECTIONS, seconds: WARMUP });
+  const helloFigures = await withCpu(hello, () => load({ url: hello.url, connections: CONNECTIONS, seconds: SECONDS }));
   await hello.stop();
 
   const postgres = process.env.DATABASE_URL?.startsWith('postgres');
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
-  const floorFigures = await koaUserRead(dir);
+  const fastifyFigures = await peerUserRead(FASTIFY_USER_READ, dir, 'fastify');
+  const floorFigures = await peerUserRead(KOA_USER_READ, dir, 'floor');
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
   const server = await startServerProcess({
     NODE_ENV: 'production',
@@ -195,11 +250,11 @@ async function main(): Promise<void> {
   const idleRss = server.rssBytes();
   const seeded = await seed(server.url, USERS, TODOS_EACH, SESSIONS);
 
-  const results: [string, LoadFigures][] = [];
+  const results: [string, Measured][] = [];
   for (const [name, build] of CASES) {
-    results.push([name, await measure(server.url, build(seeded))]);
+    results.push([name, await measure(server, build(seeded))]);
   }
-  results.push([`GET /users/me during a login flood`, await mixed(server.url, seeded)]);
+  results.push([`GET /users/me during a login flood`, await mixed(server, seeded)]);
   const loadedRss = server.rssBytes();
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -212,11 +267,21 @@ async function main(): Promise<void> {
     `database: ${postgres ? 'PostgreSQL' : 'SQLite (WAL)'}; WORKERS=${process.env.WORKERS ?? '1'}; bcrypt cost ${BCRYPT_COST}; ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${SECONDS} s measured\n`,
   );
   console.log(
-    `${'case'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'× hello'.padStart(8)}`,
+    `${'case'.padEnd(NAME_WIDTH)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'× hello'.padStart(8)}`,
   );
+  const peers: [string, Measured][] = [
+    ['Fastify 5 + @fastify/jwt + SQLite read', fastifyFigures],
+    ['Koa + jsonwebtoken + SQLite read (floor)', floorFigures],
+  ];
   console.log(row('bare Koa hello (ceiling)', helloFigures, helloFigures));
-  console.log(row('bare Koa + SQLite user read (floor)', floorFigures, helloFigures));
+  for (const [name, figures] of peers) console.log(row(name, figures, helloFigures));
   for (const [name, figures] of results) console.log(row(name, figures, helloFigures));
+  const me = results.find(([name]) => name === 'GET /users/me')?.[1];
+  if (me) {
+    console.log('');
+    console.log(ratio('the floor (Koa + jsonwebtoken)', me, floorFigures));
+    console.log(ratio('Fastify 5 + @fastify/jwt', me, fastifyFigures));
+  }
   const logins = results.find(([name]) => name === 'POST /token (password)')?.[1].requestsPerSecond ?? 0;
   console.log(
     `\nbcryptjs compare, one thread, cost ${BCRYPT_COST}: ${comparesPerSecond.toFixed(1)}/s; password grant: ${(logins / comparesPerSecond).toFixed(2)}× that`,

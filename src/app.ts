@@ -42,12 +42,12 @@ export async function createApp(spec: Spec, services: Dependencies, readiness: R
   mountMetricsRoute(app, services.config, services.metrics);
   mountMetaRoutes(app, spec, readiness);
   mountUiRoutes(app);
-  app.use(async (ctx, next) => {
+  app.use((ctx, next) => {
     (ctx.state as AppState).operationId = api.operationIdOf(ctx.method, ctx.path);
     // API answers are about a user or a credential: no cache keeps them, errors included. The
     // public documents (discovery, JWKS) replace it with their own Cache-Control.
     ctx.set('Cache-Control', 'no-store');
-    await next();
+    return next();
   });
   app.use(parseDeclaredBodies(api, (ctx) => (ctx.state as AppState).operationId));
   app.use((ctx) => api.handle(ctx));

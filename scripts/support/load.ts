@@ -12,6 +12,8 @@ export type LoadOptions = Load & ({ readonly seconds: number } | { readonly amou
 
 export interface LoadFigures {
   readonly requestsPerSecond: number;
+  /** Requests answered in the run. */
+  readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   /** Connection errors, timeouts and non-2xx answers together. */
@@ -30,6 +32,7 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,

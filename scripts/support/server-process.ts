@@ -44,6 +44,8 @@ export interface ServerProcess {
   logged(match: (line: LogLine) => boolean): Promise<LogLine>;
   /** Resident set size in bytes of the process and its children (cluster workers), read from /proc (Linux). */
   rssBytes(): number | undefined;
+  /** CPU time (user + system, every thread) in microseconds the process and its children have used so far, from /proc (Linux). */
+  cpuMicros(): number | undefined;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -131,6 +133,7 @@ export async function startServerProcess(
     exited,
     ...log,
     rssBytes: () => treeRss(child.pid),
+    cpuMicros: () => treeCpuMicros(child.pid),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return (await exited).code;
@@ -205,6 +208,29 @@ function treeRss(pid: number | undefined): number | undefined {
   const own = readRss(pid);
   if (own === undefined || pid === undefined) return own;
   return childrenOf(pid).reduce((total, child) => total + (treeRss(child) ?? 0), own);
+}
+
+// /proc/<pid>/stat counts CPU time in clock ticks: USER_HZ, 100 on every Linux architecture Node runs on.
+const MICROS_PER_TICK = 1e6 / 100;
+
+function readCpuMicros(pid: number): number | undefined {
+  try {
+    // The command name (field 2) may hold spaces: the fields are counted after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time of a process plus its descendants (cluster workers), in microseconds. */
+function treeCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const own = readCpuMicros(pid);
+  if (own === undefined) return undefined;
+  return childrenOf(pid).reduce((total, child) => total + (treeCpuMicros(child) ?? 0), own);
 }
 
 function childrenOf(pid: number): number[] {

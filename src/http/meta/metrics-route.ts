@@ -18,8 +18,7 @@ const PATH = '/metrics';
 export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): void {
   const expected = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
   const enabled = expected !== undefined || !config.production;
-  app.use(async (ctx, next) => {
-    if (ctx.path !== PATH) return next();
+  const serve = async (ctx: Koa.Context): Promise<void> => {
     if (!enabled) throw routeNotFound(ctx.method, ctx.path);
     if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
     if (expected !== undefined) requireToken(ctx.get('Authorization'), expected);
@@ -27,7 +26,9 @@ export function mountMetricsRoute(app: Koa, config: Config, metrics: Metrics): v
     ctx.type = metrics.registry.contentType;
     // In a cluster each worker counts only its own requests; the primary adds them all up.
     ctx.body = cluster.isWorker ? await clusterMetricsText() : await metrics.registry.metrics();
-  });
+  };
+  // Not an async function itself: every other request passes through here on its way to the API.
+  app.use((ctx, next) => (ctx.path === PATH ? serve(ctx) : next()));
 }
 
 function requireToken(header: string, expected: Buffer): void {

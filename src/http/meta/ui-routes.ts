@@ -81,21 +81,27 @@ export function readUiFiles(folder: string): ReadonlyMap<string, UiFile> {
 
 /** GET /ui/…: the pages and their assets; any other path under /ui/ goes on to the API (a 404 problem). */
 export function mountUiRoutes(app: Koa, files: ReadonlyMap<string, UiFile> = readUiFiles(findUiFolder())): void {
-  app.use(async (ctx, next) => {
+  // Not an async function: every API request passes through here.
+  app.use((ctx, next) => {
     const file = ctx.path.startsWith('/ui/') ? files.get(ctx.path) : undefined;
     if (file === undefined) return next();
-    if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
-    ctx.set(UI_HEADERS);
-    ctx.set('Cache-Control', file.cacheControl);
-    ctx.type = file.type;
-    if (file.cacheControl !== 'no-store') {
-      ctx.etag = file.etag;
-      ctx.status = 200;
-      if (ctx.fresh) {
-        ctx.status = 304;
-        return;
-      }
-    }
-    ctx.body = file.body;
+    serveFile(ctx, file);
+    return Promise.resolve();
   });
+}
+
+function serveFile(ctx: Koa.Context, file: UiFile): void {
+  if (!READ_METHODS.includes(ctx.method)) throw methodNotAllowed(ctx.method, READ_METHODS);
+  ctx.set(UI_HEADERS);
+  ctx.set('Cache-Control', file.cacheControl);
+  ctx.type = file.type;
+  if (file.cacheControl !== 'no-store') {
+    ctx.etag = file.etag;
+    ctx.status = 200;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+  }
+  ctx.body = file.body;
 }

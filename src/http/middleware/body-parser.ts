@@ -57,13 +57,16 @@ export function parseDeclaredBodies(
   operations: BodyOperations,
   operationIdOf: (ctx: Context) => string | undefined,
 ): Middleware {
-  return async function parseWellFormedBodies(ctx, next) {
-    const operationId = operationIdOf(ctx);
-    if (!operations.readsBody(operationId)) return next();
+  const parseThenNext = async (ctx: Context, operationId: string | undefined, next: () => Promise<unknown>) => {
     const body = await parseBody(ctx, operationId, operations.formParameters(operationId));
     if (hasLoneSurrogate(body)) throw new UnreadableBody('the request body holds a lone UTF-16 surrogate');
     ctx.request.body = body;
     await next();
+  };
+  // Not an async function itself: most requests (every GET) have no body to read.
+  return function parseWellFormedBodies(ctx, next) {
+    const operationId = operationIdOf(ctx);
+    return operations.readsBody(operationId) ? parseThenNext(ctx, operationId, next) : next();
   };
 }
 

@@ -8,7 +8,7 @@ import { API_METHODS } from '../openapi/methods';
  * refresh cookie can travel with the token endpoint's cross-origin (same-site) requests.
  */
 export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middleware {
-  return cors({
+  const allowed = cors({
     origin: (ctx) => {
       const origin = ctx.get('Origin');
       return allowedOrigins.includes(origin) ? origin : '';
@@ -22,4 +22,12 @@ export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middle
     // copy them onto the thrown error (it would write into our error objects).
     keepHeadersOnError: false,
   });
+  // A request without an Origin header is no cross-origin request: @koa/cors would only add
+  // `Vary: Origin` (the answer depends on the header's absence too) and go on. Most requests,
+  // every one from a server-side client, take this short way.
+  return (ctx, next) => {
+    if (ctx.headers.origin !== undefined) return allowed(ctx, next);
+    ctx.vary('Origin');
+    return next();
+  };
 }
