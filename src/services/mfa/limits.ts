@@ -7,7 +7,13 @@ import { admit, forget, reset, type Limit } from '../throttle';
 type Deps = Pick<Dependencies, 'db' | 'clock' | 'config' | 'logger' | 'metrics' | 'outbox'>;
 
 export type SecondFactorAdmission =
-  { outcome: 'admitted'; succeeded(): Promise<void> } | { outcome: 'throttled'; retryAfter: number };
+  | {
+      outcome: 'admitted';
+      succeeded(): Promise<void>;
+      /** The code was never judged (the mfa_token was spent by a concurrent request): no guess, nothing counted. */
+      notJudged(): Promise<void>;
+    }
+  | { outcome: 'throttled'; retryAfter: number };
 
 /**
  * Where a code is sent: at the grants (`login`) or at the authenticated /users/me/mfa/* operations
@@ -58,6 +64,9 @@ export async function admitSecondFactor(
       await reset(deps, perAccount);
       await reset(deps, lockoutNotice(deps, user.id, place));
       await forget(deps, admission.eventIds);
+    },
+    async notJudged() {
+      await forget(deps, [...account.eventIds, ...admission.eventIds]);
     },
   };
 }

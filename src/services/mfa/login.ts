@@ -93,11 +93,16 @@ export async function completeMfaLogin(
   }
   // Counted before the code is judged, atomically: concurrent wrong codes cannot slip past the limit.
   if (!(await reserveChallengeAttempt(deps.db, challenge.id, MFA_TOKEN_MAX_FAILURES))) {
+    await admission.notJudged();
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'unknown_token' });
     return INVALID;
   }
   const completion = await useChallenge(deps, challenge.id, user, step, now.toISOString());
-  if (completion === 'spent') return INVALID;
+  // Another request on this mfa_token won the race: this code was never looked at, so it is no guess.
+  if (completion === 'spent') {
+    await admission.notJudged();
+    return INVALID;
+  }
   if (completion === 'wrong_code') {
     audit(deps.logger, 'mfa_login_failed', { user_id: user.id, reason: 'wrong_code' });
     return INVALID;
