@@ -1,6 +1,7 @@
 import type { OperationHandler } from '../http/openapi/operation-types';
 import { introspect } from '../services/introspection';
 import { requiredClient } from './grants/client-authentication';
+import { TOKEN_ANSWER_HEADERS } from './grants/token-response';
 import { presentIntrospection } from './presenters';
 
 /**
@@ -14,6 +15,6 @@ export const introspectToken: OperationHandler<'introspectToken'> = async (input
   return {
     status: 200,
     body: presentIntrospection(found, services.config.jwtIssuer),
-    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+    headers: { ...TOKEN_ANSWER_HEADERS },
   };
 };

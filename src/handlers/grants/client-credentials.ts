@@ -4,6 +4,7 @@ import { scopeNotAllowed, unauthorizedClient } from '../../http/errors';
 import { clientScopes } from '../../security/scopes';
 import { allowsGrant } from '../../services/oauth/clients';
 import { requiredClient } from './client-authentication';
+import { TOKEN_ANSWER_HEADERS } from './token-response';
 import { type Grant, type GrantRequest, type TokenInput, type TokenResult } from './grant';
 
 export type ClientCredentialsGrantRequest = GrantRequest<'client_credentials'>;
@@ -26,7 +27,7 @@ export const clientCredentialsGrant: Grant<'client_credentials'> = {
     metrics.clientTokenIssued(client.client_id);
     return {
       status: 200,
-      headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+      headers: { ...TOKEN_ANSWER_HEADERS },
       body: {
         access_token: accessToken,
         token_type: 'bearer',

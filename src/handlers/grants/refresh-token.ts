@@ -1,7 +1,7 @@
 import type { Dependencies } from '../../dependencies';
 import { invalidRefreshToken, missingParameter, scopeNotAllowed, unauthorizedClient } from '../../http/errors';
 import { presentedRefreshToken, type PresentedRefreshToken } from '../../http/refresh-cookie';
-import { grantTypesOf } from '../../services/oauth/clients';
+import { allowsGrant } from '../../services/oauth/clients';
 import { refreshSession, type RefreshOutcome } from '../../services/refresh-tokens';
 import { optionalClient } from './client-authentication';
 import { refreshedSession } from '../../services/sessions';
@@ -18,7 +18,7 @@ export const refreshTokenGrant: Grant<'refresh_token'> = {
     const token = presented(presentedRefreshToken(services.config, body.refresh_token, input));
     // A token issued to a registered client refreshes only for that client, authenticated (RFC 6749 §6).
     const client = await optionalClient(body, input, services);
-    if (client && !grantTypesOf(client).includes('refresh_token')) throw unauthorizedClient('refresh_token');
+    if (client && !allowsGrant(client, 'refresh_token')) throw unauthorizedClient('refresh_token');
     const result = issued(await refreshSession(services, token, body.scope, client?.client_id), services);
     return tokenResponse(
       services,

@@ -4,6 +4,9 @@ import type { TokenSession } from '../../security/access-tokens';
 import { setRefreshCookie } from '../../http/refresh-cookie';
 import type { TokenResult } from './grant';
 
+/** RFC 6749 §5.1: a token endpoint's answer is never stored by a cache. */
+export const TOKEN_ANSWER_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
 /** What a registered client's answer adds or leaves out (the authorization code grant, docs/oauth.md). */
 export interface ClientAnswer {
   readonly idToken?: string | undefined;
@@ -28,7 +31,7 @@ export async function tokenResponse(
   const inBody = !cookie && (client?.refreshGrant ?? true);
   return {
     status: 200,
-    headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...(cookie && setRefreshCookie(config, refreshToken)) },
+    headers: { ...TOKEN_ANSWER_HEADERS, ...(cookie && setRefreshCookie(config, refreshToken)) },
     body: {
       access_token: await tokens.issue(user, scopes, session),
       token_type: 'bearer',

@@ -100,7 +100,7 @@ export function redirectUrisOf(client: OAuthClientRow): string[] {
 }
 
 /** Whether the client's registration lists the grant (its `grant_types`). */
-export function allowsGrant(client: OAuthClientRow, grantType: string): boolean {
+export function allowsGrant(client: OAuthClientRow, grantType: ClientGrantType): boolean {
   return client.grant_types.split(' ').includes(grantType);
 }
 

@@ -2,7 +2,7 @@ import type { OAuthClientRow } from '../../db/oauth-schema';
 import { matchRedirectUri } from '../../security/redirect-uris';
 import { CODE_CHALLENGE } from '../../security/oauth-secrets';
 import { parseScope } from '../../security/scopes';
-import { grantTypesOf, redirectUrisOf } from './clients';
+import { allowsGrant, redirectUrisOf } from './clients';
 
 /** The query of GET /oauth/authorize, as strings (checked here so that errors can go back to the client). */
 export interface AuthorizeQuery {
@@ -65,7 +65,7 @@ export function checkRequest(
     error,
     description,
   });
-  if (!grantTypesOf(client).includes('authorization_code'))
+  if (!allowsGrant(client, 'authorization_code'))
     return fail('unauthorized_client', 'This client may not use the authorization code grant.');
   if (query.response_type === undefined) return fail('invalid_request', 'Missing parameter: response_type.');
   if (query.response_type !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
