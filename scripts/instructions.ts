@@ -95,7 +95,7 @@ async function underCallgrind<T>(
   const outputDir = mkdtempSync(path.join(tmpdir(), 'tollgate-callgrind-'));
   const server = await startServerProcess(env, {
     wrapper: callgrindCommand(outputDir),
-    startupTimeoutMs: 300_000,
+    startupTimeoutMs: 900_000,
     ...(main && { main }),
   });
   try {

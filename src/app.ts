@@ -19,7 +19,8 @@ import type { Spec } from './spec';
 /**
  * The request's path through the app, outermost first: request id and access log → metrics → error
  * rendering (with the response contract check) → CORS → /metrics → meta routes → the pages (/ui/…) → route lookup →
- * body parsing (only for operations that declare a body) → openapi-backend.
+ * body parsing (only for operations that declare a body) → the operation (security, validation
+ * against the spec, the handler: src/http/openapi/dispatch.ts).
  */
 export async function createApp(spec: Spec, services: Dependencies, readiness: Readiness): Promise<Koa> {
   const api = await createApi(spec, services, handlers);
@@ -50,6 +51,6 @@ export async function createApp(spec: Spec, services: Dependencies, readiness: R
     return next();
   });
   app.use(parseDeclaredBodies(api, (ctx) => (ctx.state as AppState).operationId));
-  app.use((ctx) => api.handle(ctx));
+  app.use((ctx) => api.handle(ctx, (ctx.state as AppState).operationId));
   return app;
 }

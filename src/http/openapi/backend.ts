@@ -1,17 +1,16 @@
 import type { Context as KoaContext } from 'koa';
-import { OpenAPIBackend, type Context } from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Spec } from '../../spec';
 import type { Dependencies } from '../../dependencies';
 import { createBearerSecurityHandler, SECURITY_SCHEME } from './bearer';
-import { hasSomethingToValidate, registerFrameworkHooks } from './hooks';
 import { withFormats } from './ajv';
-import { canonicalIntegerCheck } from './canonical-integers';
 import { buildOperationListOnce, rememberOperationMatches } from './router-patches';
-import type { HandlerMap, OperationHandler, OperationId } from './operation-types';
+import type { HandlerMap } from './operation-types';
 import { OPERATION_METHODS, wireMethodsOf } from './methods';
-import { adapt } from './request-scope';
-import { dispatch, routingMethodOf } from './dispatch';
+import { handlerRunner } from './request-scope';
+import { createDispatcher, routingMethodOf } from './dispatch';
+import { compileRoutes } from './routes';
 import { formParametersOf, formSchemaOf } from '../middleware/form-reader';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
 
@@ -34,7 +33,8 @@ export interface Api {
   readsBody(operationId: string | undefined): boolean;
   /** The parameters the operation's application/x-www-form-urlencoded body defines (none without one): a form keeps only these. */
   formParameters(operationId: string | undefined): ReadonlySet<string>;
-  handle(ctx: KoaContext): Promise<void>;
+  /** Runs the operation `operationId` (as operationIdOf found it) for the request; 404 or 405 without one. */
+  handle(ctx: KoaContext, operationId: string | undefined): Promise<void>;
 }
 
 export async function createApi(spec: Spec, services: Dependencies, handlers: HandlerMap): Promise<Api> {
@@ -54,22 +54,15 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
     // third of startup, and memory held for the process's life. Request validators are compiled
     // below, before the first request.
     quick: true,
-    validate: hasSomethingToValidate,
   });
-  // Filled in once the spec is dereferenced (init); no request arrives before.
-  let requireCanonicalIntegers: (c: Context) => void = () => {};
   const allowedMethods = (path: string): string[] =>
     OPERATION_METHODS.filter((method) => backend.router.matchOperation({ method, path, headers: {} })).flatMap(
       wireMethodsOf,
     );
 
-  registerFrameworkHooks(backend, allowedMethods, (c) => requireCanonicalIntegers(c));
-  backend.registerSecurityHandler(SECURITY_SCHEME, createBearerSecurityHandler(services));
-  for (const [operationId, handler] of Object.entries(handlers)) {
-    backend.register(operationId, adapt(handler as OperationHandler<OperationId>, services));
-  }
+  // openapi-backend dereferences the spec, matches requests to operations and compiles the request
+  // validators; the rest of its handleRequest is done by our dispatcher (dispatch.ts).
   await backend.init();
-  requireCanonicalIntegers = canonicalIntegerCheck(backend.getOperations());
   backend.validator.preCompileRequestValidators();
   buildOperationListOnce(backend.router);
   rememberOperationMatches(backend.router);
@@ -92,7 +85,13 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
     allowedMethods,
     readsBody: (operationId) => withBody.has(operationId),
     formParameters: (operationId) => forms.get(operationId) ?? NO_PARAMETERS,
-    handle: (ctx) => dispatch(backend, ctx),
+    handle: createDispatcher(
+      backend,
+      compileRoutes(backend),
+      { [SECURITY_SCHEME]: createBearerSecurityHandler(services) },
+      allowedMethods,
+      handlerRunner(handlers, services),
+    ),
   };
 }
 

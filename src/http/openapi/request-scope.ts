@@ -1,11 +1,11 @@
 import type { Context as KoaContext } from 'koa';
-import type { Context } from 'openapi-backend';
 import type { Logger } from '../../logger';
-import { SECURITY_SCHEME, firstHeaderValue, type Principal } from './bearer';
+import { firstHeaderValue, type Principal } from './bearer';
 import type { Dependencies } from '../../dependencies';
 import type { AppState } from '../middleware/request-context';
 import { clientKeyOf } from '../middleware/client-address';
-import type { OperationHandler, OperationId, OperationInput } from './operation-types';
+import type { HandlerMap, OperationHandler, OperationId, OperationInput } from './operation-types';
+import type { RunHandler } from './dispatch';
 
 /**
  * What a handler learns about the request beyond the operation's input. The three per-request
@@ -35,6 +35,15 @@ export class RequestScope {
   }
 }
 
+/** What the dispatcher hands over: the request as validated against the spec, and who is calling. */
+export interface ValidatedRequest {
+  readonly path: unknown;
+  readonly query: unknown;
+  readonly body: unknown;
+  readonly headers: KoaContext['headers'];
+  readonly principal: Principal | undefined;
+}
+
 /** The operation's input as the handler sees it (OperationInput). */
 class HandlerInput {
   readonly path: unknown;
@@ -46,19 +55,17 @@ class HandlerInput {
   readonly principal: Principal | undefined;
 
   constructor(
-    c: Context,
+    request: ValidatedRequest,
     private readonly scope: RequestScope,
   ) {
     // The request passed validation against the spec, which is what makes these shapes true.
-    // openapi-backend re-parses the request after validation, which turns path and query values back into strings; the validator's coerced copy keeps the spec's types.
-    const coerced = c.validation?.coerced;
-    this.path = coerced?.params ?? c.request.params;
-    this.query = coerced?.query ?? c.request.query;
-    this.body = c.request.requestBody;
-    this.cookieHeader = firstHeaderValue(c.request.headers.cookie);
-    this.authorization = firstHeaderValue(c.request.headers.authorization);
-    this.origin = firstHeaderValue(c.request.headers.origin);
-    this.principal = c.security?.[SECURITY_SCHEME] as Principal | undefined;
+    this.path = request.path;
+    this.query = request.query;
+    this.body = request.body;
+    this.cookieHeader = firstHeaderValue(request.headers.cookie);
+    this.authorization = firstHeaderValue(request.headers.authorization);
+    this.origin = firstHeaderValue(request.headers.origin);
+    this.principal = request.principal;
   }
 
   get clientIp(): string {
@@ -108,13 +115,18 @@ class RequestDependencies implements Dependencies {
   }
 }
 
-/** An openapi-backend operation handler that calls ours with its input and the request's services. */
-export function adapt(handler: OperationHandler<OperationId>, services: Dependencies) {
-  return (c: Context, scope: RequestScope) =>
-    handler(
-      new HandlerInput(c, scope) as unknown as OperationInput<OperationId>,
+/** Calls the operation's handler with its input and the request's services. */
+export function handlerRunner(handlers: HandlerMap, services: Dependencies): RunHandler {
+  const byId = new Map(Object.entries(handlers) as [string, OperationHandler<OperationId>][]);
+  return (route, request, ctx) => {
+    const handler = byId.get(route.operationId);
+    if (!handler) throw new Error(`no handler for ${route.operationId}`);
+    const scope = new RequestScope(ctx);
+    return handler(
+      new HandlerInput(request, scope) as unknown as OperationInput<OperationId>,
       new RequestDependencies(services, scope),
     );
+  };
 }
 
 /** Koa's ctx.origin is the Origin request header; this is the scheme and Host the client addressed. */
