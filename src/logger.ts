@@ -31,6 +31,20 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
+/** Bytes of log lines held before one write, and the longest a line waits in that buffer (ms). */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 250;
+
+/**
+ * Standard output, buffered as nginx buffers its access log (`buffer=`, `flush=`): one write per
+ * 4 KB of lines or per quarter second, instead of one write handed to libuv's thread pool per
+ * request (a tenth of `GET /users/me`'s event-loop time went there). On exit, a crash included,
+ * pino writes what is held; only a SIGKILL loses the last quarter second of lines.
+ */
+export function bufferedStdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });
+}
+
 /**
  * For the access line only: its fields are fixed (request id, method, path, status, operationId,
  * duration) and none can hold a secret, so it skips the redaction pass, which doubled the cost of

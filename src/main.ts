@@ -3,12 +3,12 @@ import './v8-flags';
 import cluster from 'node:cluster';
 import { runPrimary } from './cluster/primary';
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { bufferedStdout, createLogger } from './logger';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const baseLogger = createLogger(config.logLevel);
+  const baseLogger = createLogger(config.logLevel, bufferedStdout());
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, baseLogger);
   // In a cluster every line names the worker that wrote it.
   const logger = cluster.isWorker ? baseLogger.child({ worker: process.pid }) : baseLogger;

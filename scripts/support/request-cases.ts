@@ -62,5 +62,9 @@ export function countedServerEnv(dataDir: string): Record<string, string> {
     JWT_SECRET: 'counted-secret-counted-secret-counted-0123',
     // Under valgrind on a busy machine a run can outlast the default 15 minutes of the one token it uses.
     ACCESS_TOKEN_TTL: '86400',
+    // Under valgrind the server's event loop can stall for seconds; when it wakes, its timers run
+    // before its I/O, so an idle connection's keep-alive timeout could end a connection the client
+    // has just reused (ECONNRESET). The harness reuses connections the server must keep.
+    KEEP_ALIVE_TIMEOUT: '3600',
   };
 }
