@@ -13,13 +13,11 @@ import { requestContext } from './http/middleware/request-context';
 import { responseContractCheck } from './http/middleware/response-contract-check';
 import { mountMetricsRoute } from './http/meta/metrics-route';
 import { measureRequests } from './http/middleware/request-metrics';
-import { serializeCompiledResponses } from './http/middleware/compiled-serialization';
 import type { Dependencies } from './dependencies';
 import type { Spec } from './spec';
 
 /**
- * The request's path through the app, outermost first: request id and access log → metrics → compiled
- * serialization of known answers → error
+ * The request's path through the app, outermost first: request id and access log → metrics → error
  * rendering (with the response contract check) → CORS → /metrics → meta routes → the pages (/ui/…) → route lookup →
  * body parsing (only for operations that declare a body) → the operation (security, validation
  * against the spec, the handler: src/http/openapi/dispatch.ts).
@@ -39,7 +37,6 @@ export async function createApp(spec: Spec, services: Dependencies, readiness: R
   // so every error leaves as problem details or an RFC 6749 error, checked against the contract.
   app.use(requestContext(services.logger));
   app.use(measureRequests(services.metrics));
-  app.use(serializeCompiledResponses(api.serializers));
   const { config, logger, metrics } = services;
   app.use(errorRenderer(logger, metrics, responseContractCheck(config.responseValidation, api.responses, logger)));
   app.use(corsForAllowedOrigins(config.allowedOrigins));

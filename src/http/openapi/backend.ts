@@ -13,7 +13,6 @@ import { createDispatcher, routingMethodOf } from './dispatch';
 import { compileRoutes } from './routes';
 import { formParametersOf, formSchemaOf } from '../middleware/form-reader';
 import { createResponseValidator, type ResponseValidator } from './response-validator';
-import { createResponseSerializers, type ResponseSerializers } from './response-serializers';
 
 /**
  * openapi-backend checks the document against the OpenAPI 3.0 schema only, so every 3.1 document
@@ -27,7 +26,6 @@ class OpenAPI31Backend extends OpenAPIBackend {
 
 export interface Api {
   readonly responses: ResponseValidator;
-  readonly serializers: ResponseSerializers;
   /** The operationId a request would reach, if any; known before the body is read. */
   operationIdOf(method: string, path: string): string | undefined;
   allowedMethods(path: string): string[];
@@ -82,7 +80,6 @@ export async function createApi(spec: Spec, services: Dependencies, handlers: Ha
   const forms = new Map(backend.getOperations().map((op) => [op.operationId, formParametersOf(formSchemaOf(op))]));
   return {
     responses: createResponseValidator(backend.definition as OpenAPIV3_1.Document),
-    serializers: createResponseSerializers(backend.definition as OpenAPIV3_1.Document),
     operationIdOf: (method, path) =>
       backend.router.matchOperation({ method: routingMethodOf(method), path, headers: {} })?.operationId,
     allowedMethods,
