@@ -1,4 +1,4 @@
-import type { Database as BetterSqlite } from 'better-sqlite3';
+import type { Database as BetterSqlite, Statement } from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_STATEMENTS = 500;
@@ -18,9 +18,12 @@ export function withStatementCache(sqlite: BetterSqlite, beforeWrite: () => void
     prepare(sql) {
       let cached = statements.get(sql);
       if (!cached) {
-        const statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
         // Decided once per SQL text: a read (GET /users/me) pays one property read for it.
-        cached = { statement, writes: !statement.reader || WRITE.test(sql) };
+        cached = {
+          statement: prepared.reader ? new RowsAsObjects(prepared) : prepared,
+          writes: !prepared.reader || WRITE.test(sql),
+        };
         // Oldest out first: a bound that only a dynamic query shape could ever reach.
         if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value as string);
         statements.set(sql, cached);
@@ -36,3 +39,48 @@ interface CachedStatement {
   readonly statement: SqliteStatement;
   readonly writes: boolean;
 }
+
+/**
+ * A statement that returns rows, its row objects built here from better-sqlite3's raw arrays.
+ * better-sqlite3 makes each row through V8's C++ API as a dictionary-mode object, every key hashed
+ * in per row, which cost more than the query itself on a page of 20 todos (docs/performance.md).
+ * Built in JavaScript, the rows of one statement share one hidden class. Keys, values and their
+ * order are better-sqlite3's: of two equal column names the last value wins, in the first one's
+ * place, and a `__proto__` column is dropped by both.
+ */
+class RowsAsObjects implements SqliteStatement {
+  readonly reader = true;
+  private readonly raw: Statement;
+  private names: string[];
+
+  constructor(statement: Statement) {
+    this.raw = statement.raw(true);
+    this.names = columnNamesOf(statement);
+  }
+
+  all(parameters: readonly unknown[]): unknown[] {
+    const rows = this.raw.all(parameters) as unknown[][];
+    const objects = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) objects[i] = this.objectOf(rows[i] as unknown[]);
+    return objects;
+  }
+
+  run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    return this.raw.run(parameters);
+  }
+
+  *iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
+    for (const row of this.raw.iterate(parameters) as IterableIterator<unknown[]>) yield this.objectOf(row);
+  }
+
+  private objectOf(values: readonly unknown[]): Record<string, unknown> {
+    // SQLite prepares a statement again when the schema changes under it (another process's
+    // migration): a `SELECT *` may then return other columns.
+    if (values.length !== this.names.length) this.names = columnNamesOf(this.raw);
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < values.length; i += 1) row[this.names[i] as string] = values[i];
+    return row;
+  }
+}
+
+const columnNamesOf = (statement: Statement): string[] => statement.columns().map((column) => column.name);
