@@ -147,10 +147,15 @@ class NamedReadsClient implements PostgresPoolClient {
     } catch (error) {
       // A migration run by another instance that adds or changes a column under `users.*` makes
       // PostgreSQL refuse the statement on this connection from then on ("cached plan must not
-      // change result type"): this request fails as an unnamed one racing the migration could, and
-      // the pool opens a fresh connection for the next.
-      if ((error as { code?: unknown }).code === CACHED_PLAN_CHANGED) this.unusable = error as Error;
-      throw error;
+      // change result type"). The same text runs unnamed instead (inside a transaction, already
+      // aborted, the first error stands), and the pool replaces the connection once released.
+      if ((error as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw error;
+      this.unusable = error as Error;
+      try {
+        return await this.run<R>({ text: config.text, values: config.values });
+      } catch {
+        throw error;
+      }
     }
   }
 }
