@@ -7,7 +7,9 @@
  * CPU ÷ requests answered), steadier than the load figures on a shared machine. A script, never a
  * timed test: figures depend on the machine. Knobs: BENCH_SECONDS, BENCH_WARMUP_SECONDS,
  * BENCH_CONNECTIONS, BENCH_BCRYPT_COST, WORKERS and PASSWORD_THREADS (passed to the server),
- * DATABASE_URL=postgres://… for tollgate on PostgreSQL (the peers read SQLite either way).
+ * DATABASE_URL=postgres://… for tollgate on PostgreSQL (the peers read SQLite either way),
+ * BENCH_CASES to run only the named cases of tollgate (comma-separated, as printed), BENCH_PEERS=0 to
+ * skip the two peers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -24,7 +26,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const BCRYPT_COST = Number(process.env.BENCH_BCRYPT_COST ?? 10);
+const ONLY_CASES = process.env.BENCH_CASES?.split(',').map((name) => name.trim());
+const PEERS = process.env.BENCH_PEERS !== '0';
 const LOGIN_FLOOD_CONNECTIONS = 16;
+const LOGIN_FLOOD_CASE = 'GET /users/me during a login flood';
 const USERS = 50;
 const TODOS_EACH = 20;
 const HELLO = path.resolve(__dirname, 'support/hello-koa.js');
@@ -140,13 +145,16 @@ const refreshRotation: Case = (seeded) => ({
   },
 });
 
-const CASES: [string, Case][] = [
+const ALL_CASES: [string, Case][] = [
   ['GET /users/me', bearerRequest('GET', '/users/me')],
   ['GET /todos (20)', bearerRequest('GET', '/todos?limit=20')],
   ['POST /todos', bearerRequest('POST', '/todos', { title: 'benchmark' })],
   ['POST /token (password)', passwordLogin],
   ['POST /token (refresh)', refreshRotation],
 ];
+
+const selected = (name: string) => !ONLY_CASES || ONLY_CASES.includes(name);
+const CASES = ALL_CASES.filter(([name]) => selected(name));
 
 /** How many bcryptjs compares one thread does per second at `cost`: the yardstick for the login figure. */
 function singleThreadCompares(cost: number): number {
@@ -233,8 +241,12 @@ async function main(): Promise<void> {
 
   const postgres = process.env.DATABASE_URL?.startsWith('postgres');
   const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-'));
-  const fastifyFigures = await peerUserRead(FASTIFY_USER_READ, dir, 'fastify');
-  const floorFigures = await peerUserRead(KOA_USER_READ, dir, 'floor');
+  const peers: [string, Measured][] = PEERS
+    ? [
+        ['Fastify 5 + @fastify/jwt + SQLite read', await peerUserRead(FASTIFY_USER_READ, dir, 'fastify')],
+        ['Koa + jsonwebtoken + SQLite read (floor)', await peerUserRead(KOA_USER_READ, dir, 'floor')],
+      ]
+    : [];
   const databaseUrl = postgres ? (process.env.DATABASE_URL as string) : `sqlite:${path.join(dir, 'bench.db')}`;
   const server = await startServerProcess({
     NODE_ENV: 'production',
@@ -254,7 +266,7 @@ async function main(): Promise<void> {
   for (const [name, build] of CASES) {
     results.push([name, await measure(server, build(seeded))]);
   }
-  results.push([`GET /users/me during a login flood`, await mixed(server, seeded)]);
+  if (selected(LOGIN_FLOOD_CASE)) results.push([LOGIN_FLOOD_CASE, await mixed(server, seeded)]);
   const loadedRss = server.rssBytes();
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -269,18 +281,15 @@ async function main(): Promise<void> {
   console.log(
     `${'case'.padEnd(NAME_WIDTH)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'CPU µs/req'.padStart(10)} ${'× hello'.padStart(8)}`,
   );
-  const peers: [string, Measured][] = [
-    ['Fastify 5 + @fastify/jwt + SQLite read', fastifyFigures],
-    ['Koa + jsonwebtoken + SQLite read (floor)', floorFigures],
-  ];
   console.log(row('bare Koa hello (ceiling)', helloFigures, helloFigures));
   for (const [name, figures] of peers) console.log(row(name, figures, helloFigures));
   for (const [name, figures] of results) console.log(row(name, figures, helloFigures));
   const me = results.find(([name]) => name === 'GET /users/me')?.[1];
-  if (me) {
+  const [fastify, floor] = peers;
+  if (me && fastify && floor) {
     console.log('');
-    console.log(ratio('the floor (Koa + jsonwebtoken)', me, floorFigures));
-    console.log(ratio('Fastify 5 + @fastify/jwt', me, fastifyFigures));
+    console.log(ratio('the floor (Koa + jsonwebtoken)', me, floor[1]));
+    console.log(ratio('Fastify 5 + @fastify/jwt', me, fastify[1]));
   }
   const logins = results.find(([name]) => name === 'POST /token (password)')?.[1].requestsPerSecond ?? 0;
   console.log(

@@ -1,7 +1,15 @@
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
-import { Pool, types, type CustomTypesConfig, type PoolClient } from 'pg';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
+import { Pool, types, type CustomTypesConfig, type PoolClient, type QueryConfig } from 'pg';
 import type { Logger } from '../logger';
 import type { DatabaseHandle, DatabaseOptions } from './database';
+import { perRequestStatementName } from './per-request-reads';
 import type { Database } from './schema';
 import { databaseUnavailableKind } from './unavailable';
 
@@ -54,7 +62,7 @@ export function openPostgres(databaseUrl: string, options: DatabaseOptions, logg
     // Already handled and logged by the client's own listener above.
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: timedPool(pool, options.onConnectionWait) }),
+    dialect: new PostgresDialect({ pool: kyselyPool(pool, options.onConnectionWait) }),
   });
   return {
     db,
@@ -66,18 +74,88 @@ export function openPostgres(databaseUrl: string, options: DatabaseOptions, logg
   };
 }
 
-/** The pool as Kysely uses it, reporting how long each checkout waited. */
-function timedPool(pool: Pool, onWait: ((seconds: number) => void) | undefined): PostgresPool {
-  if (!onWait) return pool;
+/**
+ * The pool as Kysely uses it: each checkout reports how long it waited, and each pooled connection
+ * runs the per-request reads as named statements (one wrapper per connection, so Kysely keeps its
+ * own per-connection state).
+ */
+function kyselyPool(pool: Pool, onWait: ((seconds: number) => void) | undefined): PostgresPool {
+  const clients = new WeakMap<PoolClient, NamedReadsClient>();
+  const forKysely = (client: PoolClient) => {
+    let wrapped = clients.get(client);
+    if (!wrapped) {
+      wrapped = new NamedReadsClient(client);
+      clients.set(client, wrapped);
+    }
+    return wrapped;
+  };
   return {
     async connect() {
+      if (!onWait) return forKysely(await pool.connect());
       const started = performance.now();
       try {
-        return await pool.connect();
+        return forKysely(await pool.connect());
       } finally {
         onWait((performance.now() - started) / 1000);
       }
     },
     end: () => pool.end(),
   };
+}
+
+/** feature_not_supported: what a named statement answers once a table under its `*` changed shape. */
+const CACHED_PLAN_CHANGED = '0A000';
+
+/**
+ * Kysely sends every statement unnamed, so PostgreSQL parses and plans it each time. The reads
+ * every request runs (src/db/per-request-reads.ts) go as named statements instead: parsed and
+ * planned once per connection, then only bound and executed. A new connection (after a restart or
+ * a failover) prepares them again on first use, as pg does for any named statement.
+ */
+class NamedReadsClient implements PostgresPoolClient {
+  // Set when this connection's prepared statement can no longer run: released with it, the pool
+  // discards the connection instead of keeping it.
+  private unusable: Error | undefined;
+
+  constructor(private readonly client: PoolClient) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(
+    sqlOrCursor: string | PostgresCursor<R>,
+    parameters?: ReadonlyArray<unknown>,
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof sqlOrCursor !== 'string') throw new TypeError('streaming queries are not configured');
+    const values = parameters as unknown[];
+    const name = perRequestStatementName(sqlOrCursor);
+    if (name === undefined) return this.run<R>({ text: sqlOrCursor, values });
+    return this.namedQuery<R>({ name, text: sqlOrCursor, values });
+  }
+
+  release(): void {
+    this.client.release(this.unusable);
+  }
+
+  private run<R>(config: QueryConfig): Promise<PostgresQueryResult<R>> {
+    // The same result under two typings: pg's (rows of any shape, command any string) and Kysely's.
+    return this.client.query(config) as unknown as Promise<PostgresQueryResult<R>>;
+  }
+
+  private async namedQuery<R>(config: QueryConfig & { name: string }): Promise<PostgresQueryResult<R>> {
+    try {
+      return await this.run<R>(config);
+    } catch (error) {
+      // A migration run by another instance that adds or changes a column under `users.*` makes
+      // PostgreSQL refuse the statement on this connection from then on ("cached plan must not
+      // change result type"). The same text runs unnamed instead (inside a transaction, already
+      // aborted, the first error stands), and the pool replaces the connection once released.
+      if ((error as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw error;
+      this.unusable = error as Error;
+      try {
+        return await this.run<R>({ text: config.text, values: config.values });
+      } catch {
+        throw error;
+      }
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
+import { perRequestRead } from '../db/per-request-reads';
 import type { Database, SessionRow, UserRow } from '../db/schema';
 
 type Db = Kysely<Database>;
@@ -12,29 +13,22 @@ export async function insertSession(db: Db, session: NewSession): Promise<void> 
 /** The user row with whether the access token's session (`sid`) still stands. */
 export type UserWithSession = UserRow & { session_live: number | null };
 
-// Every authenticated request runs this one statement (compiled once per database, like
-// findUserById): the session's state comes with the user row, not in a second round trip.
-const userWithSessionSql = new WeakMap<Db, string>();
+// Every authenticated request runs this one statement: the session's state comes with the user
+// row, not in a second round trip.
+const userWithSessionSql = perRequestRead((db) =>
+  db
+    .selectFrom('users')
+    .leftJoin('sessions', (join) =>
+      join.on('sessions.id', '=', '').onRef('sessions.user_id', '=', 'users.id').on('sessions.revoked_at', 'is', null),
+    )
+    .selectAll('users')
+    .select((eb) => eb.case().when('sessions.id', 'is not', null).then(1).end().as('session_live'))
+    .where('users.id', '=', 0),
+);
 
 /** session_live is 1 for a live session of this user, null when `sid` names none (or an ended one). */
 export async function findUserWithSession(db: Db, userId: number, sid: string): Promise<UserWithSession | undefined> {
-  let sql = userWithSessionSql.get(db);
-  if (sql === undefined) {
-    sql = db
-      .selectFrom('users')
-      .leftJoin('sessions', (join) =>
-        join
-          .on('sessions.id', '=', '')
-          .onRef('sessions.user_id', '=', 'users.id')
-          .on('sessions.revoked_at', 'is', null),
-      )
-      .selectAll('users')
-      .select((eb) => eb.case().when('sessions.id', 'is not', null).then(1).end().as('session_live'))
-      .where('users.id', '=', 0)
-      .compile().sql;
-    userWithSessionSql.set(db, sql);
-  }
-  const { rows } = await db.executeQuery<UserWithSession>(CompiledQuery.raw(sql, [sid, userId]));
+  const { rows } = await db.executeQuery<UserWithSession>(CompiledQuery.raw(userWithSessionSql(db), [sid, userId]));
   return rows[0];
 }
 

@@ -1,31 +1,14 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { perRequestRead } from '../db/per-request-reads';
 import type { Database, NewTodoRow, TodoChanges, TodoRow } from '../db/schema';
 
 type Db = Kysely<Database>;
 
-/**
- * The SQL of a query that reads todos on every request, compiled once per database (as
- * findUserWithSession's): building and compiling a Kysely query per request was a fifth of the
- * instructions of GET /todos/{id}. `build` writes the query with stand-in values; the real ones
- * are bound in the same order.
- */
-function compiledOnce(build: (db: Db) => { compile(): CompiledQuery }): (db: Db) => string {
-  const sql = new WeakMap<Db, string>();
-  return (db) => {
-    let text = sql.get(db);
-    if (text === undefined) {
-      text = build(db).compile().sql;
-      sql.set(db, text);
-    }
-    return text;
-  };
-}
-
-const todoOfOwnerSql = compiledOnce((db) =>
+const todoOfOwnerSql = perRequestRead((db) =>
   db.selectFrom('todos').selectAll().where('owner_id', '=', 0).where('id', '=', 0),
 );
 
-const todosOfOwnerSql = compiledOnce((db) =>
+const todosOfOwnerSql = perRequestRead((db) =>
   db.selectFrom('todos').selectAll().where('owner_id', '=', 0).where('id', '>', 0).orderBy('id', 'asc').limit(1),
 );
 

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database, NewUserRow, UserChanges, UserRow } from '../db/schema';
 import { isUniqueViolation } from '../db/errors';
+import { perRequestRead } from '../db/per-request-reads';
 import { startsWith } from '../db/sql';
 
 type Db = Kysely<Database>;
@@ -22,18 +23,12 @@ export async function insertUser(db: Db, user: NewUserRow): Promise<UserRow | ty
   return unlessTaken(db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow());
 }
 
-// Every authenticated request runs this query. Its SQL is compiled once per database (the text
-// depends on the dialect) and only the id is bound each time: building and compiling it anew was
-// the largest share of Kysely's work per request.
-const userByIdSql = new WeakMap<Db, string>();
+// The refresh grant, the second factor, passkeys and admin read a user by id: compiled once per
+// database, only the id bound.
+const userByIdSql = perRequestRead((db) => db.selectFrom('users').selectAll().where('id', '=', 0));
 
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
-  let sql = userByIdSql.get(db);
-  if (sql === undefined) {
-    sql = db.selectFrom('users').selectAll().where('id', '=', 0).compile().sql;
-    userByIdSql.set(db, sql);
-  }
-  const { rows } = await db.executeQuery<UserRow>(CompiledQuery.raw(sql, [id]));
+  const { rows } = await db.executeQuery<UserRow>(CompiledQuery.raw(userByIdSql(db), [id]));
   return rows[0];
 }
 
