@@ -39,7 +39,8 @@ const LOG_FLUSH_MS = 250;
  * Standard output, buffered as nginx buffers its access log (`buffer=`, `flush=`): one write per
  * 4 KB of lines or per quarter second, instead of one write handed to libuv's thread pool per
  * request (a tenth of `GET /users/me`'s event-loop time went there). On exit, a crash included,
- * pino writes what is held; only a SIGKILL loses the last quarter second of lines.
+ * pino writes what is held; a process killed without an exit (SIGKILL, an out-of-memory abort)
+ * loses up to the last quarter second of lines.
  */
 export function bufferedStdout(): DestinationStream {
   return pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });

@@ -116,6 +116,9 @@ class NamedReadsClient implements PostgresPoolClient {
   // Set when this connection's prepared statement can no longer run: released with it, the pool
   // discards the connection instead of keeping it.
   private unusable: Error | undefined;
+  // Inside a transaction a refused named statement has already aborted it, so there the reads go
+  // unnamed: a migration under them can then never fail a transaction that would have succeeded.
+  private inTransaction = false;
 
   constructor(private readonly client: PoolClient) {}
 
@@ -127,9 +130,16 @@ class NamedReadsClient implements PostgresPoolClient {
   ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof sqlOrCursor !== 'string') throw new TypeError('streaming queries are not configured');
     const values = parameters as unknown[];
-    const name = perRequestStatementName(sqlOrCursor);
+    this.followTransaction(sqlOrCursor);
+    const name = this.inTransaction ? undefined : perRequestStatementName(sqlOrCursor);
     if (name === undefined) return this.run<R>({ text: sqlOrCursor, values });
     return this.namedQuery<R>({ name, text: sqlOrCursor, values });
+  }
+
+  /** Kysely's own statements that open and end a transaction (savepoints stay inside one). */
+  private followTransaction(sql: string): void {
+    if (sql === 'begin' || sql.startsWith('start transaction')) this.inTransaction = true;
+    else if (sql === 'commit' || sql === 'rollback') this.inTransaction = false;
   }
 
   release(): void {
@@ -147,8 +157,8 @@ class NamedReadsClient implements PostgresPoolClient {
     } catch (error) {
       // A migration run by another instance that adds or changes a column under `users.*` makes
       // PostgreSQL refuse the statement on this connection from then on ("cached plan must not
-      // change result type"). The same text runs unnamed instead (inside a transaction, already
-      // aborted, the first error stands), and the pool replaces the connection once released.
+      // change result type"). The same text runs unnamed instead, and the pool replaces the
+      // connection once released.
       if ((error as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw error;
       this.unusable = error as Error;
       try {

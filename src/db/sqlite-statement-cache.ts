@@ -46,7 +46,8 @@ interface CachedStatement {
  * in per row, which cost more than the query itself on a page of 20 todos (docs/performance.md).
  * Built in JavaScript, the rows of one statement share one hidden class. Keys, values and their
  * order are better-sqlite3's: of two equal column names the last value wins, in the first one's
- * place, and a `__proto__` column is dropped by both.
+ * place. (A column named `__proto__` would differ on Node 22 and later, where better-sqlite3 keeps
+ * it as an own property; no statement of ours selects one.)
  */
 class RowsAsObjects implements SqliteStatement {
   readonly reader = true;
@@ -75,7 +76,8 @@ class RowsAsObjects implements SqliteStatement {
 
   private objectOf(values: readonly unknown[]): Record<string, unknown> {
     // SQLite prepares a statement again when the schema changes under it (another process's
-    // migration): a `SELECT *` may then return other columns.
+    // migration): a `SELECT *` may then return more or fewer columns, and the names are read again.
+    // A rename that keeps the count is not seen: migrations add and drop columns, never rename.
     if (values.length !== this.names.length) this.names = columnNamesOf(this.raw);
     const row: Record<string, unknown> = {};
     for (let i = 0; i < values.length; i += 1) row[this.names[i] as string] = values[i];

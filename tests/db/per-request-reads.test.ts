@@ -71,4 +71,16 @@ describe('the reads every request runs, compiled once per database', () => {
       }
     },
   );
+
+  onPostgres('a column added by another instance: the same read inside a transaction still answers', async () => {
+    // Prepared on this (only) connection first, outside a transaction.
+    await findUserById(handle.db, userId);
+    await sql`alter table users add column added_elsewhere integer`.execute(handle.db);
+    try {
+      const read = await handle.db.transaction().execute((trx) => findUserById(trx, userId));
+      expect(read).toMatchObject({ id: userId, added_elsewhere: null });
+    } finally {
+      await sql`alter table users drop column added_elsewhere`.execute(handle.db);
+    }
+  });
 });

@@ -5,8 +5,8 @@ const MAX_REMEMBERED = 10_000;
 
 /**
  * openapi-backend matches a request to its operation by building a RegExp for every templated
- * path in the spec, on every call, and it is called twice per request (routing, then validation)
- * besides our own lookup before the body is read. The operations cannot change after init(), so
+ * path in the spec, on every call, and every request is looked up before its body is read (and a
+ * request that reaches no operation once more, for its 404 or 405). The operations cannot change after init(), so
  * the answer for a method and path (an operation, or the 404/405 error) is remembered.
  */
 export function rememberOperationMatches(router: OpenAPIRouter): void {
