@@ -23,10 +23,10 @@ export type Request = ParsedRequest<
  */
 export function parseRequest(ctx: KoaContext, method: string, route: Route): Request {
   const headers = route.declaresHeaders ? { ...ctx.headers } : ctx.headers;
-  const path = normalizedPathOf(ctx.path);
+  const path = requestPathOf(ctx.path);
   return {
     method: method.toLowerCase(),
-    path: requestPathOf(ctx.path),
+    path,
     headers,
     query: ctx.querystring === '' ? {} : copyOf(ctx.query as Query),
     cookies: route.declaresCookies ? parseCookies([headers.cookie ?? ''].flat().join('; ')) : {},
@@ -53,13 +53,6 @@ function copyOf(query: Query): Query {
 export function requestPathOf(path: string): string {
   const trimmed = path.trim();
   return (trimmed.startsWith('/') ? trimmed : `/${trimmed}`).split('?')[0] as string;
-}
-
-/** The path a template is matched against: `/users/me/` is `/users/me` (ignoreTrailingSlashes). */
-function normalizedPathOf(path: string): string {
-  let normalized = requestPathOf(path).trim();
-  while (normalized.length > 1 && normalized.endsWith('/')) normalized = normalized.slice(0, -1);
-  return normalized;
 }
 
 export interface Validated {

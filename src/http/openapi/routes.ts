@@ -19,7 +19,7 @@ export interface Route {
   readonly operation: Operation;
   readonly operationId: string;
   /** The path parameters of a request to this operation's path template, as sent (strings); throws a 400 for undecodable ones. */
-  readonly pathParameters: (normalizedPath: string) => Record<string, string>;
+  readonly pathParameters: (requestPath: string) => Record<string, string>;
   /** openapi-backend's compiled request validators (body, then parameters), the ones its handleRequest called. */
   readonly validators: readonly ValidateFunction[];
   /** Whether the operation declares parameters or a body: otherwise only a query string gives its validator work. */
@@ -67,7 +67,8 @@ function compileRoute(operation: Operation, operationId: string, backend: OpenAP
   return {
     operation,
     operationId,
-    pathParameters: pathParametersOf(operation.path),
+    // Matched as openapi-backend's router matches it: `/users/me/` is `/users/me` (ignoreTrailingSlashes).
+    pathParameters: pathParametersOf(operation.path, (path) => backend.router.normalizePath(path)),
     validators: (backend.validator.getRequestValidatorsForOperation(operationId) ?? []) as ValidateFunction[],
     declaresInput: operation.requestBody !== undefined || parameters.length > 0,
     arrayQueryParameters: new Set(
@@ -93,12 +94,15 @@ const TEMPLATE_PARAMETER = /\{([A-Za-z0-9_-]+)\}/g;
  * A path template's parameters, as openapi-backend's parser (bath) reads them: each `{name}` is
  * one segment (possibly empty), percent-decoded. Built once per template instead of per request.
  */
-function pathParametersOf(template: string): (path: string) => Record<string, string> {
+function pathParametersOf(
+  template: string,
+  normalize: (path: string) => string,
+): (path: string) => Record<string, string> {
   const names = [...template.matchAll(TEMPLATE_PARAMETER)].map((match) => match[1] as string);
   if (names.length === 0) return () => ({});
   const pattern = new RegExp(`^${template.replace(TEMPLATE_PARAMETER, '([^\\/]*)')}$`);
   return (path) => {
-    const match = pattern.exec(path);
+    const match = pattern.exec(normalize(path));
     const parameters: Record<string, string> = {};
     if (match === null) return parameters;
     for (const [i, name] of names.entries()) {
